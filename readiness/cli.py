@@ -1,0 +1,256 @@
+"""The command line: parse options, make one library call, format the result, map errors to exit codes.
+
+Exit codes: 0 success; 1 invalid input or some items failed (each explained); 2 usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+FILES = click.Path(exists=True, dir_okay=True, path_type=Path)
+
+
+class _Group(click.Group):
+    """Turns the library's errors into a message and exit code 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        from .errors import InvalidInput, ReadinessError
+
+        try:
+            return super().invoke(ctx)
+        except InvalidInput as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            ctx.exit(1)
+        except ReadinessError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(1)
+        except OSError as exc:
+            if ctx.meta.get("debug"):
+                raise
+            click.echo(f"Error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
+            ctx.exit(1)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # a bug: say so briefly, show the traceback only when asked
+            if ctx.meta.get("debug"):
+                raise
+            click.echo(f"Internal error: {type(exc).__name__}: {exc}\n"
+                       "This is a bug in readiness; run again with --debug for details and report it.", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="readiness")
+@click.option("--debug", is_flag=True, help="Show a traceback when something unexpected fails.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Measure how ready a government agency is for digital reform, and what stands in the way.
+
+    Agencies answer a rubric (YAML file); readiness validates the answers and computes a
+    readiness index, a risk index in which institutional resistance amplifies implementation
+    barriers, and a gated maturity stage.
+
+    \b
+    Typical use:
+      readiness template -o my-agency.yaml       blank assessment to fill in
+      readiness validate my-agency.yaml          check it, with file:line:column messages
+      readiness score examples/                  score every assessment in a folder
+      readiness score examples/ --format json    every number, for other tools
+    """
+    ctx.meta["debug"] = debug
+
+
+# ---------------------------------------------------------------- rubric
+
+
+@main.group(cls=_Group)
+def rubric() -> None:
+    """List, show and check rubrics; print the assessment JSON Schema."""
+
+
+@rubric.command("list")
+def rubric_list() -> None:
+    """List the rubrics that come with readiness."""
+    from .catalog import Catalog
+    from .render import rubric_summary
+
+    click.echo(rubric_summary(Catalog().rubrics), nl=False)
+
+
+@rubric.command("show")
+@click.argument("ref", metavar="RUBRIC")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rubric_show(ref: str, fmt: str) -> None:
+    """Show a rubric's pillars, dimensions and indicators with their weights.
+
+    RUBRIC is an id (egov-readiness), id@version, or a rubric file.
+    """
+    from .catalog import Catalog
+    from .render import rubric_tree
+
+    found = Catalog().resolve(ref)
+    if fmt == "json":
+        data = found.model_dump(mode="json") | {"sha256": found.sha256}
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        click.echo(rubric_tree(found), nl=False)
+
+
+@rubric.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def rubric_validate(files: tuple[Path, ...]) -> None:
+    """Check rubric files; every problem is listed with file:line:column."""
+    from .catalog import load_rubric
+    from .errors import InvalidInput
+
+    failed = False
+    for path in files:
+        try:
+            loaded = load_rubric(path)
+        except InvalidInput as exc:
+            failed = True
+            for problem in exc.problems:
+                click.echo(str(problem))
+            continue
+        dimensions = sum(len(p.dimensions) for p in loaded.pillars)
+        click.echo(f"{path}: ok: {loaded.ref}, {len(loaded.pillars)} pillars, {dimensions} dimensions, "
+                   f"{len(loaded.places)} indicators, sha256 {loaded.sha256[:12]}")
+    sys.exit(1 if failed else 0)
+
+
+@rubric.command("schema")
+@click.argument("ref", metavar="[RUBRIC]", default="egov-readiness")
+def rubric_schema(ref: str) -> None:
+    """Print the JSON Schema (draft-07) of assessment files for RUBRIC.
+
+    Save it next to your assessments as the file named in the template's first line, and
+    editors with YAML language support will complete indicator ids and check answers.
+    """
+    from .catalog import Catalog
+    from .schema import schema_json
+
+    click.echo(schema_json(Catalog().resolve(ref)), nl=False)
+
+
+# ---------------------------------------------------------------- template
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["yaml"]), default="yaml", show_default=True,
+              help="File format of the blank assessment.")
+@click.option("--rubric", "rubric_ref", default="egov-readiness", show_default=True,
+              help="Rubric id, id@version, or a rubric file.")
+@click.option("--agency", help="Agency name to fill in.")
+@click.option("--agency-id", help="Agency id to fill in (lowercase letters, digits, - or _).")
+@click.option("--round", "round_", help="Assessment round to fill in, e.g. 2026.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+def template(fmt: str, rubric_ref: str, agency: str | None, agency_id: str | None, round_: str | None,
+             output: Path | None) -> None:
+    """Write a blank assessment with every indicator and its level descriptors."""
+    from .atomic import write_text
+    from .catalog import Catalog
+    from .template_yaml import yaml_template
+
+    text = yaml_template(Catalog().resolve(rubric_ref), agency=agency, agency_id=agency_id, round_=round_)
+    if output:
+        write_text(output, text)
+        click.echo(f"Wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+# ---------------------------------------------------------------- validate and score
+
+_partial_option = click.option(
+    "--partial", is_flag=True,
+    help="Accept files that leave answers out; each missing answer scores like 'unknown'.")
+_rubric_option = click.option(
+    "--rubric", "rubric_ref", metavar="RUBRIC",
+    help="Rubric id, id@version or file that every assessment must use (a file adds a custom rubric).")
+
+
+def _load(paths, partial: bool, rubric_ref: str | None):
+    from .catalog import Catalog
+    from .intake import load_assessments
+
+    catalog = Catalog()
+    pinned = catalog.resolve(rubric_ref) if rubric_ref else None
+    return catalog, load_assessments(paths, catalog, partial=partial, rubric=pinned)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=FILES, metavar="FILES_OR_DIRS...")
+@_partial_option
+@_rubric_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def validate(paths: tuple[Path, ...], partial: bool, rubric_ref: str | None, fmt: str) -> None:
+    """Check assessment files and list every problem with file:line:column.
+
+    Folders are searched for .yaml/.yml files. Exit code 1 if any file is invalid.
+    """
+    _, batch = _load(paths, partial, rubric_ref)
+    if fmt == "json":
+        click.echo(json.dumps({"valid": batch.ok, "files": batch.sources,
+                               "problems": [p.to_dict() for p in batch.problems]}, indent=2, ensure_ascii=False))
+        sys.exit(0 if batch.ok else 1)
+    by_file: dict[str, list] = {}
+    for problem in batch.problems:
+        by_file.setdefault(problem.location.file, []).append(problem)
+    for problem in batch.problems:
+        if problem.location.file not in batch.sources:
+            click.echo(str(problem))
+    for source in batch.sources:
+        problems = by_file.get(source, [])
+        if source not in batch.failed:
+            click.echo(f"{source}: ok")
+        for problem in problems:
+            click.echo(str(problem))
+    invalid = len(batch.failed)
+    errors, warnings = len(batch.errors), len(batch.problems) - len(batch.errors)
+    summary = f"{len(batch.sources)} file(s): {len(batch.sources) - invalid} valid, {invalid} invalid"
+    if errors or warnings:
+        summary += f" ({errors} error(s), {warnings} warning(s))"
+    click.echo(summary)
+    sys.exit(0 if batch.ok else 1)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=FILES, metavar="FILES_OR_DIRS...")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@_partial_option
+@_rubric_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (atomically) instead of standard output.")
+def score(paths: tuple[Path, ...], fmt: str, partial: bool, rubric_ref: str | None, output: Path | None) -> None:
+    """Score assessments: readiness, risk, stage, coverage and evidence per agency and round.
+
+    Files sharing agency_id and round are respondents of one assessment and are merged
+    (median per indicator). Problems go to standard error; valid assessments are still
+    scored, and the exit code is 1 if any file was invalid.
+    """
+    from .atomic import write_text
+    from .render import to_csv, to_json, to_table
+    from .service import score_batch
+
+    catalog, batch = _load(paths, partial, rubric_ref)
+    cards = score_batch(batch, catalog)
+    for problem in batch.problems:
+        click.echo(str(problem), err=True)
+    if cards or fmt == "json":
+        text = {"table": to_table, "json": to_json, "csv": to_csv}[fmt](cards)
+        if output:
+            write_text(output, text)
+            click.echo(f"Wrote {len(cards)} scorecard(s) to {output}", err=True)
+        else:
+            click.echo(text, nl=False)
+    if not batch.ok:
+        click.echo(f"{len(batch.failed)} file(s) could not be scored; see the messages above.", err=True)
+        sys.exit(1)

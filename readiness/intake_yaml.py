@@ -1,0 +1,263 @@
+"""Read a YAML assessment file into an :class:`Assessment`, collecting every problem with its place."""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from pathlib import Path
+
+from .assessment import EVIDENCE_LEVELS, Answer, Assessment, Respondent
+from .catalog import Catalog
+from .errors import InvalidInput, Problem, RubricNotFound
+from .rubric import Indicator, Rubric
+from .yamlsource import YamlDocument, load_and_build, read_bytes
+
+TOP_LEVEL_FIELDS = ("rubric", "agency", "agency_id", "round", "respondent", "answers")
+REQUIRED_FIELDS = ("rubric", "agency", "agency_id", "round", "answers")
+AGENCY_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,59}\Z")
+SPECIAL_ANSWERS = {"na": "na", "n/a": "na", "unknown": "unknown"}
+MAX_TEXT = 4000
+
+
+class _Collector:
+    """Collects problems for one document, located at keys or values."""
+
+    def __init__(self, doc: YamlDocument):
+        self.doc = doc
+        self.problems: list[Problem] = []
+
+    def error(self, path: tuple, message: str, *, key: bool = False) -> None:
+        self.problems.append(Problem(self.doc.where(path, key=key), message))
+
+    def warn(self, path: tuple, message: str, *, key: bool = False) -> None:
+        self.problems.append(Problem(self.doc.where(path, key=key), message, "warning"))
+
+
+def read_yaml_assessment(
+    path: Path, catalog: Catalog, *, source: str | None = None, rubric: Rubric | None = None
+) -> tuple[Assessment, list[Problem]]:
+    """Read one YAML assessment.  Returns it with its warnings; raises :class:`InvalidInput`.
+
+    Missing answers are not errors here: they come back as ``state: missing`` and the caller
+    decides (a partial file, or one respondent among several, may leave answers out).
+    ``rubric`` pins the rubric the file must name (``--rubric``).
+    """
+    display = source or str(path)
+    raw = read_bytes(path, source=display)
+
+    def build(doc: YamlDocument) -> tuple[Assessment, list[Problem]]:
+        assessment, problems = assessment_from_data(doc, catalog, rubric)
+        # Warnings found on the fast path have no positions yet: go round again to locate them.
+        if assessment is None or (problems and not doc.located):
+            raise InvalidInput(problems)
+        return assessment, problems
+
+    return load_and_build(raw, display, build)
+
+
+def assessment_from_data(
+    doc: YamlDocument, catalog: Catalog, pinned: Rubric | None = None
+) -> tuple[Assessment | None, list[Problem]]:
+    """Validate parsed YAML data against its rubric.  Returns the assessment (``None`` on errors)."""
+    out = _Collector(doc)
+    data = doc.data
+    if not isinstance(data, dict):
+        out.error((), "an assessment file must be a mapping with rubric, agency, agency_id, round and answers")
+        return None, out.problems
+
+    for key in data:
+        if key not in TOP_LEVEL_FIELDS:
+            out.error((key,), f"unknown field {key!r}{_did_you_mean(key, TOP_LEVEL_FIELDS)}; valid fields: "
+                              f"{', '.join(TOP_LEVEL_FIELDS)}", key=True)
+    for key in REQUIRED_FIELDS:
+        if key not in data or data[key] is None:
+            out.error((key,) if key in data else (), f"missing required field {key!r}")
+
+    rubric = _rubric(data.get("rubric"), catalog, pinned, out)
+    agency = _text(data, "agency", out)
+    agency_id = data.get("agency_id")
+    if agency_id is not None and not (isinstance(agency_id, str) and AGENCY_ID.match(agency_id)):
+        out.error(("agency_id",), f"agency_id {agency_id!r} is not valid: use 1–60 lowercase letters, digits, "
+                                  f"'-' or '_', starting with a letter or digit (e.g. nplra)")
+    round_ = _round(data.get("round"), out)
+    respondent = _respondent(data.get("respondent"), out)
+    answers = _answers(data.get("answers"), rubric, out) if rubric is not None else None
+
+    if any(p.severity == "error" for p in out.problems) or rubric is None or answers is None:
+        return None, out.problems
+    assessment = Assessment.model_construct(
+        rubric_id=rubric.id,
+        rubric_version=rubric.version,
+        agency=agency,
+        agency_id=agency_id,
+        round=round_,
+        respondent=respondent,
+        answers=answers,
+        source=doc.source,
+        sha256=doc.sha256,
+    )
+    return assessment, out.problems
+
+
+def _did_you_mean(word, candidates) -> str:
+    close = difflib.get_close_matches(str(word), list(candidates), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _rubric(ref, catalog: Catalog, pinned: Rubric | None, out: _Collector) -> Rubric | None:
+    if ref is None:
+        return None
+    if not isinstance(ref, str) or "@" not in ref:
+        out.error(("rubric",), f"rubric must be written id@version, e.g. rubric: egov-readiness@1.0; got {ref!r}")
+        return None
+    if pinned is not None:
+        if ref != pinned.ref:
+            out.error(("rubric",), f"this file is for rubric {ref}, but {pinned.ref} was asked for (--rubric)")
+            return None
+        return pinned
+    try:
+        return catalog.resolve(ref)
+    except RubricNotFound as exc:
+        out.error(("rubric",), str(exc))
+        return None
+
+
+def _text(data: dict, field: str, out: _Collector, *, required: bool = True) -> str | None:
+    value = data.get(field)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        out.error((field,), f"{field} must be text, e.g. {field}: Northern Province Land Records Authority")
+        return None
+    if len(value) > 200:
+        out.error((field,), f"{field} is {len(value)} characters long; at most 200 are allowed")
+        return None
+    return value.strip()
+
+
+def _round(value, out: _Collector) -> str | None:
+    if value is None:
+        return None
+    # `round: 2026` is an integer in YAML; a round is a label, so take it as text.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str) and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}", value.strip()):
+        return value.strip()
+    out.error(("round",), f"round {value!r} is not valid: use a label such as 2026 or 2026-q1 "
+                          f"(letters, digits, '.', '-', '_')")
+    return None
+
+
+def _respondent(value, out: _Collector) -> Respondent:
+    if value is None:
+        return Respondent()
+    if not isinstance(value, dict):
+        out.error(("respondent",), "respondent must be a mapping, e.g. respondent: {name: A. Khan, role: it_lead}")
+        return Respondent()
+    fields = {}
+    for key, item in value.items():
+        if key not in ("name", "role"):
+            out.error(("respondent", key), f"unknown field {key!r} in respondent; valid fields: name, role", key=True)
+        elif item is not None and not isinstance(item, str):
+            out.error(("respondent", key), f"respondent {key} must be text")
+        elif item is not None and len(item) > 200:
+            out.error(("respondent", key), f"respondent {key} is longer than 200 characters")
+        elif item is not None:
+            fields[key] = item.strip() or None
+    return Respondent(**fields)
+
+
+def _answers(value, rubric: Rubric, out: _Collector) -> dict[str, Answer] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        out.error(("answers",), "answers must be a mapping of indicator id to answer, e.g. strategy.vision: 3")
+        return None
+    places = rubric.places
+    answers: dict[str, Answer] = {}
+    for ident, raw in value.items():
+        place = places.get(ident)
+        if place is None:
+            out.error(("answers", ident), f"unknown indicator {ident!r}{_did_you_mean(ident, places)} "
+                                          f"in rubric {rubric.ref}", key=True)
+            continue
+        answer = parse_answer(raw, place.indicator, rubric, out, ("answers", ident))
+        if answer is not None:
+            answers[ident] = answer
+    missing = Answer(state="missing")
+    return {ident: answers.get(ident, missing) for ident in places}
+
+
+def parse_answer(raw, indicator: Indicator, rubric: Rubric, out: _Collector, path: tuple) -> Answer | None:
+    """One answer in any of its written forms: ``3``, ``na``, ``{level: 3, evidence: ...}``, ``{value: 42.5}``."""
+    value_key = "level" if indicator.type == "level" else "value"
+    evidence = None
+    evidence_level = "none"
+    value_path = path
+    if isinstance(raw, dict):
+        allowed = (value_key, "evidence", "evidence_level")
+        for key in raw:
+            if key not in allowed:
+                hint = ""
+                if key in ("level", "value"):
+                    hint = f" ({indicator.id} is a {indicator.type} indicator: write {value_key}:)"
+                out.error(path + (key,), f"unknown field {key!r} in the answer{hint}; valid fields: "
+                                         f"{', '.join(allowed)}", key=True)
+        evidence = raw.get("evidence")
+        if evidence is not None and not isinstance(evidence, str):
+            evidence = str(evidence) if isinstance(evidence, (int, float)) and not isinstance(evidence, bool) else None
+            if evidence is None:
+                out.error(path + ("evidence",), "evidence must be text describing the document or source")
+        if evidence is not None and len(evidence) > MAX_TEXT:
+            out.error(path + ("evidence",), f"evidence is {len(evidence)} characters long; at most {MAX_TEXT} are allowed")
+        level = raw.get("evidence_level", "none")
+        if level is None:
+            level = "none"
+        if level not in EVIDENCE_LEVELS:
+            out.error(path + ("evidence_level",), f"evidence_level {level!r} is not valid; use one of "
+                                                  f"{', '.join(EVIDENCE_LEVELS)}")
+        else:
+            evidence_level = level
+        if evidence_level != "none" and not (evidence or "").strip():
+            out.warn(path + ("evidence_level",), f"evidence_level is {evidence_level!r} but no evidence is described")
+        raw = raw.get(value_key)
+        value_path = path + (value_key,)
+    if raw is None:
+        return Answer(state="missing", evidence=evidence, evidence_level=evidence_level)
+    if isinstance(raw, str):
+        special = SPECIAL_ANSWERS.get(raw.strip().lower())
+        if special is not None:
+            return Answer(state=special, evidence=evidence, evidence_level=evidence_level)
+    value = _level(raw, indicator, rubric, out, value_path) if indicator.type == "level" else \
+        _number(raw, indicator, out, value_path)
+    if value is None:
+        return None
+    return Answer(state="answered", value=value, evidence=evidence, evidence_level=evidence_level)
+
+
+def _level(raw, indicator: Indicator, rubric: Rubric, out: _Collector, path: tuple) -> int | None:
+    scale = rubric.scale
+    valid = f"a level {scale.min}–{scale.max}, 'na' or 'unknown'"
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        out.error(path, f"{raw!r} is not a valid answer for {indicator.id}; expected {valid}")
+        return None
+    if isinstance(raw, float) and not raw.is_integer():
+        out.error(path, f"{raw:g} is a number, but {indicator.id} expects a whole level; expected {valid}")
+        return None
+    level = int(raw)
+    if not scale.min <= level <= scale.max:
+        out.error(path, f"level {level} is out of range for {indicator.id}; expected {valid}")
+        return None
+    return level
+
+
+def _number(raw, indicator: Indicator, out: _Collector, path: tuple) -> float | None:
+    low, high = indicator.min, indicator.max
+    valid = f"a number (the rubric's range is {low:g}–{high:g}), 'na' or 'unknown'"
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not math.isfinite(raw):
+        out.error(path, f"{raw!r} is not a valid answer for {indicator.id}; expected {valid}")
+        return None
+    if not low <= raw <= high:
+        out.warn(path, f"{raw:g} is outside {low:g}–{high:g} for {indicator.id}; it scores as {low if raw < low else high:g}")
+    return float(raw)

@@ -1,0 +1,212 @@
+"""The rubric: pillars, dimensions and indicators, with their weights (DESIGN.md §3.1).
+
+A rubric is data (``rubrics/*.yaml``).  These models check its shape; :func:`check_rubric`
+checks what spans several fields (unique ids, a descriptor for every level, ...).  A rubric is
+identified by ``id@version`` and by :attr:`Rubric.sha256`, the hash of its canonical content,
+so that a report can say exactly which rubric produced it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+PillarKind = Literal["capability", "resistance", "barrier"]
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+INDICATOR_ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
+
+#: Text fields are capped so that a rubric cannot smuggle megabytes into every report.
+_Text = Field(min_length=1, max_length=2000)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Scale(_Model):
+    """The ordinal answer scale of level indicators, e.g. 0 Absent … 4 Optimised."""
+
+    min: int = 0
+    max: int = 4
+    labels: dict[int, str]
+
+    @property
+    def levels(self) -> range:
+        return range(self.min, self.max + 1)
+
+    @property
+    def span(self) -> int:
+        return self.max - self.min
+
+
+class Indicator(_Model):
+    """One question.  Phrased so that a higher answer is always healthier."""
+
+    id: str = Field(pattern=INDICATOR_ID_PATTERN, max_length=100)
+    text: str = _Text
+    guidance: str | None = Field(default=None, max_length=4000)
+    weight: float = Field(default=1.0, gt=0, allow_inf_nan=False)
+    type: Literal["level", "number"] = "level"
+    levels: dict[int, str] | None = None
+    min: float | None = Field(default=None, allow_inf_nan=False)
+    max: float | None = Field(default=None, allow_inf_nan=False)
+    direction: Literal["higher", "lower"] = "higher"
+    unit: str | None = Field(default=None, max_length=40)
+
+
+class Dimension(_Model):
+    id: str = Field(pattern=ID_PATTERN, max_length=60)
+    title: str = _Text
+    description: str | None = Field(default=None, max_length=4000)
+    weight: float = Field(default=1.0, gt=0, allow_inf_nan=False)
+    amplification: float | None = Field(default=None, ge=0, le=10, allow_inf_nan=False)
+    references: list[str] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(min_length=1)
+
+
+class Pillar(_Model):
+    id: str = Field(pattern=ID_PATTERN, max_length=60)
+    kind: PillarKind
+    title: str = _Text
+    description: str | None = Field(default=None, max_length=4000)
+    weight: float = Field(default=1.0, gt=0, allow_inf_nan=False)
+    dimensions: list[Dimension] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class IndicatorPlace:
+    """Where an indicator sits in the tree (looked up by id when reading answers)."""
+
+    indicator: Indicator
+    dimension: Dimension
+    pillar: Pillar
+
+
+class Rubric(_Model):
+    """A whole rubric.  Build one with :func:`readiness.catalog.load_rubric` to get its checks."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=60)
+    version: str = Field(min_length=1, max_length=20)
+    title: str = _Text
+    description: str | None = Field(default=None, max_length=8000)
+    scale: Scale = Scale(labels={0: "Absent", 1: "Initial", 2: "Developing", 3: "Established", 4: "Optimised"})
+    amplification: float = Field(default=0.5, ge=0, le=10, allow_inf_nan=False)
+    pillars: list[Pillar] = Field(min_length=1)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_is_text(cls, value):
+        # `version: 1.10` in YAML is the float 1.1: refuse rather than silently change it.
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            raise ValueError(f'write the version in quotes, e.g. version: "{value}"')
+        return value
+
+    @property
+    def ref(self) -> str:
+        """``id@version``, the way assessments name their rubric."""
+        return f"{self.id}@{self.version}"
+
+    @cached_property
+    def sha256(self) -> str:
+        """Hash of the canonical content: stable across comments, key order and formatting."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    @cached_property
+    def places(self) -> dict[str, IndicatorPlace]:
+        """Every indicator by id, in rubric order."""
+        return {
+            indicator.id: IndicatorPlace(indicator, dimension, pillar)
+            for pillar in self.pillars
+            for dimension in pillar.dimensions
+            for indicator in dimension.indicators
+        }
+
+    @cached_property
+    def dimension_pillar(self) -> dict[str, Pillar]:
+        return {dimension.id: pillar for pillar in self.pillars for dimension in pillar.dimensions}
+
+    def dimension(self, dimension_id: str) -> Dimension:
+        for pillar in self.pillars:
+            for dimension in pillar.dimensions:
+                if dimension.id == dimension_id:
+                    return dimension
+        raise KeyError(dimension_id)
+
+    def alpha(self, dimension: Dimension) -> float:
+        """The amplification α of a barrier dimension: its own, or the rubric's default."""
+        return self.amplification if dimension.amplification is None else dimension.amplification
+
+    def level_label(self, level: int) -> str:
+        return self.scale.labels.get(level, str(level))
+
+
+def check_rubric(rubric: Rubric) -> list[tuple[tuple, str]]:
+    """Checks that span fields.  Returns ``(path, message)`` pairs; the path points into the file."""
+    found: list[tuple[tuple, str]] = []
+    scale = rubric.scale
+    if scale.min >= scale.max:
+        found.append((("scale", "max"), f"scale max ({scale.max}) must be greater than min ({scale.min})"))
+    elif sorted(scale.labels) != list(scale.levels):
+        found.append((("scale", "labels"), f"scale labels must name every level {scale.min}–{scale.max} exactly once"))
+    if not any(p.kind == "capability" for p in rubric.pillars):
+        found.append((("pillars",), "a rubric needs at least one pillar of kind 'capability'"))
+
+    first_seen: dict[tuple[str, str], tuple] = {}
+
+    def unique(kind: str, ident: str, path: tuple) -> None:
+        if (kind, ident) in first_seen:
+            found.append((path, f"{kind} id {ident!r} is used twice; ids must be unique"))
+        else:
+            first_seen[(kind, ident)] = path
+
+    for p_index, pillar in enumerate(rubric.pillars):
+        p_path = ("pillars", p_index)
+        unique("pillar", pillar.id, p_path + ("id",))
+        for d_index, dimension in enumerate(pillar.dimensions):
+            d_path = p_path + ("dimensions", d_index)
+            unique("dimension", dimension.id, d_path + ("id",))
+            if dimension.amplification is not None and pillar.kind != "barrier":
+                found.append((d_path + ("amplification",),
+                               f"amplification is only allowed on barrier dimensions; {dimension.id!r} is in "
+                               f"the {pillar.kind} pillar {pillar.id!r}"))
+            for i_index, indicator in enumerate(dimension.indicators):
+                i_path = d_path + ("indicators", i_index)
+                unique("indicator", indicator.id, i_path + ("id",))
+                found.extend(_check_indicator(indicator, scale, i_path))
+    return found
+
+
+def _check_indicator(indicator: Indicator, scale: Scale, path: tuple) -> list[tuple[tuple, str]]:
+    found = []
+    if indicator.type == "level":
+        for field in ("min", "max"):
+            if getattr(indicator, field) is not None:
+                found.append((path + (field,), f"{field} is only for indicators of type: number"))
+        if indicator.levels is None:
+            found.append((path, f"indicator {indicator.id!r} needs levels: a descriptor for each level "
+                                f"{scale.min}–{scale.max}"))
+        else:
+            missing = [level for level in scale.levels if not (indicator.levels.get(level) or "").strip()]
+            extra = [level for level in indicator.levels if level not in scale.levels]
+            if missing:
+                found.append((path + ("levels",), f"indicator {indicator.id!r} has no descriptor for level(s) "
+                                                  f"{', '.join(map(str, missing))}; every level "
+                                                  f"{scale.min}–{scale.max} needs one"))
+            if extra:
+                found.append((path + ("levels",), f"indicator {indicator.id!r} describes level(s) "
+                                                  f"{', '.join(map(str, extra))} outside the scale "
+                                                  f"{scale.min}–{scale.max}"))
+    else:
+        if indicator.levels is not None:
+            found.append((path + ("levels",), "levels are only for indicators of type: level"))
+        if indicator.min is None or indicator.max is None:
+            found.append((path, f"number indicator {indicator.id!r} needs both min and max"))
+        elif indicator.min >= indicator.max:
+            found.append((path + ("max",), f"max ({indicator.max:g}) must be greater than min ({indicator.min:g})"))
+    return found

@@ -1,0 +1,384 @@
+"""The scoring engine (DESIGN.md §4): pure functions from answers to a :class:`Scorecard`.
+
+The method, in the rubric's own terms:
+
+* indicator score ``s`` in [0, 1]; ``na`` is excluded, ``unknown``/missing score 0 (§4.1);
+* dimension ``D``: weighted mean of its indicators; pillar ``P``: weighted mean of its assessed
+  dimensions (§4.2–4.3);
+* readiness ``RI``: weighted mean of capability pillars, on 0–100 (§4.4);
+* resistance ``R = 1 −`` weighted mean of resistance pillars (§4.5);
+* each barrier dimension's severity ``b = 1 − D`` is amplified by resistance,
+  ``b' = min(1, b·(1 + α·R))``, and averaged into barrier pressure ``B`` (§4.6);
+* risk ``RK``: the pillar-weight mix of ``R`` and ``B``; ``risk_base`` is the same with α = 0 (§4.7);
+* a gated stage, risk band and quadrant (§4.8); several respondents merge by the median (§4.9);
+  coverage and evidence are shares of effective weight (§4.10).
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+from .assessment import Assessment
+from .rubric import Rubric
+from .scorecard import (
+    QUADRANTS,
+    RISK_BANDS,
+    STAGE_NAMES,
+    DimensionScore,
+    Divergence,
+    IndicatorScore,
+    PillarScore,
+    RespondentInfo,
+    RubricStamp,
+    Scorecard,
+    Stage,
+)
+
+#: A spread of this many levels (or more) between respondents is flagged as a divergence (§4.9).
+DIVERGENCE_LEVELS = 2
+UNSPECIFIED_ROLE = "unspecified"
+
+
+@dataclass(frozen=True)
+class Merged:
+    """One indicator after merging respondents: the score ``s`` (None when ``na``) and its story."""
+
+    state: str
+    score: float | None
+    answer: float | str | None
+    evidence_level: str
+    spread: float | None
+
+
+@dataclass(frozen=True)
+class Indices:
+    """The composite numbers, all on [0, 1] (``None`` where not defined)."""
+
+    readiness: float | None
+    risk: float | None
+    risk_base: float | None
+    resistance: float | None
+    barrier_pressure: float | None
+    pillars: dict[str, float | None]
+    dimensions: dict[str, float | None]
+    severity: dict[str, tuple[float, float]]  # barrier dimension -> (b, b')
+
+
+def indicator_score(rubric: Rubric, indicator_id: str, value: float) -> float:
+    """§4.1: a level or number answer on [0, 1], higher is healthier."""
+    indicator = rubric.places[indicator_id].indicator
+    if indicator.type == "level":
+        return (value - rubric.scale.min) / rubric.scale.span
+    share = (value - indicator.min) / (indicator.max - indicator.min)
+    share = min(1.0, max(0.0, share))
+    return 1.0 - share if indicator.direction == "lower" else share
+
+
+def merge_answers(rubric: Rubric, assessments: Sequence[Assessment]) -> dict[str, Merged]:
+    """§4.9: one score per indicator from one or several respondents.
+
+    With one respondent this is just that respondent's answers.  With several, the score is the
+    median of the ``s`` of those who answered; ``na`` if every respondent who gave the indicator
+    said ``na``; ``unknown`` if nobody answered it otherwise; ``missing`` if nobody gave it at all.
+    """
+    merged: dict[str, Merged] = {}
+    span = rubric.scale.span
+    for ident in rubric.places:
+        given = [a.answers[ident] for a in assessments if a.answers[ident].state != "missing"]
+        answered = [answer for answer in given if answer.state == "answered"]
+        if answered:
+            scores = [indicator_score(rubric, ident, answer.value) for answer in answered]
+            values = [answer.value for answer in answered]
+            value = statistics.median(values)
+            spread = (max(scores) - min(scores)) * span if len(answered) > 1 else None
+            merged[ident] = Merged("answered", statistics.median(scores), value,
+                                   _best_evidence(answered), spread)
+        elif given and all(answer.state == "na" for answer in given):
+            merged[ident] = Merged("na", None, "na", "none", None)
+        elif given:
+            merged[ident] = Merged("unknown", 0.0, "unknown", "none", None)
+        else:
+            merged[ident] = Merged("missing", 0.0, "missing", "none", None)
+    return merged
+
+
+def _best_evidence(answers) -> str:
+    levels = {answer.evidence_level for answer in answers}
+    return "verified" if "verified" in levels else "documented" if "documented" in levels else "none"
+
+
+def compute_indices(
+    rubric: Rubric,
+    scores: Mapping[str, float | None],
+    *,
+    dimension_weights: Mapping[str, float] | None = None,
+    alphas: Mapping[str, float] | None = None,
+) -> Indices:
+    """§4.2–4.7 from indicator scores (``None`` = ``na``).
+
+    ``dimension_weights`` and ``alphas`` override the rubric's, by dimension id (the uncertainty
+    analysis perturbs them).
+    """
+    dimensions: dict[str, float | None] = {}
+    pillars: dict[str, float | None] = {}
+    severity: dict[str, tuple[float, float]] = {}
+    sums = {kind: [0.0, 0.0] for kind in ("capability", "resistance")}  # Σ V·P, Σ V over assessed pillars
+    barrier_pillars: list[tuple[float, list[tuple[float, float, float]]]] = []  # (V, [(W, b, α)])
+
+    for pillar in rubric.pillars:
+        weighted = total = 0.0
+        barrier_dims = []
+        for dimension in pillar.dimensions:
+            num = den = 0.0
+            for indicator in dimension.indicators:
+                s = scores[indicator.id]
+                if s is not None:
+                    num += indicator.weight * s
+                    den += indicator.weight
+            score = num / den if den else None
+            dimensions[dimension.id] = score
+            if score is None:
+                continue  # not assessed: out of everything above it (§4.2)
+            weight = dimension_weights[dimension.id] if dimension_weights else dimension.weight
+            weighted += weight * score
+            total += weight
+            if pillar.kind == "barrier":
+                alpha = alphas[dimension.id] if alphas else rubric.alpha(dimension)
+                barrier_dims.append((weight, 1.0 - score, alpha))
+        pillars[pillar.id] = weighted / total if total else None
+        if not total:
+            continue
+        if pillar.kind == "barrier":
+            barrier_pillars.append((pillar.weight, barrier_dims))
+        else:
+            sums[pillar.kind][0] += pillar.weight * pillars[pillar.id]
+            sums[pillar.kind][1] += pillar.weight
+
+    cap_sum, cap_weight = sums["capability"]
+    readiness = cap_sum / cap_weight if cap_weight else None
+    res_sum, res_weight = sums["resistance"]
+    resistance = 1.0 - res_sum / res_weight if res_weight else 0.0
+
+    bar_weight = sum(weight for weight, _ in barrier_pillars)
+    pressure = pressure_base = None
+    if bar_weight:
+        pressure = pressure_base = 0.0
+        for pillar_weight, dims in barrier_pillars:
+            dim_total = sum(weight for weight, _, _ in dims)
+            amplified = base = 0.0
+            for weight, b, alpha in dims:
+                b_amp = min(1.0, b * (1.0 + alpha * resistance))
+                amplified += weight * b_amp
+                base += weight * b
+            pressure += pillar_weight * amplified / dim_total
+            pressure_base += pillar_weight * base / dim_total
+        pressure /= bar_weight
+        pressure_base /= bar_weight
+    for pillar in rubric.pillars:
+        if pillar.kind != "barrier":
+            continue
+        for dimension in pillar.dimensions:
+            score = dimensions[dimension.id]
+            if score is not None:
+                alpha = alphas[dimension.id] if alphas else rubric.alpha(dimension)
+                b = 1.0 - score
+                severity[dimension.id] = (b, min(1.0, b * (1.0 + alpha * resistance)))
+
+    risk = risk_base = None
+    if res_weight + bar_weight:
+        risk = (res_weight * resistance + bar_weight * (pressure or 0.0)) / (res_weight + bar_weight)
+        risk_base = (res_weight * resistance + bar_weight * (pressure_base or 0.0)) / (res_weight + bar_weight)
+    return Indices(
+        readiness=readiness,
+        risk=risk,
+        risk_base=risk_base,
+        resistance=resistance if res_weight else None,
+        barrier_pressure=pressure,
+        pillars=pillars,
+        dimensions=dimensions,
+        severity=severity,
+    )
+
+
+def band(x: float) -> int:
+    """§4.8: 1 Initial <20, 2 Developing <40, 3 Defined <60, 4 Managed <80, 5 Optimised."""
+    for level, upper in enumerate((20, 40, 60, 80), start=1):
+        if x < upper:
+            return level
+    return 5
+
+
+def stage(rubric: Rubric, indices: Indices) -> Stage:
+    """§4.8: the maturity stage, gated by the weakest capability dimension (the barrier point)."""
+    by_readiness = band(100 * indices.readiness)
+    capability = [
+        (indices.dimensions[d.id], d.id)
+        for p in rubric.pillars if p.kind == "capability"
+        for d in p.dimensions if indices.dimensions[d.id] is not None
+    ]
+    weakest_score, weakest_id = min(capability, key=lambda pair: pair[0])
+    gate = band(100 * weakest_score) + 1
+    if gate < by_readiness:
+        return Stage(level=gate, name=STAGE_NAMES[gate], limited_by=weakest_id)
+    return Stage(level=by_readiness, name=STAGE_NAMES[by_readiness])
+
+
+def risk_band(risk: float) -> str:
+    """§4.8: Low <25, Moderate <50, High <75, Critical (risk on 0–100)."""
+    for name, upper in zip(RISK_BANDS, (25, 50, 75)):
+        if risk < upper:
+            return name
+    return RISK_BANDS[-1]
+
+
+def quadrant(readiness: float, risk: float) -> str:
+    """§4.8: where readiness (≥ 50?) and risk (≥ 50?) put an agency."""
+    ready, risky = readiness >= 50, risk >= 50
+    if ready:
+        return QUADRANTS[1] if risky else QUADRANTS[0]
+    return QUADRANTS[3] if risky else QUADRANTS[2]
+
+
+def coverage(rubric: Rubric, merged: Mapping[str, Merged]) -> tuple[float, float, dict[str, tuple[float, float] | None]]:
+    """§4.10: shares of effective weight that are answered, and answered with evidence.
+
+    An indicator's effective weight is its share of its dimension times the dimension's share of
+    its pillar times the pillar's share of all pillars, each share taken over what is not ``na``.
+    Returns overall coverage and evidence (0–1) and the same per dimension (None if not assessed).
+    """
+    per_dimension: dict[str, tuple[float, float] | None] = {}
+    pillar_parts = []  # (V, [(W, answered share, evidenced share)])
+    for pillar in rubric.pillars:
+        parts = []
+        for dimension in pillar.dimensions:
+            total = answered = evidenced = 0.0
+            for indicator in dimension.indicators:
+                item = merged[indicator.id]
+                if item.state == "na":
+                    continue
+                total += indicator.weight
+                if item.state == "answered":
+                    answered += indicator.weight
+                    if item.evidence_level != "none":
+                        evidenced += indicator.weight
+            if total:
+                per_dimension[dimension.id] = (answered / total, evidenced / total)
+                parts.append((dimension.weight, answered / total, evidenced / total))
+            else:
+                per_dimension[dimension.id] = None
+        if parts:
+            pillar_parts.append((pillar.weight, parts))
+    overall_weight = sum(weight for weight, _ in pillar_parts)
+    answered_share = evidenced_share = 0.0
+    for pillar_weight, parts in pillar_parts:
+        dim_total = sum(weight for weight, _, _ in parts)
+        answered_share += pillar_weight / overall_weight * sum(w * a for w, a, _ in parts) / dim_total
+        evidenced_share += pillar_weight / overall_weight * sum(w * e for w, _, e in parts) / dim_total
+    return answered_share, evidenced_share, per_dimension
+
+
+def respondent_label(assessment: Assessment, index: int) -> str:
+    """How a respondent is named in divergence reports: name and role, else the file."""
+    respondent = assessment.respondent
+    if respondent.name and respondent.role:
+        return f"{respondent.name} ({respondent.role})"
+    return respondent.name or respondent.role or f"respondent {index + 1}"
+
+
+def score_assessment(rubric: Rubric, assessments: Sequence[Assessment]) -> Scorecard:
+    """Score one agency-round from one or more respondents' assessments of ``rubric``."""
+    if not assessments:
+        raise ValueError("score_assessment needs at least one assessment")
+    first = assessments[0]
+    merged = merge_answers(rubric, assessments)
+    indices = compute_indices(rubric, {ident: item.score for ident, item in merged.items()})
+    if indices.readiness is None:
+        raise ValueError(f"{first.agency_id} {first.round}: every capability indicator is 'na', "
+                         f"so readiness cannot be computed")
+    share_answered, share_evidenced, per_dimension = coverage(rubric, merged)
+
+    dimensions = {}
+    for pillar in rubric.pillars:
+        for dimension in pillar.dimensions:
+            score = indices.dimensions[dimension.id]
+            shares = per_dimension[dimension.id]
+            b = indices.severity.get(dimension.id)
+            dimensions[dimension.id] = DimensionScore(
+                score=_pct(score),
+                pillar=pillar.id,
+                kind=pillar.kind,
+                coverage=_pct(shares[0]) if shares else None,
+                evidence=_pct(shares[1]) if shares else None,
+                severity=_pct(b[0]) if b else None,
+                amplified=_pct(b[1]) if b else None,
+            )
+
+    indicators = {}
+    divergences = []
+    for ident, item in merged.items():
+        divergent = item.spread is not None and item.spread >= DIVERGENCE_LEVELS - 1e-9
+        indicators[ident] = IndicatorScore(
+            score=_pct(item.score), answer=item.answer, state=item.state,
+            evidence_level=item.evidence_level, spread=item.spread, divergent=divergent,
+        )
+        if divergent:
+            answers = {}
+            for index, assessment in enumerate(assessments):
+                answer = assessment.answers[ident]
+                if answer.state != "missing":
+                    answers[respondent_label(assessment, index)] = answer.value if answer.state == "answered" \
+                        else answer.state
+            divergences.append(Divergence(indicator=ident, spread=item.spread, answers=answers))
+
+    counts = {state: 0 for state in ("answered", "na", "unknown", "missing")}
+    for item in merged.values():
+        counts[item.state] += 1
+
+    readiness = 100 * indices.readiness
+    risk = _pct(indices.risk)
+    return Scorecard(
+        agency=first.agency,
+        agency_id=first.agency_id,
+        round=first.round,
+        rubric=RubricStamp(id=rubric.id, version=rubric.version, sha256=rubric.sha256),
+        readiness=readiness,
+        risk=risk,
+        risk_base=_pct(indices.risk_base),
+        amplification=None if risk is None else risk - 100 * indices.risk_base,
+        resistance=_pct(indices.resistance),
+        barrier_pressure=_pct(indices.barrier_pressure),
+        stage=stage(rubric, indices),
+        risk_band=None if risk is None else risk_band(risk),
+        quadrant=None if risk is None else quadrant(readiness, risk),
+        coverage=100 * share_answered,
+        evidence=100 * share_evidenced,
+        respondents=[
+            RespondentInfo(name=a.respondent.name, role=a.respondent.role, source=a.source, sha256=a.sha256)
+            for a in assessments
+        ],
+        counts=counts,
+        pillars={p.id: PillarScore(score=_pct(indices.pillars[p.id]), kind=p.kind) for p in rubric.pillars},
+        dimensions=dimensions,
+        indicators=indicators,
+        roles=role_pillar_scores(rubric, assessments),
+        divergences=divergences,
+    )
+
+
+def role_pillar_scores(rubric: Rubric, assessments: Sequence[Assessment]) -> dict[str, dict[str, float | None]]:
+    """§4.9: pillar scores from each role's respondents alone (a senior/staff gap shows here)."""
+    by_role: dict[str, list[Assessment]] = {}
+    for assessment in assessments:
+        by_role.setdefault(assessment.respondent.role or UNSPECIFIED_ROLE, []).append(assessment)
+    result = {}
+    for role in sorted(by_role):
+        merged = merge_answers(rubric, by_role[role])
+        indices = compute_indices(rubric, {ident: item.score for ident, item in merged.items()})
+        result[role] = {pillar_id: _pct(score) for pillar_id, score in indices.pillars.items()}
+    return result
+
+
+def _pct(x: float | None) -> float | None:
+    return None if x is None else 100 * x
