@@ -368,14 +368,19 @@ def score_assessment(rubric: Rubric, assessments: Sequence[Assessment]) -> Score
 
 
 def role_pillar_scores(rubric: Rubric, assessments: Sequence[Assessment]) -> dict[str, dict[str, float | None]]:
-    """§4.9: pillar scores from each role's respondents alone (a senior/staff gap shows here)."""
+    """§4.9: pillar scores from each role's respondents alone (a senior/staff gap shows here).
+
+    An indicator that nobody of a role answered is left out of that role's scores (as if ``na``)
+    rather than scored 0, so that a role is judged on what it actually said.
+    """
     by_role: dict[str, list[Assessment]] = {}
     for assessment in assessments:
         by_role.setdefault(assessment.respondent.role or UNSPECIFIED_ROLE, []).append(assessment)
     result = {}
     for role in sorted(by_role):
         merged = merge_answers(rubric, by_role[role])
-        indices = compute_indices(rubric, {ident: item.score for ident, item in merged.items()})
+        scores = {ident: None if item.state == "missing" else item.score for ident, item in merged.items()}
+        indices = compute_indices(rubric, scores)
         result[role] = {pillar_id: _pct(score) for pillar_id, score in indices.pillars.items()}
     return result
 

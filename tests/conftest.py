@@ -1,0 +1,63 @@
+"""Shared helpers for the tests: paths, a CLI runner, and small assessment files written on the fly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from readiness.catalog import Catalog, load_rubric
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+MINI_RUBRIC = FIXTURES / "mini-rubric.yaml"
+
+#: The hand-worked assessment "A" of tests/test_scoring.py (every number is derived there).
+MINI_A = """\
+rubric: mini@0.1
+agency: Test Agency
+agency_id: test
+round: 2026
+answers:
+  i1.a: {level: 4, evidence: "Roadmap 2025", evidence_level: documented}
+  i1.b: 2
+  i2.a: 1
+  i2.n: {value: 60, evidence: "Portal stats", evidence_level: verified}
+  i3.a: 1
+  i3.b: 3
+  i4.a: 2
+  i5.a: 1
+  i5.n: 2
+"""
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def mini_rubric():
+    return load_rubric(MINI_RUBRIC)
+
+
+@pytest.fixture
+def mini_catalog() -> Catalog:
+    catalog = Catalog()
+    catalog.add(MINI_RUBRIC)
+    return catalog
+
+
+@pytest.fixture
+def write(tmp_path, monkeypatch):
+    """Write a text file under a temporary folder (the working directory) and return its relative path."""
+    monkeypatch.chdir(tmp_path)
+
+    def _write(name: str, text: str) -> Path:
+        path = Path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return _write

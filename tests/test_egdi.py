@@ -1,0 +1,73 @@
+"""The engine reproduces the UN E-Government Development Index (tests/data/egdi).
+
+Each published row becomes an assessment of the `un-egdi` rubric (OSI, HCI, TII as numbers on
+0–1); readiness / 100 must equal the published EGDI, and the competition ranks of the results,
+rounded as published, must equal the published ranks.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from readiness.catalog import Catalog
+from readiness.intake import load_assessments
+from readiness.service import score_batch
+
+DATA = Path(__file__).resolve().parent / "data" / "egdi"
+
+
+def rows(year: int) -> list[dict]:
+    with open(DATA / f"egdi-{year}.csv", newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def competition_ranks(values: list[float]) -> list[int]:
+    """1 + the number of strictly better values: ties share the lower rank ("1224" ranking)."""
+    return [1 + sum(other > value for other in values) for value in values]
+
+
+def decimals(text: str) -> int:
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("egdi")
+    for year in (2014, 2016, 2018):
+        for row in rows(year):
+            code = row["country-code"].lower()
+            (folder / f"{year}-{code}.yaml").write_text(
+                f"rubric: un-egdi@2018\nagency: {row['country-name']!r}\nagency_id: {code}\nround: '{year}'\n"
+                f"answers:\n  osi: {row['osi']}\n  hci: {row['hci']}\n  tii: {row['tii']}\n",
+                encoding="utf-8")
+    catalog = Catalog()
+    batch = load_assessments([folder], catalog)
+    assert batch.errors == []
+    return {(card.round, card.agency_id): card for card in score_batch(batch, catalog)}
+
+
+@pytest.mark.parametrize("year", [2014, 2016, 2018])
+def test_readiness_reproduces_the_published_index(scored, year):
+    published = rows(year)
+    assert len(published) == 193
+    worst = max(abs(scored[(str(year), row["country-code"].lower())].readiness / 100 - float(row["e-gov-index"]))
+                for row in published)
+    assert worst <= 1e-4
+
+
+@pytest.mark.parametrize("year", [2014, 2016, 2018])
+def test_ranks_of_rounded_results_equal_the_published_ranks(scored, year):
+    published = rows(year)
+    # Published EGDI values carry at most this many decimals; the ranks were made from them.
+    places = max(decimals(str(round(float(row["e-gov-index"]), 6))) for row in published)
+    ours = [round(scored[(str(year), row["country-code"].lower())].readiness / 100, places) for row in published]
+    assert competition_ranks(ours) == [int(row["e-gov-rank"]) for row in published]
+
+
+def test_egdi_scorecards_have_no_risk(scored):
+    card = scored[("2018", "irl")]
+    assert card.risk is None and card.quadrant is None and card.risk_band is None
+    assert card.pillars["egdi"].score == pytest.approx(card.readiness)

@@ -1,0 +1,123 @@
+"""Several respondents of one agency-round (DESIGN.md §4.9), worked by hand on the mini rubric."""
+
+from __future__ import annotations
+
+import pytest
+
+from readiness.intake import load_assessments
+from readiness.service import score_batch
+
+HEAD = """\
+rubric: mini@0.1
+agency: Test Agency
+agency_id: test
+round: "2026"
+respondent: {{name: {name}, role: {role}}}
+answers:
+"""
+
+IT_LEAD = HEAD.format(name="A. Khan", role="it_lead") + """\
+  i1.a: {level: 4, evidence: "Roadmap", evidence_level: documented}
+  i1.b: 2
+  i2.a: unknown
+  i2.n: 60
+  i3.a: na
+  i3.b: 3
+  i4.a: 2
+  i5.a: 1
+  i5.n: 2
+"""
+SENIOR = HEAD.format(name="B. Shah", role="senior") + """\
+  i1.a: 3
+  i1.b: 2
+  i2.a: na
+  i2.n: 40
+  i3.a: na
+  i3.b: 4
+  i4.a: 3
+  i5.a: 1
+  i5.n: 2
+"""
+STAFF = HEAD.format(name="C. Baig", role="staff") + """\
+  i1.a: 1
+  i1.b: na
+  i3.b: 1
+  i4.a: 2
+  i5.a: 2
+  i5.n: 4
+"""
+
+
+@pytest.fixture
+def card(write, mini_catalog):
+    paths = [write("it.yaml", IT_LEAD), write("senior.yaml", SENIOR), write("staff.yaml", STAFF)]
+    batch = load_assessments(paths, mini_catalog)
+    assert batch.problems == []  # respondents may leave answers out: no error, no warning
+    (scorecard,) = score_batch(batch, mini_catalog)
+    return scorecard
+
+
+def test_median_per_indicator(card):
+    # i1.a: levels 4, 3, 1 → s 1, 0.75, 0.25 → median 0.75 (level 3); spread 3 levels → divergent
+    assert card.indicators["i1.a"].score == pytest.approx(75.0)
+    assert card.indicators["i1.a"].answer == 3
+    assert card.indicators["i1.a"].spread == pytest.approx(3.0)
+    assert card.indicators["i1.a"].divergent is True
+    assert card.indicators["i1.a"].evidence_level == "documented"
+    # i1.b: 2, 2, na → the na is ignored; median 0.5, spread 0
+    assert card.indicators["i1.b"].score == pytest.approx(50.0)
+    assert card.indicators["i1.b"].divergent is False
+    # i2.n: 60, 40 (staff left it out) → median of 0.6 and 0.4; spread 0.2 of the range = 0.8 levels
+    assert card.indicators["i2.n"].score == pytest.approx(50.0)
+    assert card.indicators["i2.n"].answer == pytest.approx(50.0)
+    assert card.indicators["i2.n"].spread == pytest.approx(0.8)
+    # i3.b: 3, 4, 1 → median 0.75, spread 3 levels
+    assert card.indicators["i3.b"].score == pytest.approx(75.0)
+
+
+def test_na_unknown_and_missing_merge(card):
+    # i2.a: unknown, na, (left out) → nobody answered, not all na → unknown
+    assert card.indicators["i2.a"].state == "unknown"
+    assert card.indicators["i2.a"].score == 0.0
+    # i3.a: na, na, (left out) → na
+    assert card.indicators["i3.a"].state == "na"
+    assert card.indicators["i3.a"].score is None
+
+
+def test_divergences_name_each_respondent(card):
+    assert [(d.indicator, d.spread) for d in card.divergences] == [("i1.a", 3.0), ("i3.b", 3.0)]
+    assert card.divergences[0].answers == {"A. Khan (it_lead)": 4, "B. Shah (senior)": 3, "C. Baig (staff)": 1}
+
+
+def test_merged_scores(card):
+    # D1 = (0.75 + 0.5)/2 = 0.625; D2 = (0 + 0.5)/2 = 0.25; RI = (3·0.625 + 0.25)/4
+    assert card.readiness == pytest.approx(100 * (3 * 0.625 + 0.25) / 4)
+    # D3 = i3.b alone = 0.75 → R = 0.25
+    assert card.resistance == pytest.approx(25.0)
+    assert [r.role for r in card.respondents] == ["it_lead", "senior", "staff"]
+
+
+def test_pillar_scores_per_role(card):
+    # senior alone: D1 = (0.75 + 0.5)/2, D2 = 0.4 (i2.a na) → core = (3·0.625 + 0.4)/4; res: i3.b = 1.0
+    assert card.roles["senior"]["core"] == pytest.approx(100 * (3 * 0.625 + 0.4) / 4)
+    assert card.roles["senior"]["res"] == pytest.approx(100.0)
+    # staff alone: i3.a left out (not counted), i3.b = 1 → 0.25; a gap of 75 points on resistance between senior and staff
+    assert card.roles["staff"]["res"] == pytest.approx(25.0)
+    # staff left out i2.a and i2.n: a role is judged on what it said, so D2 is not assessed for
+    # staff and core = D1 = (0.25 + na)/1
+    assert card.roles["staff"]["core"] == pytest.approx(25.0)
+    assert sorted(card.roles) == ["it_lead", "senior", "staff"]
+
+
+def test_respondents_must_agree_on_the_agency(write, mini_catalog):
+    paths = [write("it.yaml", IT_LEAD), write("senior.yaml", SENIOR.replace("Test Agency", "Other Agency"))]
+    batch = load_assessments(paths, mini_catalog)
+    assert [str(p) for p in batch.errors] == [
+        "senior.yaml: names the agency 'Other Agency', but it.yaml (also test, round 2026) names it 'Test Agency'"]
+
+
+def test_a_copied_respondent_file_is_refused(write, mini_catalog):
+    paths = [write("it.yaml", IT_LEAD), write("it-copy.yaml", IT_LEAD)]
+    batch = load_assessments(paths, mini_catalog)
+    assert [str(p) for p in batch.errors] == [
+        "it.yaml: has the same content as it-copy.yaml; that respondent would be counted twice"]
