@@ -72,13 +72,13 @@ def assessment_from_data(
                               f"{', '.join(TOP_LEVEL_FIELDS)}", key=True)
     for key in REQUIRED_FIELDS:
         if key not in data or data[key] is None:
-            out.error((key,) if key in data else (), f"missing required field {key!r}")
+            out.error((key,) if key in data else (), f"missing required field {key!r}", key=key in data)
 
     rubric = _rubric(data.get("rubric"), catalog, pinned, out)
     agency = _text(data, "agency", out)
     agency_id = data.get("agency_id")
     if agency_id is not None and not (isinstance(agency_id, str) and AGENCY_ID.match(agency_id)):
-        out.error(("agency_id",), f"agency_id {agency_id!r} is not valid: use 1–60 lowercase letters, digits, "
+        out.error(("agency_id",), f"agency_id {show(agency_id)} is not valid: use 1–60 lowercase letters, digits, "
                                   f"'-' or '_', starting with a letter or digit (e.g. nplra)")
     round_ = _round(data.get("round"), out)
     respondent = _respondent(data.get("respondent"), out)
@@ -100,6 +100,19 @@ def assessment_from_data(
     return assessment, out.problems
 
 
+def show(value) -> str:
+    """A value as the user wrote it in YAML (``true``, not ``True``), for messages."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return repr(value)
+
+
 def _did_you_mean(word, candidates) -> str:
     close = difflib.get_close_matches(str(word), list(candidates), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
@@ -109,7 +122,7 @@ def _rubric(ref, catalog: Catalog, pinned: Rubric | None, out: _Collector) -> Ru
     if ref is None:
         return None
     if not isinstance(ref, str) or "@" not in ref:
-        out.error(("rubric",), f"rubric must be written id@version, e.g. rubric: egov-readiness@1.0; got {ref!r}")
+        out.error(("rubric",), f"rubric must be written id@version, e.g. rubric: egov-readiness@1.0; got {show(ref)}")
         return None
     if pinned is not None:
         if ref != pinned.ref:
@@ -123,7 +136,7 @@ def _rubric(ref, catalog: Catalog, pinned: Rubric | None, out: _Collector) -> Ru
         return None
 
 
-def _text(data: dict, field: str, out: _Collector, *, required: bool = True) -> str | None:
+def _text(data: dict, field: str, out: _Collector) -> str | None:
     value = data.get(field)
     if value is None:
         return None
@@ -144,7 +157,7 @@ def _round(value, out: _Collector) -> str | None:
         return str(value)
     if isinstance(value, str) and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}", value.strip()):
         return value.strip()
-    out.error(("round",), f"round {value!r} is not valid: use a label such as 2026 or 2026-q1 "
+    out.error(("round",), f"round {show(value)} is not valid: use a label such as 2026 or 2026-q1 "
                           f"(letters, digits, '.', '-', '_')")
     return None
 
@@ -215,7 +228,7 @@ def parse_answer(raw, indicator: Indicator, rubric: Rubric, out: _Collector, pat
         if level is None:
             level = "none"
         if level not in EVIDENCE_LEVELS:
-            out.error(path + ("evidence_level",), f"evidence_level {level!r} is not valid; use one of "
+            out.error(path + ("evidence_level",), f"evidence_level {show(level)} is not valid; use one of "
                                                   f"{', '.join(EVIDENCE_LEVELS)}")
         else:
             evidence_level = level
@@ -240,7 +253,7 @@ def _level(raw, indicator: Indicator, rubric: Rubric, out: _Collector, path: tup
     scale = rubric.scale
     valid = f"a level {scale.min}–{scale.max}, 'na' or 'unknown'"
     if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-        out.error(path, f"{raw!r} is not a valid answer for {indicator.id}; expected {valid}")
+        out.error(path, f"{show(raw)} is not a valid answer for {indicator.id}; expected {valid}")
         return None
     if isinstance(raw, float) and not raw.is_integer():
         out.error(path, f"{raw:g} is a number, but {indicator.id} expects a whole level; expected {valid}")
@@ -256,7 +269,7 @@ def _number(raw, indicator: Indicator, out: _Collector, path: tuple) -> float | 
     low, high = indicator.min, indicator.max
     valid = f"a number (the rubric's range is {low:g}–{high:g}), 'na' or 'unknown'"
     if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not math.isfinite(raw):
-        out.error(path, f"{raw!r} is not a valid answer for {indicator.id}; expected {valid}")
+        out.error(path, f"{show(raw)} is not a valid answer for {indicator.id}; expected {valid}")
         return None
     if not low <= raw <= high:
         out.warn(path, f"{raw:g} is outside {low:g}–{high:g} for {indicator.id}; it scores as {low if raw < low else high:g}")

@@ -1,0 +1,157 @@
+"""Reading YAML assessments: every kind of bad input is reported at once, with file:line:column."""
+
+from __future__ import annotations
+
+from readiness.cli import main
+from readiness.intake import load_assessments
+
+from .conftest import MINI_A, MINI_RUBRIC
+
+BAD = """\
+rubric: mini@0.1
+agency: Test Agency
+agency_id: Test Agency
+round: 2026
+colour: blue
+answers:
+  i1.a: 7
+  i1.b: 2.5
+  i2.a: three
+  i2.n: {level: 2}
+  i3.a: {level: 1, evidence_level: certified}
+  i3.c: 2
+  i3.b: true
+  i4.a: 2
+  i5.a: 1
+  i5.n: 200
+"""
+
+
+def messages(batch) -> list[str]:
+    return [str(problem) for problem in batch.problems]
+
+
+def test_every_problem_with_its_line_and_column(write, mini_catalog):
+    batch = load_assessments([write("bad.yaml", BAD)], mini_catalog)
+    assert messages(batch) == [
+        "bad.yaml:3:12: agency_id 'Test Agency' is not valid: use 1–60 lowercase letters, digits, '-' or '_', "
+        "starting with a letter or digit (e.g. nplra)",
+        "bad.yaml:5:1: unknown field 'colour'; valid fields: rubric, agency, agency_id, round, respondent, answers",
+        "bad.yaml:7:9: level 7 is out of range for i1.a; expected a level 0–4, 'na' or 'unknown'",
+        "bad.yaml:8:9: 2.5 is a number, but i1.b expects a whole level; expected a level 0–4, 'na' or 'unknown'",
+        "bad.yaml:9:9: 'three' is not a valid answer for i2.a; expected a level 0–4, 'na' or 'unknown'",
+        "bad.yaml:10:10: unknown field 'level' in the answer (i2.n is a number indicator: write value:); "
+        "valid fields: value, evidence, evidence_level",
+        "bad.yaml:11:36: evidence_level 'certified' is not valid; use one of none, documented, verified",
+        "bad.yaml:12:3: unknown indicator 'i3.c' (did you mean 'i3.b'?) in rubric mini@0.1",
+        "bad.yaml:13:9: true is not a valid answer for i3.b; expected a level 0–4, 'na' or 'unknown'",
+        "bad.yaml:16:9: warning: 200 is outside 0–10 for i5.n; it scores as 10",
+    ]
+    assert batch.assessments == []
+    assert batch.failed == {"bad.yaml"}
+
+
+def test_missing_answers_point_at_the_answers_key(write, mini_catalog):
+    text = MINI_A.replace("  i1.b: 2\n", "").replace("  i2.a: 1\n", "  i2.a:\n")
+    batch = load_assessments([write("gaps.yaml", text)], mini_catalog)
+    assert messages(batch) == [
+        "gaps.yaml:5:1: no answer for i1.b; add it, with a level, 'na' or 'unknown' (or use --partial)",
+        "gaps.yaml:7:3: i2.a has no answer; give a level, 'na' or 'unknown' (or use --partial)",
+    ]
+
+
+def test_missing_required_fields(write, mini_catalog):
+    text = "rubric: mini@0.1\nagency_id: t\nround:\nanswers: {}\n"
+    batch = load_assessments([write("fields.yaml", text)], mini_catalog)
+    assert messages(batch) == [
+        "fields.yaml:1:1: missing required field 'agency'",
+        "fields.yaml:3:1: missing required field 'round'",
+    ]
+
+
+def test_rubric_reference_unknown_or_other_version(write, mini_catalog):
+    write("typo.yaml", MINI_A.replace("mini@0.1", "egov-readines@1.0"))
+    write("old.yaml", MINI_A.replace("mini@0.1", "mini@0.0"))
+    write("plain.yaml", MINI_A.replace("mini@0.1", "mini"))
+    batch = load_assessments(["typo.yaml", "old.yaml", "plain.yaml"], mini_catalog)
+    assert messages(batch) == [
+        "typo.yaml:1:9: no rubric 'egov-readines' (did you mean 'egov-readiness'?); known rubrics: "
+        "mini@0.1, egov-readiness@1.0, un-egdi@2018",
+        "old.yaml:1:9: rubric 'mini' is known at version 0.1, not '0.0'; use a matching rubric file with "
+        "--rubric, or update the file's rubric: line",
+        "plain.yaml:1:9: rubric must be written id@version, e.g. rubric: egov-readiness@1.0; got 'mini'",
+    ]
+
+
+def test_pinned_rubric_must_match(write, mini_catalog):
+    from readiness.catalog import Catalog
+
+    catalog = Catalog()
+    pinned = catalog.resolve("un-egdi")
+    batch = load_assessments([write("a.yaml", MINI_A)], mini_catalog, rubric=pinned)
+    assert messages(batch) == ["a.yaml:1:9: this file is for rubric mini@0.1, but un-egdi@2018 was asked for (--rubric)"]
+
+
+def test_yaml_structure_problems(write, mini_catalog):
+    write("alias.yaml", MINI_A.replace("  i1.b: 2\n", "  i1.b: &two 2\n").replace("  i2.a: 1\n", "  i2.a: *two\n"))
+    write("dupe.yaml", MINI_A + "  i1.a: 3\n")
+    write("syntax.yaml", MINI_A.replace("  i1.b: 2\n", "  i1.b: [2\n"))
+    write("list.yaml", "- 1\n- 2\n")
+    batch = load_assessments(["alias.yaml", "dupe.yaml", "syntax.yaml", "list.yaml"], mini_catalog)
+    assert messages(batch) == [
+        "alias.yaml:8:9: aliases (*name) are not allowed; write the value out in full",
+        "dupe.yaml:15:3: duplicate key 'i1.a' (first given on line 6); keep one",
+        "syntax.yaml:8:7: YAML syntax error: while parsing a flow sequence expected ',' or ']', but got ':'",
+        "list.yaml:1:1: an assessment file must be a mapping with rubric, agency, agency_id, round and answers",
+    ]
+
+
+def test_valid_file_reads_every_answer(write, mini_catalog):
+    batch = load_assessments([write("a.yaml", MINI_A)], mini_catalog)
+    assert batch.problems == []
+    (assessment,) = batch.assessments
+    assert (assessment.agency, assessment.agency_id, assessment.round) == ("Test Agency", "test", "2026")
+    assert assessment.answers["i1.a"].value == 4
+    assert assessment.answers["i1.a"].evidence == "Roadmap 2025"
+    assert assessment.answers["i1.a"].evidence_level == "documented"
+    assert assessment.answers["i2.n"].value == 60.0
+    assert assessment.answers["i2.n"].evidence_level == "verified"
+
+
+def test_folders_are_searched_and_empty_ones_reported(write, mini_catalog, tmp_path):
+    write("round/2026/a.yaml", MINI_A)
+    write("round/.hidden/b.yaml", "not: an assessment\n")
+    (tmp_path / "empty").mkdir()
+    batch = load_assessments(["round", "empty"], mini_catalog)
+    assert batch.sources == ["round/2026/a.yaml"]
+    assert messages(batch) == ["empty: folder has no assessment files (.yaml, .yml)"]
+
+
+def test_cli_validate_exit_codes(write, runner):
+    write("bad.yaml", BAD)
+    write("good.yaml", MINI_A)
+    result = runner.invoke(main, ["validate", "--rubric", str(MINI_RUBRIC), "good.yaml"])
+    assert (result.exit_code, result.output) == (0, "good.yaml: ok\n1 file(s): 1 valid, 0 invalid\n")
+    result = runner.invoke(main, ["validate", "--rubric", str(MINI_RUBRIC), "bad.yaml", "good.yaml"])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0].startswith("bad.yaml:3:12: agency_id 'Test Agency' is not valid")
+    assert lines[-2:] == ["good.yaml: ok", "2 file(s): 1 valid, 1 invalid (9 error(s), 1 warning(s))"]
+    assert "Traceback" not in result.output
+
+
+def test_cli_usage_errors_exit_2(write, runner):
+    result = runner.invoke(main, ["validate", "missing.yaml"])
+    assert result.exit_code == 2
+    assert "Path 'missing.yaml' does not exist." in result.output
+    result = runner.invoke(main, ["score", "--colour", "x"])
+    assert result.exit_code == 2
+    assert "No such option '--colour'" in result.output
+
+
+def test_oversized_file_is_refused_before_parsing(write, mini_catalog):
+    from readiness.yamlsource import MAX_YAML_BYTES
+
+    write("huge.yaml", MINI_A + "#" * MAX_YAML_BYTES)
+    batch = load_assessments(["huge.yaml"], mini_catalog)
+    assert messages(batch) == ["huge.yaml: file is larger than the 2,097,152-byte limit for YAML files"]

@@ -1,0 +1,119 @@
+"""Rubric files: the shipped ones are valid; every kind of authoring mistake is located and explained."""
+
+from __future__ import annotations
+
+import pytest
+
+from readiness.catalog import Catalog, load_rubric
+from readiness.cli import main
+from readiness.errors import InvalidInput, RubricNotFound
+from readiness.resources import shipped_rubrics_dir
+
+from .conftest import MINI_RUBRIC
+
+
+def problems_of(path) -> list[str]:
+    with pytest.raises(InvalidInput) as caught:
+        load_rubric(path)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_shipped_rubrics_load():
+    rubrics = {r.ref: r for r in Catalog().rubrics}
+    assert sorted(rubrics) == ["egov-readiness@1.0", "un-egdi@2018"]
+    default = rubrics["egov-readiness@1.0"]
+    kinds = [(p.id, p.kind, len(p.dimensions)) for p in default.pillars]
+    assert kinds == [("capability", "capability", 7), ("resistance", "resistance", 8), ("barriers", "barrier", 6)]
+    for pillar in default.pillars:
+        for dimension in pillar.dimensions:
+            assert 3 <= len(dimension.indicators) <= 4, dimension.id
+    numbers = [i.id for i in (p.indicator for p in default.places.values()) if i.type == "number"]
+    assert numbers == ["services.online_share", "skills.trained_share", "reliability.outage_hours"]
+    assert default.places["reliability.outage_hours"].indicator.direction == "lower"
+
+
+def test_hash_ignores_comments_and_formatting(tmp_path):
+    text = MINI_RUBRIC.read_text(encoding="utf-8")
+    reformatted = tmp_path / "mini.yaml"
+    reformatted.write_text("# a new comment\n" + text.replace("weight: 3", "weight: 3.0"), encoding="utf-8")
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(text.replace("weight: 3", "weight: 2"), encoding="utf-8")
+    assert load_rubric(reformatted).sha256 == load_rubric(MINI_RUBRIC).sha256
+    assert load_rubric(changed).sha256 != load_rubric(MINI_RUBRIC).sha256
+
+
+def test_every_authoring_mistake_is_located(tmp_path):
+    text = MINI_RUBRIC.read_text(encoding="utf-8")
+    text = text.replace("version: \"0.1\"", "version: 0.1")
+    text = text.replace("kind: capability", "kind: capabilities")
+    text = text.replace("        weight: 3\n", "        weight: -3\n")
+    text = text.replace("          - id: i1.b\n", "          - id: i1.a\n")
+    text = text.replace("            levels: {0: none, 1: paper, 2: pilot, 3: routine, 4: measured}\n"
+                        "      - id: d2", "            levels: {0: none, 1: paper, 2: pilot, 4: measured}\n"
+                                         "      - id: d2")
+    text = text.replace("        title: Dimension three\n", "        title: Dimension three\n        amplification: 0.9\n")
+    text = text.replace("            max: 10\n", "            max: 0\n")
+    text = text.replace("    title: Barriers\n", "    title: Barriers\n    colour: red\n")
+    path = tmp_path / "broken.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert problems_of(path) == [
+        f'{path}:3:10: version: write the version in quotes, e.g. version: "0.1"',
+        f"{path}:12:11: kind: input should be 'capability', 'resistance' or 'barrier'",
+        f"{path}:18:17: weight: input should be greater than 0",
+        f"{path}:56:5: unknown field 'colour'; valid fields: id, kind, title, description, weight, dimensions",
+    ]
+    # Shape problems come first; once the shape is right, the cross-field checks run.
+    text = text.replace("version: 0.1", "version: \"0.1\"").replace("kind: capabilities", "kind: capability")
+    text = text.replace("weight: -3", "weight: 3").replace("    colour: red\n", "")
+    path.write_text(text, encoding="utf-8")
+    assert problems_of(path) == [
+        f"{path}:23:17: indicator id 'i1.a' is used twice; ids must be unique",
+        f"{path}:25:21: indicator 'i1.a' has no descriptor for level(s) 3; every level 0–4 needs one",
+        f"{path}:45:24: amplification is only allowed on barrier dimensions; 'd3' is in the resistance pillar 'res'",
+        f"{path}:75:18: max (0) must be greater than min (0)",
+    ]
+
+
+def test_a_rubric_needs_a_capability_pillar(tmp_path):
+    path = tmp_path / "r.yaml"
+    path.write_text(
+        "id: x\nversion: '1'\ntitle: X\npillars:\n  - id: p\n    kind: resistance\n    title: P\n"
+        "    dimensions:\n      - id: d\n        title: D\n        indicators:\n"
+        "          - {id: d.a, text: Q, type: number, min: 0, max: 1}\n", encoding="utf-8")
+    assert problems_of(path) == [f"{path}:5:3: a rubric needs at least one pillar of kind 'capability'"]
+
+
+def test_resolve_by_id_version_and_file():
+    catalog = Catalog()
+    assert catalog.resolve("egov-readiness").ref == "egov-readiness@1.0"
+    assert catalog.resolve("egov-readiness@1.0").ref == "egov-readiness@1.0"
+    assert catalog.resolve(str(MINI_RUBRIC)).ref == "mini@0.1"
+    with pytest.raises(RubricNotFound, match=r"^rubric 'un-egdi' is known at version 2018, not '2014'"):
+        catalog.resolve("un-egdi@2014")
+
+
+def test_cli_rubric_commands(runner, tmp_path):
+    result = runner.invoke(main, ["rubric", "list"])
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        "Rubric              Pillars  Dimensions  Indicators  Title",
+        "egov-readiness@1.0        3          21          72  Digital government readiness, resistance and barriers",
+        "un-egdi@2018              1           3           3  UN E-Government Development Index (2014-2018 method)",
+    ]
+    result = runner.invoke(main, ["rubric", "show", "un-egdi"])
+    assert result.exit_code == 0
+    assert "  online_services  [weight 1]  Online services" in result.output.splitlines()
+    assert "    tii  [weight 1, number 0-1 higher is better]  Telecommunication Infrastructure Index (TII), " \
+           "as published in the UN E-Government Survey" in result.output.splitlines()
+    result = runner.invoke(main, ["rubric", "validate", str(shipped_rubrics_dir() / "un-egdi.yaml")])
+    assert result.exit_code == 0
+    assert result.output.startswith(f"{shipped_rubrics_dir() / 'un-egdi.yaml'}: ok: un-egdi@2018, 1 pillars, "
+                                    "3 dimensions, 3 indicators, sha256 ")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("id: x\nversion: '1'\ntitle: X\npillars: []\n", encoding="utf-8")
+    result = runner.invoke(main, ["rubric", "validate", str(broken)])
+    assert (result.exit_code, result.output) == (1, f"{broken}:4:10: pillars: list should have at least 1 item "
+                                                    "after validation, not 0\n")
+    result = runner.invoke(main, ["rubric", "show", "nope"])
+    assert (result.exit_code, result.output) == (1, "Error: no rubric 'nope'; known rubrics: egov-readiness@1.0, "
+                                                    "un-egdi@2018\n")
