@@ -1,0 +1,173 @@
+"""The command line, end to end, with exact output."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from readiness.catalog import Catalog
+from readiness.cli import main
+from readiness.intake import load_assessments
+from readiness.schema import schema_file_name, schema_json
+
+from .conftest import MINI_A, MINI_RUBRIC, ROOT
+
+
+def test_score_table(write, runner):
+    write("a.yaml", MINI_A)
+    result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "a.yaml"])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[:3] == [
+        "Agency       Round  Ready  Risk  (amp)  Stage      Risk band  Quadrant               Cover  Evid  N",
+        "-----------  -----  -----  ----  -----  ---------  ---------  ---------------------  -----  ----  -",
+        "Test Agency  2026    66.9  58.6   +9.2  4 Managed  High       Capable but contested   100%   17%  1",
+    ]
+
+
+def test_score_json_has_every_published_field(write, runner):
+    write("a.yaml", MINI_A)
+    result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "--format", "json", "a.yaml"])
+    assert result.exit_code == 0
+    (card,) = json.loads(result.output)
+    for name in ("agency", "agency_id", "round", "rubric", "readiness", "risk", "risk_base", "amplification", "stage",
+                 "risk_band", "quadrant", "coverage", "evidence", "respondents", "pillars", "dimensions",
+                 "indicators"):
+        assert name in card
+    assert "interval" not in card  # only when uncertainty was computed
+    assert card["rubric"]["id"] == "mini" and len(card["rubric"]["sha256"]) == 64
+    assert card["readiness"] == 66.875 and card["risk"] == 58.59375
+    assert card["stage"] == {"level": 4, "name": "Managed", "limited_by": None}
+    assert card["pillars"]["core"] == {"score": 66.875, "kind": "capability"}
+    assert card["dimensions"]["d2"]["score"] == 42.5 and card["dimensions"]["d2"]["pillar"] == "core"
+    assert card["indicators"]["i1.a"] == {"score": 100.0, "answer": 4.0, "state": "answered",
+                                          "evidence_level": "documented", "spread": None, "divergent": False}
+    assert card["respondents"][0]["source"] == "a.yaml"
+
+
+def test_score_csv_is_formula_safe(write, runner):
+    write("a.yaml", MINI_A.replace("agency: Test Agency", "agency: '=HYPERLINK(\"http://x\")'"))
+    result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "--format", "csv", "a.yaml"])
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert rows[0]["agency"] == "'=HYPERLINK(\"http://x\")"
+    assert rows[0]["readiness"] == "66.875"
+    assert rows[0]["dimension.d5"] == "52.5"
+    assert rows[0]["stage_name"] == "Managed"
+
+
+def test_score_writes_output_atomically_and_reports_bad_files(write, runner, tmp_path):
+    write("good.yaml", MINI_A)
+    write("bad.yaml", MINI_A.replace("i1.b: 2", "i1.b: 9"))
+    result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "--format", "json", "-o", "out.json",
+                                  "good.yaml", "bad.yaml"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "bad.yaml:7:9: level 9 is out of range for i1.b; expected a level 0–4, 'na' or 'unknown'",
+        "Wrote 1 scorecard(s) to out.json",
+        "1 file(s) could not be scored; see the messages above.",
+    ]
+    assert [card["agency_id"] for card in json.loads((tmp_path / "out.json").read_text())] == ["test"]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp file left
+
+
+def test_template_reads_back_for_every_shipped_rubric(runner, tmp_path):
+    for rubric in Catalog().rubrics:
+        path = tmp_path / f"{rubric.id}.yaml"
+        result = runner.invoke(main, ["template", "--rubric", rubric.ref, "--agency", "Northern Province Land Records "
+                                      "Authority", "--agency-id", "nplra", "--round", "2026", "-o", str(path)])
+        assert result.exit_code == 0, result.output
+        blank = load_assessments([path], Catalog(), partial=True)
+        assert blank.errors == []
+        (assessment,) = blank.assessments
+        assert assessment.agency == "Northern Province Land Records Authority"
+        assert assessment.missing == list(rubric.places)
+        # Fill every answer in place (the template's line for each indicator) and read it back.
+        filled = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            ident = line.strip().removesuffix(": null")
+            if line.startswith("  ") and ident in rubric.places:
+                kind = rubric.places[ident].indicator.type
+                line = f"  {ident}: " + ("2" if kind == "level" else "{value: 0.5, evidence: 'Report', "
+                                                                    "evidence_level: verified}")
+            filled.append(line)
+        path.write_text("\n".join(filled) + "\n", encoding="utf-8")
+        batch = load_assessments([path], Catalog())
+        assert batch.problems == []
+        answers = batch.assessments[0].answers
+        assert {a.state for a in answers.values()} == {"answered"}
+        assert all(a.value == (2 if rubric.places[i].indicator.type == "level" else 0.5) for i, a in answers.items())
+
+
+def test_template_placeholder_gives_clear_errors(runner, tmp_path):
+    path = tmp_path / "blank.yaml"
+    runner.invoke(main, ["template", "--rubric", "un-egdi", "-o", str(path)])
+    result = runner.invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:3] == [
+        f"{path}:18:1: missing required field 'agency'",
+        f"{path}:19:1: missing required field 'agency_id'",
+        f"{path}:20:1: missing required field 'round'",
+    ]
+
+
+@pytest.mark.parametrize("rubric", Catalog().rubrics, ids=lambda r: r.ref)
+def test_committed_schema_is_fresh(rubric):
+    committed = ROOT / "docs" / "schema" / schema_file_name(rubric)
+    assert committed.read_text(encoding="utf-8") == schema_json(rubric), "run `make schemas` and commit the result"
+
+
+def test_schema_is_draft7_and_accepts_the_examples():
+    jsonschema = pytest.importorskip("jsonschema")
+    from readiness.yamlsource import load_yaml_file
+
+    schema = json.loads(schema_json(Catalog().resolve("egov-readiness")))
+    jsonschema.Draft7Validator.check_schema(schema)
+    validator = jsonschema.Draft7Validator(schema)
+    examples = sorted((ROOT / "examples").rglob("*.yaml"))
+    assert examples
+    for path in examples:
+        assert list(validator.iter_errors(load_yaml_file(path).data)) == [], path
+    bad = load_yaml_file(examples[0]).data | {"colour": "blue"}
+    assert [e.message for e in validator.iter_errors(bad)] == [
+        "Additional properties are not allowed ('colour' was unexpected)"]
+
+
+def test_rubric_schema_command(runner):
+    result = runner.invoke(main, ["rubric", "schema", "un-egdi"])
+    assert result.exit_code == 0
+    assert json.loads(result.output)["properties"]["rubric"] == {
+        "const": "un-egdi@2018", "description": "the rubric this assessment answers, id@version"}
+
+
+def test_help_does_not_import_heavy_libraries():
+    code = ("import sys\nfrom click.testing import CliRunner\nfrom readiness.cli import main\n"
+            "result = CliRunner().invoke(main, ['--help'])\nassert result.exit_code == 0\n"
+            "print(sorted(m for m in ('weasyprint', 'openpyxl', 'numpy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_python_dash_m_and_version():
+    out = subprocess.run([sys.executable, "-m", "readiness", "--version"], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("readiness, version ")
+
+
+def test_internal_errors_are_short_without_debug(write, runner, monkeypatch):
+    import readiness.service
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(readiness.service, "score_batch", boom)
+    write("a.yaml", MINI_A)
+    result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "a.yaml"])
+    assert result.exit_code == 1
+    assert result.stderr == ("Internal error: RuntimeError: kaboom\nThis is a bug in readiness; run again with "
+                             "--debug for details and report it.\n")
+    result = runner.invoke(main, ["--debug", "score", "--rubric", str(MINI_RUBRIC), "a.yaml"])
+    assert isinstance(result.exception, RuntimeError)
