@@ -12,10 +12,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## demo: score the bundled illustrative examples and print the table
+## demo: score the bundled illustrative examples, print the table, write out/scorecards.{json,csv}
 demo: $(STAMP)
-	$(BIN)/readiness validate examples/
+	@mkdir -p out
 	$(BIN)/readiness score examples/
+	$(BIN)/readiness score examples/ --format json -o out/scorecards.json
+	$(BIN)/readiness score examples/ --format csv -o out/scorecards.csv
 
 ## test: run the whole test suite
 test: $(STAMP)

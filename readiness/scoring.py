@@ -83,6 +83,8 @@ def merge_answers(rubric: Rubric, assessments: Sequence[Assessment]) -> dict[str
     median of the ``s`` of those who answered; ``na`` if every respondent who gave the indicator
     said ``na``; ``unknown`` if nobody answered it otherwise; ``missing`` if nobody gave it at all.
     """
+    if len(assessments) == 1:
+        return _single(rubric, assessments[0])
     merged: dict[str, Merged] = {}
     span = rubric.scale.span
     for ident in rubric.places:
@@ -101,6 +103,19 @@ def merge_answers(rubric: Rubric, assessments: Sequence[Assessment]) -> dict[str
             merged[ident] = Merged("unknown", 0.0, "unknown", "none", None)
         else:
             merged[ident] = Merged("missing", 0.0, "missing", "none", None)
+    return merged
+
+
+def _single(rubric: Rubric, assessment: Assessment) -> dict[str, Merged]:
+    """The one-respondent case of :func:`merge_answers`, without medians (the common, hot path)."""
+    merged = {}
+    for ident, answer in assessment.answers.items():
+        state = answer.state
+        if state == "answered":
+            merged[ident] = Merged(state, indicator_score(rubric, ident, answer.value), answer.value,
+                                   answer.evidence_level, None)
+        else:
+            merged[ident] = Merged(state, None if state == "na" else 0.0, state, "none", None)
     return merged
 
 
@@ -362,12 +377,14 @@ def score_assessment(rubric: Rubric, assessments: Sequence[Assessment]) -> Score
         pillars={p.id: PillarScore(score=_pct(indices.pillars[p.id]), kind=p.kind) for p in rubric.pillars},
         dimensions=dimensions,
         indicators=indicators,
-        roles=role_pillar_scores(rubric, assessments),
+        roles=role_pillar_scores(rubric, assessments, merged),
         divergences=divergences,
     )
 
 
-def role_pillar_scores(rubric: Rubric, assessments: Sequence[Assessment]) -> dict[str, dict[str, float | None]]:
+def role_pillar_scores(
+    rubric: Rubric, assessments: Sequence[Assessment], merged_all: Mapping[str, Merged] | None = None
+) -> dict[str, dict[str, float | None]]:
     """§4.9: pillar scores from each role's respondents alone (a senior/staff gap shows here).
 
     An indicator that nobody of a role answered is left out of that role's scores (as if ``na``)
@@ -378,7 +395,8 @@ def role_pillar_scores(rubric: Rubric, assessments: Sequence[Assessment]) -> dic
         by_role.setdefault(assessment.respondent.role or UNSPECIFIED_ROLE, []).append(assessment)
     result = {}
     for role in sorted(by_role):
-        merged = merge_answers(rubric, by_role[role])
+        # With a single role, its merge is the whole group's: reuse it rather than redo it.
+        merged = merged_all if merged_all is not None and len(by_role) == 1 else merge_answers(rubric, by_role[role])
         scores = {ident: None if item.state == "missing" else item.score for ident, item in merged.items()}
         indices = compute_indices(rubric, scores)
         result[role] = {pillar_id: _pct(score) for pillar_id, score in indices.pillars.items()}

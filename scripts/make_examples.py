@@ -94,54 +94,86 @@ NUMBER_INDICATORS = {"services.online_share": "online", "skills.trained_share": 
                      "reliability.outage_hours": "outage"}
 
 # ---------------------------------------------------------------------------------------------
-# Fictional evidence: document types per dimension.  {code} is the agency's file prefix, {y} the
+# Fictional evidence: document types per indicator.  {code} is the agency's file prefix, {y} the
 # assessment year, {py} the year before, {m} a month, {n} a number, {q} a quarter.
 # ---------------------------------------------------------------------------------------------
 
 EVIDENCE = {
-    "strategy": ["Digital transformation roadmap {py}-{y}, approved version", "Notification No. {code}-{n}/{py}",
-                 "Senior management meeting minutes, {m} {y}", "Annual development programme {py}-{ys}, digital lines"],
-    "governance": ["Notification of digital lead No. {code}-ADM-{n}/{py}", "Steering committee minutes, {m} {y}",
-                   "IT procurement rules, office order {code}/{n}/{py}", "Inter-agency MoU on shared services, {py}"],
-    "infrastructure": ["Network survey of service points, {m} {py}", "Data centre hosting agreement {code}-IT-{n}",
-                       "Backup restore test log, {m} {y}", "API register v{v}", "Equipment inventory {py}"],
-    "services": ["Service catalogue with online status, {m} {y}", "Usability test report, {m} {py}",
-                 "Facilitation centre monthly report, {m} {y}", "Complaint portal resolution report, Q{q} {py}"],
-    "data": ["Records digitisation progress report, {m} {y}", "Data quality audit {py}",
-             "Data classification and retention order {code}/{n}/{py}", "Management dashboard extract, {m} {y}"],
-    "cybersecurity": ["Information security policy v{v}", "User access review, {m} {y}",
-                      "Incident register {py}-{y}", "Privacy notice and consent procedure, {py}",
-                      "Internal audit report {py}, IT section"],
-    "skills": ["Training register {py}-{ys}", "Training needs assessment {py}", "Sanctioned IT posts, office order {n}/{py}",
-               "Management digital awareness course attendance, {m} {py}"],
-    "inertia": ["Paper file closure circular {code}/{n}/{py}", "Business process re-engineering report {py}",
-                "System usage statistics, {m} {y}"],
-    "discretion": ["Published service standards notification {code}-{n}/{py}", "Audit trail review, {m} {y}",
-                   "Citizen charter, revised {py}"],
-    "hierarchy": ["Delegation of powers order {code}/{n}/{py}", "Staff feedback channel log, {m} {y}",
-                  "E-office usage report for senior officers, {m} {y}"],
-    "job_security": ["Redeployment and retraining plan {py}", "Minutes of meeting with staff association, {m} {py}",
-                     "Revised job descriptions, notification {code}-{n}/{py}"],
-    "incentives": ["Performance agreement template {py}-{ys}", "Digital service awards, {m} {py}",
-                   "Show-cause notices register {py}"],
-    "silos": ["Data-sharing agreement {code}-DS-{n}", "Once-only data request review {py}",
-              "Shared payment gateway onboarding letter, {m} {py}"],
-    "continuity": ["Project handover note, {m} {py}", "Posting and transfer record of IT cell {py}-{y}",
-                   "Project knowledge base index, {m} {y}"],
-    "change_management": ["Change communication plan, {m} {py}", "User acceptance testing sign-off, {m} {y}",
-                          "List of notified super-users, {m} {py}"],
-    "reliability": ["Site outage log, {m} {y}", "Solar backup installation report {py}",
-                    "Secondary link contract {code}-IT-{n}", "Offline fallback procedure v{v}"],
-    "cyber_threats": ["Software inventory and patch report, {m} {y}", "Vulnerability assessment report {py}",
-                      "Phishing simulation results, {m} {y}"],
-    "user_access": ["Service user survey {py}", "Urdu and regional language interface test, {m} {py}",
-                    "Women's facilitation desk report, Q{q} {py}", "Fee and cost-to-citizen review {py}"],
-    "funding": ["Recurrent budget statement {py}-{ys}", "Donor exit and sustainability plan {py}",
-                "Budget release record, Q{q} {py}"],
-    "policy_continuity": ["Notified rules, SRO {n}/{py}", "Cabinet decision continuing the programme, {m} {py}",
-                          "Provincial assembly committee report {py}"],
-    "public_trust": ["Citizen satisfaction survey {py}", "Case status tracking page, screenshot {m} {y}",
-                     "Grievance redress register {py}-{y}", "Community outreach session reports, Q{q} {py}"],
+    # capability
+    "strategy.vision": ["Digital transformation roadmap {py}-{y}, approved version", "Annual development programme {py}-{ys}, digital lines"],
+    "strategy.alignment": ["Roadmap alignment note to the planning department, {m} {py}", "Notification No. {code}-{n}/{py}"],
+    "strategy.leadership": ["Senior management meeting minutes, {m} {y}", "Circular No. {code}/{n}/{py} from the agency head"],
+    "governance.digital_lead": ["Notification of digital lead No. {code}-ADM-{n}/{py}", "Terms of reference of the digital lead, {py}"],
+    "governance.steering": ["Steering committee minutes, {m} {y}", "Steering committee notification No. {code}-{n}/{py}"],
+    "governance.inter_agency": ["Inter-agency MoU on shared services, {py}", "Joint working group minutes, {m} {py}"],
+    "governance.procurement": ["IT procurement rules, office order {code}/{n}/{py}", "Vendor performance review {py}"],
+    "infrastructure.connectivity": ["Network survey of service points, {m} {py}", "Bandwidth contract {code}-IT-{n}"],
+    "infrastructure.hosting": ["Data centre hosting agreement {code}-IT-{n}", "Backup restore test log, {m} {y}"],
+    "infrastructure.interoperability": ["API register v{v}", "Data exchange interface specification v{v}"],
+    "infrastructure.equipment": ["Equipment inventory {py}", "Hardware replacement plan {py}-{ys}"],
+    "services.online_share": ["Service catalogue with online status, {m} {y}"],
+    "services.user_centred_design": ["Usability test report, {m} {py}", "User research summary, {m} {py}"],
+    "services.assisted_channels": ["Facilitation centre monthly report, {m} {y}", "Assisted service desk roster, {m} {y}"],
+    "services.complaints": ["Complaint portal resolution report, Q{q} {py}", "Complaint analysis note, {m} {y}"],
+    "data.digitisation": ["Records digitisation progress report, {m} {y}", "Notification declaring the digital register authoritative, {py}"],
+    "data.quality": ["Data quality audit {py}", "Data cleansing progress report, {m} {y}"],
+    "data.governance": ["Data classification and retention order {code}/{n}/{py}", "Dataset ownership register v{v}"],
+    "data.use": ["Management dashboard extract, {m} {y}", "Open data release note, {m} {py}"],
+    "cybersecurity.policy_risk": ["Information security policy v{v}", "IT risk register {py}"],
+    "cybersecurity.access_control": ["User access review, {m} {y}", "Internal audit report {py}, IT section"],
+    "cybersecurity.incident_response": ["Incident register {py}-{y}", "Incident response drill report, {m} {py}"],
+    "cybersecurity.data_protection": ["Privacy notice and consent procedure, {py}", "Personal data handling instructions, office order {n}/{py}"],
+    "skills.trained_share": ["Training register {py}-{ys}"],
+    "skills.needs_assessment": ["Training needs assessment {py}", "Funded training plan {py}-{ys}"],
+    "skills.specialists": ["Sanctioned IT posts, office order {n}/{py}", "IT cell staffing list, {m} {y}"],
+    "skills.manager_literacy": ["Management digital awareness course attendance, {m} {py}", "Senior officers' workshop report, {m} {py}"],
+    # resistance
+    "inertia.paper_parallel": ["Paper file closure circular {code}/{n}/{py}", "Record room intake statistics, {m} {y}"],
+    "inertia.process_redesign": ["Business process re-engineering report {py}", "Simplified procedure notification {code}-{n}/{py}"],
+    "inertia.system_usage": ["System usage statistics, {m} {y}", "Back-entry audit, {m} {y}"],
+    "discretion.rule_transparency": ["Published service standards notification {code}-{n}/{py}", "Citizen charter, revised {py}"],
+    "discretion.traceability": ["Audit trail review, {m} {y}", "Case delay report from the system, {m} {y}"],
+    "discretion.intermediaries": ["Direct-access service survey {py}", "Counter monitoring report, {m} {y}"],
+    "hierarchy.delegation": ["Delegation of powers order {code}/{n}/{py}", "Workflow approval matrix v{v}"],
+    "hierarchy.upward_feedback": ["Staff feedback channel log, {m} {y}", "Staff suggestion scheme register {py}"],
+    "hierarchy.leaders_model": ["E-office usage report for senior officers, {m} {y}", "Senior management meeting minutes, {m} {y}"],
+    "job_security.redeployment": ["Redeployment and retraining plan {py}", "Staff transition note, {m} {py}"],
+    "job_security.consultation": ["Minutes of meeting with staff association, {m} {py}", "Consultation record on new workflow, {m} {py}"],
+    "job_security.role_recognition": ["Revised job descriptions, notification {code}-{n}/{py}", "Service rules amendment draft, {py}"],
+    "incentives.performance_targets": ["Performance agreement template {py}-{ys}", "Annual performance targets {py}-{ys}"],
+    "incentives.recognition": ["Digital service awards, {m} {py}", "Commendation letters register {py}"],
+    "incentives.non_compliance": ["Show-cause notices register {py}", "Pendency review minutes, {m} {y}"],
+    "silos.data_sharing": ["Data-sharing agreement {code}-DS-{n}", "Inter-wing data request log {py}"],
+    "silos.once_only": ["Once-only data request review {py}", "Form simplification report {py}"],
+    "silos.shared_platforms": ["Shared payment gateway onboarding letter, {m} {py}", "Shared platform reuse note, {m} {py}"],
+    "continuity.champion_dependence": ["Programme succession plan {py}", "Project management office charter v{v}"],
+    "continuity.tenure": ["Posting and transfer record of IT cell {py}-{y}", "Minimum tenure order {code}/{n}/{py}"],
+    "continuity.handover": ["Project handover note, {m} {py}", "Project knowledge base index, {m} {y}"],
+    "change_management.communication": ["Change communication plan, {m} {py}", "Staff briefing circular {code}/{n}/{py}"],
+    "change_management.participation": ["User acceptance testing sign-off, {m} {y}", "Frontline design workshop report, {m} {py}"],
+    "change_management.change_agents": ["List of notified super-users, {m} {py}", "Change agent training record {py}"],
+    # barriers
+    "reliability.outage_hours": ["Site outage log, {m} {y}"],
+    "reliability.backup_power": ["Solar backup installation report {py}", "UPS and generator inventory, {m} {py}"],
+    "reliability.redundant_links": ["Secondary link contract {code}-IT-{n}", "Link failover test log, {m} {y}"],
+    "reliability.offline_continuity": ["Offline fallback procedure v{v}", "Business continuity drill report, {m} {py}"],
+    "cyber_threats.legacy_software": ["Software inventory and patch report, {m} {y}", "Operating system upgrade plan {py}"],
+    "cyber_threats.exposure_monitoring": ["Vulnerability assessment report {py}", "Internet-facing asset inventory, {m} {y}"],
+    "cyber_threats.phishing_awareness": ["Phishing simulation results, {m} {y}", "Official communication channels circular {code}/{n}/{py}"],
+    "user_access.user_profile": ["Service user survey {py}", "Household access survey extract {py}"],
+    "user_access.inclusive_design": ["Urdu and regional language interface test, {m} {py}", "Accessibility review {py}"],
+    "user_access.women_access": ["Women's facilitation desk report, Q{q} {py}", "Gender access review {py}"],
+    "user_access.cost": ["Fee and cost-to-citizen review {py}", "Agent charges survey, {m} {py}"],
+    "funding.recurrent_budget": ["Recurrent budget statement {py}-{ys}", "Budget book {py}-{ys}, IT running costs"],
+    "funding.donor_dependence": ["Donor exit and sustainability plan {py}", "Project completion report {py}"],
+    "funding.release_predictability": ["Budget release record, Q{q} {py}", "Finance department release schedule {py}-{ys}"],
+    "policy_continuity.legal_basis": ["Notified rules, SRO {n}/{py}", "Amendment act notification {py}"],
+    "policy_continuity.political_turnover": ["Cabinet decision continuing the programme, {m} {py}", "Programme review after the change of minister, {m} {py}"],
+    "policy_continuity.broad_support": ["Provincial assembly committee report {py}", "Cross-party standing committee minutes, {m} {py}"],
+    "public_trust.citizen_confidence": ["Citizen satisfaction survey {py}", "Channel usage statistics, {m} {y}"],
+    "public_trust.transparency": ["Case status tracking page, screenshot {m} {y}", "Data use notice on the service portal, {py}"],
+    "public_trust.redress": ["Grievance redress register {py}-{y}", "Record correction procedure v{v}"],
+    "public_trust.outreach": ["Community outreach session reports, Q{q} {py}", "Local leaders engagement plan {py}"],
 }
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December"]
@@ -174,15 +206,17 @@ AGENCIES = [
         "id": "fseop", "name": "Federal Secretariat e-Office Programme", "code": "EO",
         "tier": "federal", "sector": "e-office (internal)",
         "story": "Ready to scale, but its stage is held back by weak cybersecurity (marked *).",
+        # An internal programme for ministries: no citizen-facing services, so no online share,
+        # assisted channels or cost to citizens ('na').
         "respondent": {"2025": ("T. Rehman", "it_lead"), "2026": ("T. Rehman", "it_lead")},
         "rounds": {
             "2025": {"cap": [3.0, 3.0, 3.0, 2.8, 3.0, 1.0, 2.6], "res": [2.5, 2.8, 2.2, 2.6, 2.5, 2.8, 2.5, 2.8],
                      "bar": [3.0, 1.6, 2.8, 2.8, 2.6, 2.8], "numbers": (None, 48.0, 7.0), "ev": 0.5, "verified": 0.3,
-                     "na": ["services.assisted_channels", "user_access.cost", "user_access.women_access"],
+                     "na": ["services.assisted_channels", "user_access.cost"],
                      "unknown": ["cybersecurity.incident_response"]},
             "2026": {"cap": [3.3, 3.2, 3.3, 3.0, 3.2, 0.9, 2.9], "res": [2.8, 3.0, 2.5, 2.8, 2.7, 3.1, 2.7, 3.0],
                      "bar": [3.1, 1.5, 3.0, 3.0, 2.8, 2.9], "numbers": (None, 58.0, 6.0), "ev": 0.55, "verified": 0.3,
-                     "na": ["services.assisted_channels", "user_access.cost", "user_access.women_access"],
+                     "na": ["services.assisted_channels", "user_access.cost"],
                      "unknown": ["cybersecurity.incident_response", "cyber_threats.exposure_monitoring"]},
         },
     },
@@ -221,16 +255,16 @@ AGENCIES = [
         "tier": "provincial", "sector": "police",
         "story": "Stalled: a complaint-registration system exists on paper, but command culture, "
                  "protected discretion and frequent transfers keep cases off it.",
+        # Police officers may not form staff unions, so job_security.consultation is 'na'.
         "respondent": {"2025": ("K. Awan", "it_lead"), "2026": ("K. Awan", "it_lead")},
         "rounds": {
             "2025": {"cap": [1.8, 1.5, 1.7, 1.3, 1.4, 1.2, 1.3], "res": [1.7, 1.3, 1.2, 2.0, 1.7, 1.6, 1.5, 1.7],
                      "bar": [2.0, 1.8, 1.9, 2.2, 2.0, 1.5], "numbers": (9.0, 14.0, 46.0), "ev": 0.2, "verified": 0.05,
-                     "na": [], "unknown": ["job_security.consultation", "cyber_threats.exposure_monitoring",
-                                           "user_access.user_profile"]},
+                     "na": ["job_security.consultation"],
+                     "unknown": ["cyber_threats.exposure_monitoring", "user_access.user_profile"]},
             "2026": {"cap": [1.9, 1.7, 1.8, 1.5, 1.6, 1.3, 1.4], "res": [1.8, 1.4, 1.3, 2.0, 1.8, 1.7, 1.5, 1.8],
                      "bar": [2.1, 1.8, 2.0, 2.3, 2.1, 1.6], "numbers": (12.0, 17.0, 42.0), "ev": 0.22, "verified": 0.05,
-                     "na": ["user_access.cost"], "unknown": ["job_security.consultation",
-                                                             "cyber_threats.exposure_monitoring"]},
+                     "na": ["job_security.consultation"], "unknown": ["cyber_threats.exposure_monitoring"]},
         },
     },
     {
@@ -269,15 +303,16 @@ AGENCIES = [
         "tier": "provincial", "sector": "civil registration",
         "story": "Willing but under-equipped: a small, motivated office in remote valleys with frequent "
                  "outages, paper registers and users with little digital access.",
+        # Runs only on the provincial budget, never donor-funded: funding.donor_dependence is 'na'.
         "respondent": {"2025": ("G. Shah", "it_lead"), "2026": ("G. Shah", "it_lead")},
         "rounds": {
             "2025": {"cap": [1.2, 0.9, 0.8, 0.8, 0.9, 0.7, 0.8], "res": [2.7, 3.2, 3.0, 3.2, 2.8, 2.6, 2.7, 3.0],
                      "bar": [1.1, 1.7, 1.3, 1.8, 2.7, 3.1], "numbers": (3.0, 6.0, 72.0), "ev": 0.15, "verified": 0.0,
-                     "na": ["data.use"], "unknown": ["cyber_threats.exposure_monitoring", "data.quality",
+                     "na": ["funding.donor_dependence"], "unknown": ["cyber_threats.exposure_monitoring", "data.quality",
                                                       "cybersecurity.incident_response"]},
             "2026": {"cap": [1.6, 1.2, 1.1, 1.1, 1.2, 0.9, 1.1], "res": [3.0, 3.4, 3.2, 3.3, 3.1, 2.9, 2.9, 3.3],
                      "bar": [1.4, 1.9, 1.6, 2.1, 3.0, 3.3], "numbers": (5.0, 11.0, 65.0), "ev": 0.2, "verified": 0.0,
-                     "na": ["data.use"], "unknown": ["cyber_threats.exposure_monitoring",
+                     "na": ["funding.donor_dependence"], "unknown": ["cyber_threats.exposure_monitoring",
                                                       "cybersecurity.incident_response"]},
         },
     },
@@ -326,10 +361,12 @@ def persistent_draws(agency_id: str) -> dict[str, float]:
     return {ident: rng.random() for _, _, dims in PILLARS for _, _, idents in dims for ident in idents}
 
 
-def evidence_text(rng: random.Random, dim: str, code: str, year: int) -> str:
-    template = rng.choice(EVIDENCE[dim])
-    return template.format(code=code, y=year, py=year - 1, ys=str(year)[2:], m=rng.choice(MONTHS[:3]) if
-                           "{m} {y}" in template else rng.choice(MONTHS), n=rng.randint(2, 48),
+def evidence_text(rng: random.Random, ident: str, code: str, year: int) -> str:
+    """A fictional document reference for one indicator, dated before the assessment."""
+    template = rng.choice(EVIDENCE[ident])
+    # A document dated in the assessment year itself is from its first quarter (assessments run in spring).
+    month = rng.choice(MONTHS[:3]) if "{m} {y}" in template else rng.choice(MONTHS)
+    return template.format(code=code, y=year, py=year - 1, ys=str(year)[2:], m=month, n=rng.randint(2, 48),
                            q=rng.randint(1, 4), v=f"{rng.randint(1, 3)}.{rng.randint(0, 4)}")
 
 
@@ -361,7 +398,7 @@ def make_answers(agency: dict, round_: str, profile: dict, *, rng: random.Random
                 step = rng.choice((-1, 1))
                 has_evidence = rng.random() < ev
                 is_verified = rng.random() < verified
-                text = evidence_text(rng, dim, agency["code"], year)
+                text = evidence_text(rng, ident, agency["code"], year)
                 if ident in omit:
                     answers[ident] = None
                     continue
