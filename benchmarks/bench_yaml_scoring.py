@@ -1,0 +1,124 @@
+"""Benchmark: load + validate + score YAML assessments, against bare parsing of the same files.
+
+    python benchmarks/bench_yaml_scoring.py [--files 1000] [--repeat 3]
+
+Generates synthetic assessments of the default rubric (seeded, so every run measures the same
+files), then times:
+
+* bare:  reading each file and ``yaml.load(text, Loader=yaml.CSafeLoader)`` (PyYAML's libyaml
+         binding, the fastest standard YAML parser for Python), the floor for any YAML tool;
+* ours:  ``load_assessments`` (fast parse, full validation) + ``score_batch`` (every score);
+* located: ruamel.yaml's positioned parse alone, the path taken only by invalid files.
+
+It prints seconds (best of --repeat), the ratio ours / bare, and assessments per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from readiness.catalog import Catalog
+from readiness.intake import load_assessments
+from readiness.service import score_batch
+from readiness.yamlsource import load_located
+
+
+def synthetic_assessment(rubric, index: int, rng: random.Random) -> str:
+    lines = [
+        "# Synthetic assessment for benchmarking (illustrative, not a real agency)",
+        f"rubric: {rubric.ref}",
+        f"agency: Synthetic Agency {index:04d}",
+        f"agency_id: agency-{index:04d}",
+        "round: \"2026\"",
+        f"respondent: {{name: Respondent {index}, role: {rng.choice(['it_lead', 'senior', 'staff'])}}}",
+        "answers:",
+    ]
+    for ident, place in rubric.places.items():
+        indicator = place.indicator
+        roll = rng.random()
+        if roll < 0.03:
+            lines.append(f"  {ident}: na")
+        elif roll < 0.06:
+            lines.append(f"  {ident}: unknown")
+        elif indicator.type == "number":
+            value = round(rng.uniform(indicator.min, indicator.max), 1)
+            lines.append(f"  {ident}: {{value: {value}, evidence: \"Monthly report {index}\", "
+                         f"evidence_level: documented}}")
+        elif roll < 0.35:
+            level = rng.randint(0, 4)
+            lines.append(f"  {ident}: {{level: {level}, evidence: \"Minute {rng.randint(1, 99)}/2026, "
+                         f"para {rng.randint(1, 20)}\", evidence_level: {rng.choice(['documented', 'verified'])}}}")
+        else:
+            lines.append(f"  {ident}: {rng.randint(0, 4)}")
+    return "\n".join(lines) + "\n"
+
+
+def best_of(repeat: int, work) -> tuple[float, object]:
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = work()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    if not getattr(yaml, "__with_libyaml__", False):
+        sys.exit("PyYAML's C extension is not available: the baseline would be meaningless")
+
+    catalog = Catalog()
+    rubric = catalog.resolve("egov-readiness")
+    rng = random.Random(20261128)
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for index in range(args.files):
+            path = Path(folder) / f"agency-{index:04d}.yaml"
+            path.write_text(synthetic_assessment(rubric, index, rng), encoding="utf-8")
+            paths.append(path)
+        size = sum(p.stat().st_size for p in paths)
+
+        def bare():
+            return [yaml.load(p.read_bytes().decode("utf-8"), Loader=yaml.CSafeLoader) for p in paths]
+
+        def ours():
+            batch = load_assessments([folder], catalog)
+            assert batch.ok, batch.problems[:3]
+            return batch, score_batch(batch, catalog)
+
+        def load_only():
+            return load_assessments([folder], catalog)
+
+        def located():
+            return [load_located(p.read_bytes(), str(p)) for p in paths[:100]]
+
+        bare_s, _ = best_of(args.repeat, bare)
+        ours_s, (_, cards) = best_of(args.repeat, ours)
+        load_s, _ = best_of(args.repeat, load_only)
+        located_s, _ = best_of(1, located)
+        assert len(cards) == args.files
+
+    per_file_kb = size / args.files / 1024
+    print(f"{args.files} synthetic assessments of {rubric.ref} ({len(rubric.places)} indicators, "
+          f"{per_file_kb:.1f} KiB each), best of {args.repeat}")
+    print(f"  bare parse (PyYAML CSafeLoader)      {bare_s:7.3f} s")
+    print(f"  readiness load + validate            {load_s:7.3f} s   {load_s / bare_s:5.2f}x bare")
+    print(f"  readiness load + validate + score    {ours_s:7.3f} s   {ours_s / bare_s:5.2f}x bare   "
+          f"{args.files / ours_s:,.0f} assessments/s")
+    print(f"  located parse (ruamel.yaml), invalid-file path only: "
+          f"{located_s / 100 * args.files:7.3f} s per {args.files}   {located_s / 100 * args.files / bare_s:5.2f}x bare")
+    print(f"RATIO load+validate+score / bare parse = {ours_s / bare_s:.2f} (target <= 3)")
+
+
+if __name__ == "__main__":
+    main()
