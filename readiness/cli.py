@@ -143,8 +143,8 @@ def rubric_schema(ref: str) -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["yaml"]), default="yaml", show_default=True,
-              help="File format of the blank assessment.")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "xlsx"]),
+              help="yaml (default) or xlsx (an Excel workbook; needs -o). Inferred from -o's extension.")
 @click.option("--rubric", "rubric_ref", default="egov-readiness", show_default=True,
               help="Rubric id, id@version, or a rubric file.")
 @click.option("--agency", help="Agency name to fill in.")
@@ -152,19 +152,36 @@ def rubric_schema(ref: str) -> None:
 @click.option("--round", "round_", help="Assessment round to fill in, e.g. 2026.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
-def template(fmt: str, rubric_ref: str, agency: str | None, agency_id: str | None, round_: str | None,
+def template(fmt: str | None, rubric_ref: str, agency: str | None, agency_id: str | None, round_: str | None,
              output: Path | None) -> None:
-    """Write a blank assessment with every indicator and its level descriptors."""
-    from .atomic import write_text
-    from .catalog import Catalog
-    from .template_yaml import yaml_template
+    """Write a blank assessment with every indicator and its level descriptors.
 
-    text = yaml_template(Catalog().resolve(rubric_ref), agency=agency, agency_id=agency_id, round_=round_)
-    if output:
-        write_text(output, text)
-        click.echo(f"Wrote {output}", err=True)
+    \b
+    readiness template -o nplra.yaml            YAML, with descriptors as comments
+    readiness template -o nplra.xlsx            Excel workbook with drop-downs, to send by email
+    """
+    from .catalog import Catalog
+
+    if fmt is None:
+        fmt = "xlsx" if output is not None and output.suffix.lower() == ".xlsx" else "yaml"
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx writes a file: add -o FILE.xlsx")
+    rubric_found = Catalog().resolve(rubric_ref)
+    cover = {"agency": agency, "agency_id": agency_id, "round_": round_}
+    if fmt == "xlsx":
+        from .template_xlsx import write_workbook
+
+        write_workbook(rubric_found, output, **cover)
     else:
-        click.echo(text, nl=False)
+        from .atomic import write_text
+        from .template_yaml import yaml_template
+
+        text = yaml_template(rubric_found, **cover)
+        if output is None:
+            click.echo(text, nl=False)
+            return
+        write_text(output, text)
+    click.echo(f"Wrote {output}", err=True)
 
 
 # ---------------------------------------------------------------- validate and score

@@ -17,7 +17,8 @@ from .rubric import Rubric
 from .yamlsource import load_yaml_file
 
 YAML_SUFFIXES = (".yaml", ".yml")
-ASSESSMENT_SUFFIXES = YAML_SUFFIXES
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # .xlsm is found so that it can be refused with a reason
+ASSESSMENT_SUFFIXES = YAML_SUFFIXES + WORKBOOK_SUFFIXES
 
 
 @dataclass
@@ -56,6 +57,7 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]
                 p for p in path.rglob("*")
                 if p.suffix.lower() in ASSESSMENT_SUFFIXES and p.is_file()
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and not p.name.startswith("~$")  # the lock file Excel keeps beside an open workbook
             )
             if not found:
                 problems.append(Problem(Location(str(path)), "folder has no assessment files "
@@ -76,6 +78,10 @@ def read_assessment(path: Path, catalog: Catalog, rubric: Rubric | None = None) 
         from .intake_yaml import read_yaml_assessment
 
         return read_yaml_assessment(path, catalog, rubric=rubric)
+    if suffix in WORKBOOK_SUFFIXES:
+        from .intake_xlsx import read_xlsx_assessment
+
+        return read_xlsx_assessment(path, catalog, rubric=rubric)
     raise InvalidInput([Problem(Location(str(path)), f"unsupported file type {suffix or '(none)'!r}; "
                                                      f"assessments are {', '.join(ASSESSMENT_SUFFIXES)} files")])
 
@@ -109,7 +115,7 @@ def load_assessments(
             continue
         batch.problems.extend(warnings)
         batch.assessments.append(assessment)
-    _check_groups(batch, partial)
+    _check_groups(batch, partial, catalog)
     return batch
 
 
@@ -119,7 +125,7 @@ def _os_message(exc: Exception) -> str:
     return str(exc)
 
 
-def _check_groups(batch: Batch, partial: bool) -> None:
+def _check_groups(batch: Batch, partial: bool, catalog: Catalog) -> None:
     rejected: set[str] = set()
     for (agency_id, round_), members in batch.groups().items():
         first = members[0]
@@ -142,7 +148,7 @@ def _check_groups(batch: Batch, partial: bool) -> None:
                 rejected.add(other.source)
             seen_hashes.setdefault(other.sha256, other.source)
         if len(members) == 1 and first.missing:
-            batch.problems.extend(_missing_problems(first, as_errors=not partial))
+            batch.problems.extend(_missing_problems(first, catalog, as_errors=not partial))
             if not partial:
                 rejected.add(first.source)
     if rejected:
@@ -150,7 +156,7 @@ def _check_groups(batch: Batch, partial: bool) -> None:
         batch.assessments = [a for a in batch.assessments if a.source not in rejected]
 
 
-def _missing_problems(assessment: Assessment, *, as_errors: bool) -> list[Problem]:
+def _missing_problems(assessment: Assessment, catalog: Catalog, *, as_errors: bool) -> list[Problem]:
     """One problem per unanswered indicator, pointing at its key or at ``answers:``."""
     if not as_errors:
         count = len(assessment.missing)
@@ -170,5 +176,6 @@ def _missing_problems(assessment: Assessment, *, as_errors: bool) -> list[Proble
                                                        f"'unknown' (or use --partial)")
             for ident in assessment.missing
         ]
-    return [Problem(Location(assessment.source), f"no answer for {ident} (or use --partial)")
-            for ident in assessment.missing]
+    from .intake_xlsx import missing_answer_problems
+
+    return missing_answer_problems(path, assessment.source, catalog, assessment.missing)

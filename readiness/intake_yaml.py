@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import difflib
-import math
 import re
 from pathlib import Path
 
+from .answers import SPECIAL_ANSWERS, check_level, check_number, show
 from .assessment import EVIDENCE_LEVELS, Answer, Assessment, Respondent
 from .catalog import Catalog
 from .errors import InvalidInput, Problem, RubricNotFound
@@ -16,7 +16,6 @@ from .yamlsource import YamlDocument, load_and_build, read_bytes
 TOP_LEVEL_FIELDS = ("rubric", "agency", "agency_id", "round", "respondent", "answers")
 REQUIRED_FIELDS = ("rubric", "agency", "agency_id", "round", "answers")
 AGENCY_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,59}\Z")
-SPECIAL_ANSWERS = {"na": "na", "n/a": "na", "unknown": "unknown"}
 MAX_TEXT = 4000
 
 
@@ -98,19 +97,6 @@ def assessment_from_data(
         sha256=doc.sha256,
     )
     return assessment, out.problems
-
-
-def show(value) -> str:
-    """A value as the user wrote it in YAML (``true``, not ``True``), for messages."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, (dict, list)):
-        return "a mapping" if isinstance(value, dict) else "a list"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return repr(value)
 
 
 def _did_you_mean(word, candidates) -> str:
@@ -250,27 +236,16 @@ def parse_answer(raw, indicator: Indicator, rubric: Rubric, out: _Collector, pat
 
 
 def _level(raw, indicator: Indicator, rubric: Rubric, out: _Collector, path: tuple) -> int | None:
-    scale = rubric.scale
-    valid = f"a level {scale.min}–{scale.max}, 'na' or 'unknown'"
-    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-        out.error(path, f"{show(raw)} is not a valid answer for {indicator.id}; expected {valid}")
-        return None
-    if isinstance(raw, float) and not raw.is_integer():
-        out.error(path, f"{raw:g} is a number, but {indicator.id} expects a whole level; expected {valid}")
-        return None
-    level = int(raw)
-    if not scale.min <= level <= scale.max:
-        out.error(path, f"level {level} is out of range for {indicator.id}; expected {valid}")
-        return None
+    level, error = check_level(raw, indicator, rubric)
+    if error:
+        out.error(path, error)
     return level
 
 
 def _number(raw, indicator: Indicator, out: _Collector, path: tuple) -> float | None:
-    low, high = indicator.min, indicator.max
-    valid = f"a number (the rubric's range is {low:g}–{high:g}), 'na' or 'unknown'"
-    if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not math.isfinite(raw):
-        out.error(path, f"{show(raw)} is not a valid answer for {indicator.id}; expected {valid}")
-        return None
-    if not low <= raw <= high:
-        out.warn(path, f"{raw:g} is outside {low:g}–{high:g} for {indicator.id}; it scores as {low if raw < low else high:g}")
-    return float(raw)
+    value, error, warning = check_number(raw, indicator)
+    if error:
+        out.error(path, error)
+    if warning:
+        out.warn(path, warning)
+    return value

@@ -1,0 +1,356 @@
+"""Read a filled self-assessment workbook (.xlsx) into the same :class:`Assessment` as a YAML file.
+
+The workbook's cells are turned into the data a YAML assessment holds, with each value's cell
+remembered; the shared checks of :mod:`readiness.intake_yaml` then run unchanged, so both formats
+give the same messages, located as ``file.xlsx: Assessment!I14``.
+
+Tolerant of what people do (answers typed instead of picked, ``3 - Defined``, `` 3 ``, ``n/a``,
+numbers stored as text, rows re-sorted, extra blank rows, a re-save by LibreOffice); strict about
+what matters.  Formulas are never evaluated: a formula in an answer cell is read as its text.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .assessment import Assessment
+from .catalog import Catalog
+from .errors import InvalidInput, Location, Problem, RubricNotFound
+from .rubric import Rubric
+from .xlsx_layout import (
+    ASSESSMENT_SHEET,
+    COVER_FIELDS,
+    COVER_SHEET,
+    DONT_KNOW,
+    HEADER_ROW,
+    META_SHEET,
+    NOT_APPLICABLE,
+)
+from .xlsx_safety import check_workbook_file
+
+_NA_WORDS = {"na", "n/a", "n.a.", "n.a", "not applicable", "not-applicable", NOT_APPLICABLE.lower()}
+_UNKNOWN_WORDS = {"unknown", "don't know", "dont know", "do not know", "don’t know", "?", DONT_KNOW.lower()}
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)\s*%?\Z")
+_LEVEL_WITH_LABEL = re.compile(r"(\d+)\s*[-–—:.)]\s*\S.*\Z")
+
+
+@dataclass
+class CellDocument:
+    """Workbook data shaped like a YAML assessment, and the cell each value came from.
+
+    It offers the same ``where`` as :class:`readiness.yamlsource.YamlDocument`, so the shared
+    checks locate their messages in cells.
+    """
+
+    source: str
+    sha256: str
+    data: dict
+    located: bool = True
+    values: dict[tuple, Location] = field(default_factory=dict)
+    keys: dict[tuple, Location] = field(default_factory=dict)
+
+    def where(self, path: tuple = (), *, key: bool = False) -> Location:
+        path = tuple(path)
+        table = self.keys if key else self.values
+        if path in table:
+            return table[path]
+        while path:
+            path = path[:-1]
+            if path in self.values:
+                return self.values[path]
+        return Location(self.source)
+
+    def cell(self, sheet: str, coordinate: str) -> Location:
+        return Location(self.source, sheet=sheet, cell=coordinate)
+
+
+def read_xlsx_assessment(
+    path: Path, catalog: Catalog, *, source: str | None = None, rubric: Rubric | None = None
+) -> tuple[Assessment, list[Problem]]:
+    """Read one workbook.  Returns the assessment and its warnings; raises :class:`InvalidInput`."""
+    from .intake_yaml import assessment_from_data
+
+    doc, problems, found_rubric = workbook_document(path, catalog, source=source, pinned=rubric)
+    if found_rubric is None:
+        raise InvalidInput(problems)
+    assessment, more = assessment_from_data(doc, catalog, found_rubric)
+    problems += more
+    if assessment is None or any(p.severity == "error" for p in problems):
+        raise InvalidInput(problems)
+    return assessment, problems
+
+
+def workbook_document(
+    path: Path, catalog: Catalog, *, source: str | None = None, pinned: Rubric | None = None
+) -> tuple[CellDocument, list[Problem], Rubric | None]:
+    """The workbook as a :class:`CellDocument`, problems found on the way, and its rubric."""
+    source = source or str(path)
+    check_workbook_file(path, source)
+    raw = path.read_bytes()
+    workbook = _open(path, source)
+    try:
+        doc = CellDocument(source, hashlib.sha256(raw).hexdigest(), {})
+        problems: list[Problem] = []
+        rubric = _rubric(workbook, doc, catalog, pinned, problems)
+        if rubric is None:
+            return doc, problems, None
+        _cover(workbook, doc, problems)
+        _answers(workbook, doc, rubric, problems)
+        return doc, problems, rubric
+    finally:
+        workbook.close()
+
+
+def _open(path: Path, source: str):
+    from openpyxl import load_workbook
+    from openpyxl.xml import DEFUSEDXML
+
+    if not DEFUSEDXML:  # pragma: no cover - defusedxml is a dependency; this guards a broken install
+        raise InvalidInput([Problem(Location(source), "refusing to read workbooks: the defusedxml package is not "
+                                                      "installed (or OPENPYXL_DEFUSEDXML is False)")])
+    try:
+        return load_workbook(path, read_only=True, data_only=False, keep_links=False)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise InvalidInput([Problem(Location(source), f"cannot be read as an Excel workbook: "
+                                                      f"{type(exc).__name__}: {exc}")]) from None
+
+
+def _rows(sheet):
+    """Every row's values, numbered from 1, however the file recorded the sheet's size."""
+    if hasattr(sheet, "reset_dimensions"):
+        sheet.reset_dimensions()  # LibreOffice and others may record a wrong used range
+    return enumerate(sheet.iter_rows(values_only=True), start=1)
+
+
+def _coordinate(row: int, column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(column)}{row}"
+
+
+def _rubric(workbook, doc: CellDocument, catalog: Catalog, pinned: Rubric | None,
+            problems: list[Problem]) -> Rubric | None:
+    if META_SHEET not in workbook.sheetnames:
+        problems.append(Problem(Location(doc.source), f"not a readiness workbook: it has no {META_SHEET} sheet; "
+                                                      "make one with `readiness template --format xlsx`"))
+        return None
+    meta = {}
+    for _, row in _rows(workbook[META_SHEET]):
+        if row and isinstance(row[0], str) and len(row) > 1:
+            meta.setdefault(row[0], row[1])
+    rubric_id, version, sha = meta.get("rubric_id"), meta.get("rubric_version"), meta.get("rubric_sha256")
+    where_id, where_version = doc.cell(META_SHEET, "B1"), doc.cell(META_SHEET, "B2")
+    if not isinstance(rubric_id, str) or version is None:
+        problems.append(Problem(where_id, "the workbook does not say which rubric it was made from; make a new "
+                                          "one with `readiness template --format xlsx`"))
+        return None
+    ref = f"{rubric_id}@{version}"
+    doc.data["rubric"] = ref
+    doc.values[("rubric",)] = where_id
+    if pinned is not None:
+        if ref != pinned.ref:
+            problems.append(Problem(where_id, f"this workbook was made from rubric {ref}, but {pinned.ref} was "
+                                              f"asked for (--rubric)"))
+            return None
+        rubric = pinned
+    else:
+        try:
+            rubric = catalog.resolve(ref)
+        except RubricNotFound as exc:
+            wrong_version = any(r.id == rubric_id for r in catalog.rubrics)
+            where = where_version if wrong_version else where_id
+            problems.append(Problem(where, f"this workbook was made from rubric {ref}: {exc}"))
+            return None
+    if sha and sha != rubric.sha256:
+        problems.append(Problem(doc.cell(META_SHEET, "B3"), f"this workbook was made from a different edition of "
+                                                            f"{ref} (its questions may differ); answers are read by "
+                                                            f"indicator id", "warning"))
+    return rubric
+
+
+def _defined_cells(workbook) -> dict[str, tuple[str, str]]:
+    """Cover field name → (sheet, cell), from the workbook's defined names."""
+    found = {}
+    for name, _, _ in COVER_FIELDS:
+        definition = workbook.defined_names.get(name)
+        if definition is None:
+            continue
+        for sheet, cell in definition.destinations:
+            found[name] = (sheet, cell.replace("$", ""))
+    return found
+
+
+def _cover(workbook, doc: CellDocument, problems: list[Problem]) -> None:
+    if COVER_SHEET not in workbook.sheetnames:
+        problems.append(Problem(Location(doc.source), f"the workbook has no {COVER_SHEET} sheet with the agency "
+                                                      f"details; do not rename or delete sheets"))
+        return
+    defined = _defined_cells(workbook)
+    values: dict[str, object] = {}
+    for row_number, row in _rows(workbook[COVER_SHEET]):
+        for column, value in enumerate(row, start=1):
+            if value is not None:
+                values[_coordinate(row_number, column)] = value
+    respondent = {}
+    for name, _, default_cell in COVER_FIELDS:
+        sheet, cell = defined.get(name, (COVER_SHEET, default_cell))
+        value = _text_value(values.get(cell)) if sheet == COVER_SHEET else None
+        location = doc.cell(COVER_SHEET, cell)
+        if name.startswith("respondent_"):
+            respondent[name.removeprefix("respondent_")] = value
+            doc.values[("respondent", name.removeprefix("respondent_"))] = location
+            continue
+        doc.values[(name,)] = location
+        doc.keys[(name,)] = location
+        doc.data[name] = value  # an empty cell is None: reported as a missing field, at this cell
+    doc.data["respondent"] = respondent
+    doc.values[("respondent",)] = doc.cell(COVER_SHEET, "B7")
+
+
+def _text_value(value):
+    """A cover cell's value: stripped text, an integral number as an integer (round 2026.0 → 2026)."""
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _header(sheet_rows) -> tuple[int, dict[str, int]]:
+    """Find the header row and the columns by their titles (a user may have inserted a column)."""
+    for row_number, row in sheet_rows:
+        titles = {str(value).strip().lower(): column for column, value in enumerate(row, start=1) if value}
+        if "indicator id" in titles and "answer" in titles:
+            columns = {
+                "id": titles["indicator id"],
+                "answer": titles["answer"],
+                "evidence": next((c for t, c in titles.items() if t.startswith("evidence (")), None),
+                "evidence_level": titles.get("evidence level"),
+            }
+            return row_number, columns
+        if row_number > HEADER_ROW + 10:
+            break
+    return 0, {}
+
+
+def _answers(workbook, doc: CellDocument, rubric: Rubric, problems: list[Problem]) -> None:
+    if ASSESSMENT_SHEET not in workbook.sheetnames:
+        problems.append(Problem(Location(doc.source), f"the workbook has no {ASSESSMENT_SHEET} sheet; do not "
+                                                      "rename or delete sheets"))
+        return
+    rows = _rows(workbook[ASSESSMENT_SHEET])
+    header_row, columns = _header(rows)
+    answers: dict = {}
+    doc.data["answers"] = answers
+    doc.values[("answers",)] = doc.cell(ASSESSMENT_SHEET, f"A{max(header_row, 1)}")
+    doc.keys[("answers",)] = doc.values[("answers",)]
+    if not header_row:
+        problems.append(Problem(doc.cell(ASSESSMENT_SHEET, f"A{HEADER_ROW}"), "cannot find the header row "
+                                                                              "('Indicator id' … 'Answer'); do not "
+                                                                              "change the header"))
+        return
+    first_row: dict[str, int] = {}
+    places = rubric.places
+    for row_number, row in rows:
+        ident = _cell(row, columns["id"])
+        if ident is None:
+            continue  # heading or blank row
+        id_cell = _coordinate(row_number, columns["id"])
+        ident = str(ident).strip()
+        if ident not in places:
+            close = difflib.get_close_matches(ident, list(places), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            problems.append(Problem(doc.cell(ASSESSMENT_SHEET, id_cell), f"unknown indicator id {ident!r}{hint}; "
+                                                                         "the ids in column A must not be changed"))
+            continue
+        if ident in first_row:
+            problems.append(Problem(doc.cell(ASSESSMENT_SHEET, id_cell), f"second row for {ident} (first on row "
+                                                                         f"{first_row[ident]}); delete the copy"))
+            continue
+        first_row[ident] = row_number
+        answers[ident] = _answer(doc, rubric, ident, row, row_number, columns)
+
+
+def _cell(row: tuple, column: int | None):
+    if column is None or column > len(row):
+        return None
+    return row[column - 1]
+
+
+def _answer(doc: CellDocument, rubric: Rubric, ident: str, row: tuple, row_number: int, columns: dict):
+    """The answer in YAML form (``3``, ``na``, ``{level: 3, evidence: ...}``), each part located."""
+    path = ("answers", ident)
+    key = "level" if rubric.places[ident].indicator.type == "level" else "value"
+    answer_cell = doc.cell(ASSESSMENT_SHEET, _coordinate(row_number, columns["answer"]))
+    doc.keys[path] = doc.cell(ASSESSMENT_SHEET, _coordinate(row_number, columns["id"]))
+    doc.values[path] = answer_cell
+    doc.values[path + (key,)] = answer_cell
+    value = normalise_answer(_cell(row, columns["answer"]), rubric)
+    evidence = _cell(row, columns["evidence"])
+    if isinstance(evidence, str):
+        evidence = evidence.strip() or None
+    elif evidence is not None:
+        evidence = str(evidence)
+    level = _cell(row, columns["evidence_level"])
+    level = level.strip().lower() or None if isinstance(level, str) else level
+    if evidence is None and level in (None, "none"):
+        return value
+    answer = {key: value}
+    if evidence is not None:
+        answer["evidence"] = evidence
+        doc.values[path + ("evidence",)] = doc.cell(ASSESSMENT_SHEET, _coordinate(row_number, columns["evidence"]))
+    if level is not None:
+        answer["evidence_level"] = level
+        doc.values[path + ("evidence_level",)] = doc.cell(
+            ASSESSMENT_SHEET, _coordinate(row_number, columns["evidence_level"]))
+    return answer
+
+
+def normalise_answer(value, rubric: Rubric):
+    """What a person typed or picked, as the YAML answer it means.
+
+    ``"3 – Established"``, ``" 3 "``, ``"3"`` and ``"Established"`` are level 3; ``"42.5"`` and
+    ``"42.5%"`` are 42.5; ``n/a`` and ``Not applicable`` are ``na``; ``Don't know`` is ``unknown``.
+    Anything else is returned as it is, for the shared checks to explain.
+    """
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if not isinstance(value, str):
+        return value
+    text = " ".join(value.split())
+    lowered = text.lower()
+    if not text:
+        return None
+    if lowered in _NA_WORDS:
+        return "na"
+    if lowered in _UNKNOWN_WORDS:
+        return "unknown"
+    if _NUMBER.match(text):
+        number = float(text.rstrip("%").strip())
+        return int(number) if number.is_integer() else number
+    match = _LEVEL_WITH_LABEL.match(text)
+    if match:
+        return int(match.group(1))
+    for level, label in rubric.scale.labels.items():
+        if lowered == label.lower():
+            return level
+    return value
+
+
+def missing_answer_problems(path: Path, source: str, catalog: Catalog, idents: list[str]) -> list[Problem]:
+    """Where each unanswered indicator is: its empty answer cell, or the sheet if its row is gone."""
+    doc, _, _ = workbook_document(path, catalog, source=source)
+    rows = doc.data.get("answers", {})
+    choices = f"a level, '{NOT_APPLICABLE}' or '{DONT_KNOW}'"
+    return [
+        Problem(doc.values[("answers", ident)], f"no answer for {ident}; pick {choices} (or use --partial)")
+        if ident in rows else
+        Problem(Location(source, sheet=ASSESSMENT_SHEET), f"the row for {ident} is missing; copy it back from a "
+                                                          f"new template, or use --partial")
+        for ident in idents
+    ]
