@@ -124,7 +124,7 @@ def test_folders_are_searched_and_empty_ones_reported(write, mini_catalog, tmp_p
     (tmp_path / "empty").mkdir()
     batch = load_assessments(["round", "empty"], mini_catalog)
     assert batch.sources == ["round/2026/a.yaml"]
-    assert messages(batch) == ["empty: folder has no assessment files (.yaml, .yml)"]
+    assert messages(batch) == ["empty: folder has no assessment files (.yaml, .yml, .xlsx, .xlsm)"]
 
 
 def test_cli_validate_exit_codes(write, runner):
