@@ -1,0 +1,288 @@
+"""Excel self-assessment workbooks: generated from the rubric, read back exactly, errors located by cell."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import zipfile
+
+import openpyxl
+import pytest
+
+from readiness.catalog import Catalog
+from readiness.cli import main
+from readiness.intake import load_assessments
+
+from .conftest import FIXTURES
+from .xlsx_helpers import answer_cell, blank_workbook, fill_workbook
+
+COVER = {"B4": "Northern Province Land Records Authority", "B5": "nplra", "B6": "2026", "B7": "A. Khan",
+         "B8": "it_lead"}
+LIBREOFFICE_FIXTURE = FIXTURES / "libreoffice-resaved.xlsx"
+
+
+@pytest.fixture(scope="module")
+def rubric():
+    return Catalog().resolve("egov-readiness")
+
+
+def every_kind_of_answer(rubric) -> tuple[dict, dict]:
+    """Answers for every indicator as typed into cells, and what each must read back as."""
+    cells, expected = {}, {}
+    picks = ["0 – Absent", "1 – Initial", "2 – Developing", "3 – Established", "4 – Optimised", "Not applicable",
+             "Don't know"]
+    for index, (ident, place) in enumerate(rubric.places.items()):
+        if place.indicator.type == "number":
+            value, want = [(42.5, ("answered", 42.5)), ("n/a", ("na", None)), (7, ("answered", 7.0))][index % 3]
+        else:
+            value = picks[index % len(picks)]
+            want = {5: ("na", None), 6: ("unknown", None)}.get(index % 7, ("answered", float(index % 7)))
+        if index % 3 == 0:
+            cells[ident] = (value, f"Minute {index}/2026", ["documented", "verified"][index % 2])
+            expected[ident] = (*want, f"Minute {index}/2026", ["documented", "verified"][index % 2])
+        else:
+            cells[ident] = value
+            expected[ident] = (*want, None, "none")
+    return cells, expected
+
+
+def read_back(path) -> dict:
+    batch = load_assessments([path], Catalog())
+    assert batch.problems == []
+    (assessment,) = batch.assessments
+    return {ident: (a.state, a.value, a.evidence, a.evidence_level) for ident, a in assessment.answers.items()}
+
+
+def test_round_trip_reads_exactly_what_was_written(tmp_path, rubric):
+    cells, expected = every_kind_of_answer(rubric)
+    path = fill_workbook(blank_workbook(tmp_path / "a.xlsx", rubric), cells, cover=COVER)
+    assert read_back(path) == expected
+    (assessment,) = load_assessments([path], Catalog()).assessments
+    assert (assessment.agency, assessment.agency_id, assessment.round) == (COVER["B4"], "nplra", "2026")
+    assert (assessment.respondent.name, assessment.respondent.role) == ("A. Khan", "it_lead")
+
+
+def test_yaml_and_workbook_of_the_same_answers_score_the_same(tmp_path, rubric, runner):
+    cells, _ = every_kind_of_answer(rubric)
+    workbook = fill_workbook(blank_workbook(tmp_path / "a.xlsx", rubric), cells, cover=COVER)
+    (assessment,) = load_assessments([workbook], Catalog()).assessments
+    lines = ["rubric: egov-readiness@1.0", f"agency: {COVER['B4']}", "agency_id: nplra", "round: '2026'",
+             "respondent: {name: A. Khan, role: it_lead}", "answers:"]
+    for ident, answer in assessment.answers.items():
+        value = answer.state if answer.state != "answered" else answer.value
+        key = "level" if rubric.places[ident].indicator.type == "level" else "value"
+        if answer.evidence:
+            lines.append(f"  {ident}: {{{key}: {value}, evidence: '{answer.evidence}', "
+                         f"evidence_level: {answer.evidence_level}}}")
+        else:
+            lines.append(f"  {ident}: {value}")
+    yaml_path = tmp_path / "a.yaml"
+    yaml_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    scores = []
+    for path in (workbook, yaml_path):
+        result = runner.invoke(main, ["score", "--format", "csv", str(path)])
+        assert result.exit_code == 0
+        scores.append(result.output.splitlines()[1].split(",")[4:])
+    assert scores[0] == scores[1]
+
+
+def test_tolerates_what_people_type(tmp_path, rubric):
+    typed = {"strategy.vision": "3", "strategy.alignment": " 3 ", "strategy.leadership": "3 - Defined",
+             "governance.digital_lead": "n/a", "governance.steering": "Established", "governance.inter_agency": 2.0,
+             "governance.procurement": "don't know", "services.online_share": "42.5",
+             "skills.trained_share": "18%", "infrastructure.connectivity": "  N/A  "}
+    path = fill_workbook(blank_workbook(tmp_path / "a.xlsx", rubric), typed, cover=COVER)
+    batch = load_assessments([path], Catalog(), partial=True)
+    answers = batch.assessments[0].answers
+    assert [(answers[i].state, answers[i].value) for i in typed] == [
+        ("answered", 3), ("answered", 3), ("answered", 3), ("na", None), ("answered", 3), ("answered", 2),
+        ("unknown", None), ("answered", 42.5), ("answered", 18.0), ("na", None)]
+
+
+def test_rows_resorted_and_blank_rows_added(tmp_path, rubric):
+    cells, expected = every_kind_of_answer(rubric)
+    path = fill_workbook(blank_workbook(tmp_path / "a.xlsx", rubric), cells, cover=COVER)
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Assessment"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=4)]
+    rows = [row for row in rows if row[0]]
+    rows.reverse()  # sorted the other way round, headings dropped, a blank row every ten
+    for row in range(4, sheet.max_row + 40):
+        for column in range(1, 12):
+            sheet.cell(row=row, column=column).value = None
+    target = 4
+    for index, row in enumerate(rows):
+        if index % 10 == 0:
+            target += 1
+        for column, value in enumerate(row, start=1):
+            sheet.cell(row=target, column=column).value = value
+        target += 1
+    workbook.save(path)
+    assert read_back(path) == expected
+
+
+def test_libreoffice_resave_fixture_reads_identically(tmp_path, rubric):
+    """A workbook filled by program, then re-saved by LibreOffice Calc (committed; see make_fixtures)."""
+    cells, expected = every_kind_of_answer(rubric)
+    assert read_back(LIBREOFFICE_FIXTURE) == expected
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed here; "
+                                                            "the committed fixture test covers its output")
+def test_libreoffice_conversion_reads_identically(tmp_path, rubric):
+    cells, expected = every_kind_of_answer(rubric)
+    path = fill_workbook(blank_workbook(tmp_path / "filled.xlsx", rubric), cells, cover=COVER)
+    out = tmp_path / "converted"
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--convert-to", "xlsx", "--outdir", str(out), str(path)],
+                   check=True, capture_output=True, timeout=180)
+    assert read_back(out / "filled.xlsx") == expected
+
+
+def problems(path, **kwargs) -> list[str]:
+    batch = load_assessments([path], Catalog(), **kwargs)
+    return [str(problem) for problem in batch.problems]
+
+
+def test_bad_answers_are_located_by_cell(tmp_path, rubric):
+    path = blank_workbook(tmp_path / "bad.xlsx", rubric)
+    cells, _ = every_kind_of_answer(rubric)
+    cells |= {"strategy.vision": 7, "strategy.alignment": "maybe", "strategy.leadership": "=4",
+              "services.online_share": "lots", "governance.steering": ("2 – Developing", None, "certified")}
+    fill_workbook(path, cells, cover=COVER | {"B5": None})
+    vision, alignment, leadership, share, steering = (answer_cell(path, i) for i in (
+        "strategy.vision", "strategy.alignment", "strategy.leadership", "services.online_share",
+        "governance.steering"))
+    steering_level = chr(ord(steering[0]) + 2) + steering[1:]
+    assert problems(path) == [
+        f"{path}: Assessment!{vision}: level 7 is out of range for strategy.vision; expected a level 0–4, 'na' or "
+        f"'unknown'",
+        f"{path}: Assessment!{alignment}: 'maybe' is not a valid answer for strategy.alignment; expected a level "
+        f"0–4, 'na' or 'unknown'",
+        f"{path}: Assessment!{leadership}: '=4' is not a valid answer for strategy.leadership; expected a level "
+        f"0–4, 'na' or 'unknown'",
+        f"{path}: Assessment!{steering_level}: evidence_level 'certified' is not valid; use one of none, "
+        f"documented, verified",
+        f"{path}: Assessment!{share}: 'lots' is not a valid answer for services.online_share; expected a number "
+        f"(the rubric's range is 0–100), 'na' or 'unknown'",
+        f"{path}: Cover!B5: missing required field 'agency_id'",
+    ]
+
+
+def test_empty_answer_and_altered_id(tmp_path, rubric):
+    path = blank_workbook(tmp_path / "gaps.xlsx", rubric)
+    cells, _ = every_kind_of_answer(rubric)
+    del cells["data.quality"]
+    fill_workbook(path, cells, cover=COVER)
+    quality = answer_cell(path, "data.quality")
+    assert problems(path) == [f"{path}: Assessment!{quality}: no answer for data.quality; pick a level, "
+                              f"'Not applicable' or 'Don't know' (or use --partial)"]
+    workbook = openpyxl.load_workbook(path)
+    row = int(quality[1:])
+    workbook["Assessment"][f"A{row}"] = "data.qualty"
+    workbook.save(path)
+    assert problems(path) == [f"{path}: Assessment!A{row}: unknown indicator id 'data.qualty' (did you mean "
+                              f"'data.quality'?); the ids in column A must not be changed"]
+
+
+def test_workbook_of_another_rubric_or_version(tmp_path, rubric, runner):
+    path = blank_workbook(tmp_path / "old.xlsx", rubric)
+    workbook = openpyxl.load_workbook(path)
+    workbook["_readiness"]["B2"] = "0.9"
+    workbook.save(path)
+    assert problems(path) == [
+        f"{path}: _readiness!B2: this workbook was made from rubric egov-readiness@0.9: rubric 'egov-readiness' is "
+        f"known at version 1.0, not '0.9'; use a matching rubric file with --rubric, or update the file's rubric: "
+        f"line"]
+    egdi = blank_workbook(tmp_path / "egdi.xlsx", Catalog().resolve("un-egdi"))
+    result = runner.invoke(main, ["validate", "--rubric", "egov-readiness", str(egdi)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (f"{egdi}: _readiness!B1: this workbook was made from rubric "
+                                             f"un-egdi@2018, but egov-readiness@1.0 was asked for (--rubric)")
+
+
+def test_refused_before_parsing(tmp_path, runner):
+    not_zip = tmp_path / "notes.xlsx"
+    not_zip.write_text("agency,score\n", encoding="utf-8")
+    macros = tmp_path / "macros.xlsm"
+    shutil.copy(FIXTURES / "libreoffice-resaved.xlsx", macros)
+    with_vba = tmp_path / "hidden-macros.xlsx"
+    shutil.copy(FIXTURES / "libreoffice-resaved.xlsx", with_vba)
+    with zipfile.ZipFile(with_vba, "a") as archive:
+        archive.writestr("xl/vbaProject.bin", b"\0" * 10)
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b" " * 50_000_000)
+    big = tmp_path / "big.xlsx"
+    with open(big, "wb") as handle:
+        handle.truncate(21 * 1024 * 1024)
+    result = runner.invoke(main, ["validate", str(not_zip), str(macros), str(with_vba), str(bomb), str(big)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[:3] == [
+        f"{not_zip}: not an Excel workbook (.xlsx is a zip archive); if it is an old .xls or a CSV file, open it "
+        f"and save it as an Excel Workbook (.xlsx)",
+        f"{macros}: macro-enabled workbooks (.xlsm) are not accepted; save it as an Excel Workbook (.xlsx)",
+        f"{with_vba}: workbook contains macros; save it as an Excel Workbook (.xlsx) without macros",
+    ]
+    # The exact ratio depends on the zlib build; the refusal and its reason do not.
+    assert lines[3].startswith(f"{bomb}: workbook part xl/worksheets/sheet1.xml expands ")
+    assert lines[3].endswith("× its compressed size; refused as a possible zip bomb")
+    assert lines[4:] == [
+        f"{big}: file is 22,020,096 bytes; workbooks over 20,971,520 bytes are not accepted",
+        "5 file(s): 0 valid, 5 invalid (5 error(s), 0 warning(s))",
+    ]
+
+
+def test_defusedxml_is_in_use():
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML is True
+
+
+def test_template_xlsx_has_no_formulas_and_protects_all_but_inputs(tmp_path, rubric, runner):
+    path = tmp_path / "t.xlsx"
+    result = runner.invoke(main, ["template", "-o", str(path), "--agency", "=HYPERLINK(\"http://x\",\"y\")",
+                                  "--agency-id", "nplra", "--round", "2026"])
+    assert result.exit_code == 0, result.output
+    workbook = openpyxl.load_workbook(path)
+    assert workbook.sheetnames == ["Guide", "Cover", "Assessment", "_readiness"]
+    assert workbook["_readiness"].sheet_state == "hidden"
+    for sheet in workbook.worksheets:
+        assert sheet.protection.sheet is True
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate} is a formula"
+    assert workbook["Cover"]["B4"].value == "=HYPERLINK(\"http://x\",\"y\")"  # text, not a formula
+    assert workbook["Cover"]["B4"].protection.locked is False
+    assert workbook["Cover"]["A4"].protection.locked is True
+    sheet = workbook["Assessment"]
+    assert [c.value for c in sheet[3]][:4] == ["Indicator id", "Dimension", "Question", "0 – Absent"]
+    assert sheet.freeze_panes == "D4"
+    assert sheet.print_title_rows == "$3:$3"
+    assert sheet.page_setup.orientation == "landscape"
+    vision = answer_cell(path, "strategy.vision")
+    assert sheet[vision].protection.locked is False
+    lists = [dv for dv in sheet.data_validations.dataValidation if dv.type == "list"]
+    assert lists[0].formula1 == ('"0 – Absent,1 – Initial,2 – Developing,3 – Established,4 – Optimised,'
+                                 'Not applicable,Don\'t know"')
+    assert vision in str(lists[0].sqref)
+    numbers = [dv for dv in sheet.data_validations.dataValidation if dv.type == "decimal"]
+    assert [(dv.formula1, dv.formula2) for dv in numbers] == [("0", "100")] * 3
+    assert {name: workbook.defined_names[name].attr_text for name in ("agency", "agency_id", "round")} == {
+        "agency": "'Cover'!$B$4", "agency_id": "'Cover'!$B$5", "round": "'Cover'!$B$6"}
+
+
+def test_template_xlsx_needs_an_output_file(runner):
+    result = runner.invoke(main, ["template", "--format", "xlsx"])
+    assert result.exit_code == 2
+    assert "--format xlsx writes a file: add -o FILE.xlsx" in result.output
+
+
+def test_every_shipped_rubric_template_reads_back(tmp_path):
+    for rubric in Catalog().rubrics:
+        path = blank_workbook(tmp_path / f"{rubric.id}.xlsx", rubric, agency="A", agency_id="a", round_="2026")
+        blank = load_assessments([path], Catalog(), partial=True)
+        assert blank.errors == []
+        assert blank.assessments[0].missing == list(rubric.places)
