@@ -271,3 +271,40 @@ def score(paths: tuple[Path, ...], fmt: str, partial: bool, rubric_ref: str | No
     if not batch.ok:
         click.echo(f"{len(batch.failed)} file(s) could not be scored; see the messages above.", err=True)
         sys.exit(1)
+
+
+# ---------------------------------------------------------------- import
+
+
+@main.command("import")
+@click.argument("table", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="RESPONSES")
+@click.option("--map", "mapping_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Mapping file (YAML): which column holds what, and how answers are recoded.")
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write one YAML assessment per row into (created if needed).")
+@click.option("--round", "round_", help="Round for every row (overrides the mapping's round).")
+@click.option("--sheet", help="For a workbook: the sheet holding the table (default: the first).")
+def import_(table: Path, mapping_path: Path, out_dir: Path, round_: str | None, sheet: str | None) -> None:
+    """Turn a survey export (CSV or .xlsx, one row per respondent) into YAML assessments.
+
+    Each row is checked like an assessment file; problems name the row and column. Nothing is
+    written unless every row is valid. Rows of one agency and round become numbered files
+    (respondents of one assessment). See docs/user-guide.md for the mapping file.
+    """
+    from .atomic import write_text
+    from .catalog import Catalog
+    from .errors import InvalidInput
+    from .tabular import import_responses, load_mapping, read_table
+
+    mapping, mapping_doc = load_mapping(mapping_path)
+    responses = read_table(table, sheet=sheet)
+    result = import_responses(responses, mapping, mapping_doc, Catalog(), round_=round_,
+                              mapping_source=str(mapping_path))
+    if not result.ok:
+        raise InvalidInput(result.problems)
+    for problem in result.problems:
+        click.echo(str(problem), err=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, text in result.files:
+        write_text(out_dir / name, text)
+    click.echo(f"Wrote {len(result.files)} assessment(s) from {result.rows} row(s) to {out_dir}", err=True)

@@ -1,0 +1,161 @@
+"""`readiness import`: survey exports (one row per respondent) become YAML assessments."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import openpyxl
+import pytest
+
+from readiness.cli import main
+
+from .conftest import MINI_RUBRIC, ROOT
+from .test_egdi import competition_ranks, decimals
+
+EGDI = ROOT / "examples" / "egdi"
+
+MAPPING = f"""\
+rubric: mini@0.1
+agency: Agency name
+agency_id: Agency code
+round: {{value: "2026"}}
+respondent_role: Role
+answers:
+  i1.a: Q1a
+  i1.b: Q1b
+  i2.a: Q2a
+  i2.n: Share online (%)
+  i3.a: Q3a
+  i3.b: Q3b
+  i4.a: Q4a
+  i5.a: Q5a
+  i5.n: Outage hours
+evidence:
+  i1.a: Q1a evidence
+recode:
+  Strongly agree: 4
+  Agree: 3
+  Neutral: 2
+  Disagree: 1
+  Strongly disagree: 0
+  Don't know: unknown
+"""
+HEADER = ["Agency name", "Agency code", "Role", "Q1a", "Q1a evidence", "Q1b", "Q2a", "Share online (%)", "Q3a",
+          "Q3b", "Q4a", "Q5a", "Outage hours"]
+ROWS = [
+    ["Test Agency", "TEST", "it_lead", "Strongly agree", "Roadmap 2025", "Agree", "Neutral", "60", "Disagree",
+     "agree", "Neutral", "Disagree", "2"],
+    ["Test Agency", "TEST", "staff", "Disagree", "", "Neutral", "Don't know", "40", "n/a", "Neutral", "Neutral",
+     "Agree", ""],
+]
+
+
+def write_csv(path, rows, header=HEADER, delimiter=","):
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def run_import(runner, table, mapping_text, *extra):
+    mapping = table.parent / "mapping.yaml"
+    mapping.write_text(mapping_text, encoding="utf-8")
+    return runner.invoke(main, ["import", str(table), "--map", str(mapping), "-o", str(table.parent / "out"),
+                                *extra])
+
+
+def test_rows_become_assessments_with_recoding(tmp_path, runner):
+    result = run_import(runner, write_csv(tmp_path / "responses.csv", ROWS, delimiter=";"),
+                        MAPPING.replace("rubric: mini@0.1", f"rubric: {MINI_RUBRIC}"))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"Wrote 2 assessment(s) from 2 row(s) to {tmp_path / 'out'}\n"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["test-2026-1.yaml", "test-2026-2.yaml"]
+    assert (tmp_path / "out" / "test-2026-1.yaml").read_text(encoding="utf-8") == (
+        "# Imported by `readiness import` from responses.csv (row 2) with mapping mapping.yaml.\n"
+        "rubric: mini@0.1\nagency: \"Test Agency\"\nagency_id: \"test\"\nround: \"2026\"\n"
+        "respondent: {role: \"it_lead\"}\nanswers:\n"
+        "  i1.a: {level: 4, evidence: \"Roadmap 2025\"}\n  i1.b: 3\n  i2.a: 2\n  i2.n: 60\n  i3.a: 1\n  i3.b: 3\n"
+        "  i4.a: 2\n  i5.a: 1\n  i5.n: 2\n")
+    # The two rows are two respondents of one assessment: the staff file leaves i5.n out.
+    result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "--format", "json", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    (card,) = json.loads(result.output)
+    assert [r["role"] for r in card["respondents"]] == ["it_lead", "staff"]
+    assert card["indicators"]["i2.a"]["answer"] == 2  # "Don't know" from staff is ignored in the median
+
+
+def test_bad_rows_name_row_and_column_and_nothing_is_written(tmp_path, runner):
+    rows = [ROWS[0][:], ROWS[1][:]]
+    rows[0][6] = "Sometimes"
+    rows[1][1] = ""
+    rows[1][7] = "lots"
+    result = run_import(runner, write_csv(tmp_path / "responses.csv", rows),
+                        MAPPING.replace("rubric: mini@0.1", f"rubric: {MINI_RUBRIC}"))
+    assert result.exit_code == 1
+    table = tmp_path / "responses.csv"
+    assert result.stderr.splitlines() == [
+        f"{table}:2:7: column 'Q2a': 'Sometimes' is not a valid answer for i2.a; expected a level 0–4, 'na' or "
+        f"'unknown'",
+        f"{table}:3:2: column 'Agency code': missing required field 'agency_id'",
+        f"{table}:3:8: column 'Share online (%)': 'lots' is not a valid answer for i2.n; expected a number (the "
+        f"rubric's range is 0–100), 'na' or 'unknown'",
+    ]
+    assert not (tmp_path / "out").exists()
+
+
+def test_mapping_mistakes_are_located_in_the_mapping(tmp_path, runner):
+    text = MAPPING.replace("rubric: mini@0.1", f"rubric: {MINI_RUBRIC}").replace("i3.b: Q3b", "i3.c: Q3b")
+    text = text.replace("agency: Agency name", "agency: Agency nme")
+    result = run_import(runner, write_csv(tmp_path / "responses.csv", ROWS), text)
+    assert result.exit_code == 1
+    mapping = tmp_path / "mapping.yaml"
+    assert result.stderr.splitlines() == [
+        f"{mapping}:2:9: no column 'Agency nme' in responses.csv (did you mean 'Agency name'?)",
+        f"{mapping}:12:3: unknown indicator 'i3.c' (did you mean 'i3.b'?) in rubric mini@0.1",
+    ]
+    mapping.write_text("rubric: mini@0.1\nagency: A\nagncy_id: B\n", encoding="utf-8")
+    result = runner.invoke(main, ["import", str(tmp_path / "responses.csv"), "--map", str(mapping), "-o", "x"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{mapping}:1:1: missing required field 'agency_id'",
+        f"{mapping}:3:1: unknown field 'agncy_id' (did you mean 'agency_id'?); valid fields: rubric, agency, "
+        f"agency_id, round, respondent_name, respondent_role, answers, evidence, evidence_level, recode",
+    ]
+
+
+def test_workbook_table_locations_are_cells(tmp_path, runner):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Responses"
+    sheet.append(HEADER)
+    row = ROWS[0][:]
+    row[3] = "Always"
+    sheet.append(row)
+    path = tmp_path / "responses.xlsx"
+    workbook.save(path)
+    result = run_import(runner, path, MAPPING.replace("rubric: mini@0.1", f"rubric: {MINI_RUBRIC}"))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{path}: Responses!D2: column 'Q1a': 'Always' is not a valid answer for i1.a; expected a level 0–4, 'na' "
+        f"or 'unknown'"]
+
+
+@pytest.mark.parametrize("year", [2014, 2016, 2018])
+def test_egdi_import_then_score_reproduces_the_published_index(tmp_path, runner, year):
+    table = EGDI / f"egdi-{year}.csv"
+    out = tmp_path / str(year)
+    result = runner.invoke(main, ["import", str(table), "--map", str(EGDI / "egdi-mapping.yaml"), "--round",
+                                  str(year), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["score", "--format", "json", str(out)])
+    assert result.exit_code == 0
+    ours = {card["agency_id"]: card["readiness"] / 100 for card in json.loads(result.output)}
+    with open(table, newline="", encoding="utf-8") as handle:
+        published = list(csv.DictReader(handle))
+    assert len(ours) == len(published) == 193
+    assert max(abs(ours[row["country-code"].lower()] - float(row["e-gov-index"])) for row in published) <= 1e-4
+    places = max(decimals(str(round(float(row["e-gov-index"]), 6))) for row in published)
+    rounded = [round(ours[row["country-code"].lower()], places) for row in published]
+    assert competition_ranks(rounded) == [int(row["e-gov-rank"]) for row in published]
