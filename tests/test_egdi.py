@@ -1,4 +1,4 @@
-"""The engine reproduces the UN E-Government Development Index (tests/data/egdi).
+"""The engine reproduces the UN E-Government Development Index (data/egdi).
 
 Each published row becomes an assessment of the `un-egdi` rubric (OSI, HCI, TII as numbers on
 0–1); readiness / 100 must equal the published EGDI, and the competition ranks of the results,
@@ -16,7 +16,7 @@ from readiness.catalog import Catalog
 from readiness.intake import load_assessments
 from readiness.service import score_batch
 
-DATA = Path(__file__).resolve().parent / "data" / "egdi"
+DATA = Path(__file__).resolve().parent.parent / "data" / "egdi"
 
 
 def rows(year: int) -> list[dict]:

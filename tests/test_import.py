@@ -13,7 +13,7 @@ from readiness.cli import main
 from .conftest import MINI_RUBRIC, ROOT
 from .test_egdi import competition_ranks, decimals
 
-EGDI = ROOT / "examples" / "egdi"
+EGDI = ROOT / "data" / "egdi"
 
 MAPPING = f"""\
 rubric: mini@0.1
