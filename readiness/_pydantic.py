@@ -16,6 +16,11 @@ def problems_from_validation(exc: ValidationError, doc: YamlDocument, model: typ
     for error in exc.errors(include_url=False):
         path = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
         kind = error["type"]
+        if "[key]" in path:  # a mapping key of the wrong type, e.g. a level written "0" or "three"
+            at = path.index("[key]")
+            problems.append(Problem(doc.where(path[:at], key=True),
+                                    f"key {path[at - 1]!r} must be a whole number (a level of the scale)"))
+            continue
         field = path[-1] if path else ""
         if kind == "extra_forbidden":
             allowed = _fields_at(model, path[:-1])

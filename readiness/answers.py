@@ -11,6 +11,7 @@ import math
 from .rubric import Indicator, Rubric
 
 SPECIAL_ANSWERS = {"na": "na", "n/a": "na", "unknown": "unknown"}
+_LARGEST = 10**15  # beyond this an integer is no measurement (and no longer exact as a float)
 
 
 def show(value) -> str:
@@ -23,7 +24,8 @@ def show(value) -> str:
         return "a mapping" if isinstance(value, dict) else "a list"
     if isinstance(value, float):
         return f"{value:g}"
-    return repr(value)
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def level_expected(rubric: Rubric) -> str:
@@ -43,12 +45,14 @@ def check_level(raw, indicator: Indicator, rubric: Rubric) -> tuple[int | None, 
         return None, f"{raw:g} is a number, but {indicator.id} expects a whole level; expected {valid}"
     level = int(raw)
     if not rubric.scale.min <= level <= rubric.scale.max:
-        return None, f"level {level} is out of range for {indicator.id}; expected {valid}"
+        return None, f"level {show(level)} is out of range for {indicator.id}; expected {valid}"
     return level, None
 
 
 def check_number(raw, indicator: Indicator) -> tuple[float | None, str | None, str | None]:
     """A number answer: finite; outside the rubric's goalposts it is kept, with a warning."""
+    if isinstance(raw, int) and not isinstance(raw, bool) and abs(raw) > _LARGEST:
+        return None, f"{show(raw)} is too large for {indicator.id}; expected {number_expected(indicator)}", None
     if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not math.isfinite(raw):
         return None, f"{show(raw)} is not a valid answer for {indicator.id}; expected {number_expected(indicator)}", None
     low, high = indicator.min, indicator.max

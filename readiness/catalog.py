@@ -34,8 +34,8 @@ def _build_rubric(doc: YamlDocument) -> Rubric:
     try:
         rubric = Rubric.model_validate(doc.data)
     except ValidationError as exc:
-        raise InvalidInput(problems_from_validation(exc, doc, Rubric)) from None
-    problems = [Problem(doc.where(path), message) for path, message in check_rubric(rubric)]
+        raise InvalidInput(doc.problems + problems_from_validation(exc, doc, Rubric)) from None
+    problems = doc.problems + [Problem(doc.where(path), message) for path, message in check_rubric(rubric)]
     if problems:
         raise InvalidInput(problems)
     return rubric

@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 invalid input or some items failed (each explained); 2 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -31,10 +32,15 @@ class _Group(click.Group):
         except ReadinessError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(1)
+        except BrokenPipeError:
+            # The reader went away (`readiness score ... | head`): stop quietly, as other tools do.
+            sys.stdout = open(os.devnull, "w")
+            ctx.exit(1)
         except OSError as exc:
             if ctx.meta.get("debug"):
                 raise
-            click.echo(f"Error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
+            where = f": {exc.filename}" if exc.filename else ""
+            click.echo(f"Error: {exc.strerror or exc}{where}", err=True)
             ctx.exit(1)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -166,6 +172,13 @@ def template(fmt: str | None, rubric_ref: str, agency: str | None, agency_id: st
         fmt = "xlsx" if output is not None and output.suffix.lower() == ".xlsx" else "yaml"
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx writes a file: add -o FILE.xlsx")
+    from .intake_yaml import AGENCY_ID, ROUND
+
+    if agency_id is not None and not AGENCY_ID.match(agency_id):
+        raise click.BadParameter("use 1-60 lowercase letters, digits, '-' or '_' (e.g. nplra)", param_hint="--agency-id")
+    if round_ is not None and not ROUND.match(round_):
+        raise click.BadParameter("use a label such as 2026 or 2026-q1 (letters, digits, '.', '-', '_')",
+                                 param_hint="--round")
     rubric_found = Catalog().resolve(rubric_ref)
     cover = {"agency": agency, "agency_id": agency_id, "round_": round_}
     if fmt == "xlsx":

@@ -126,6 +126,7 @@ def _os_message(exc: Exception) -> str:
 
 
 def _check_groups(batch: Batch, partial: bool, catalog: Catalog) -> None:
+    """Checks across the files of each agency-round, then for answers nobody gave."""
     rejected: set[str] = set()
     for (agency_id, round_), members in batch.groups().items():
         first = members[0]
@@ -147,10 +148,36 @@ def _check_groups(batch: Batch, partial: bool, catalog: Catalog) -> None:
                                                      f"that respondent would be counted twice"))
                 rejected.add(other.source)
             seen_hashes.setdefault(other.sha256, other.source)
-        if len(members) == 1 and first.missing:
-            batch.problems.extend(_missing_problems(first, catalog, as_errors=not partial))
-            if not partial:
-                rejected.add(first.source)
+    _drop(batch, rejected)
+    # Only now, with the groups as they will be scored: what did nobody answer?
+    rejected = set()
+    for members in batch.groups().values():
+        if len(members) == 1:
+            if members[0].missing:
+                batch.problems.extend(_missing_problems(members[0], catalog, as_errors=not partial))
+                if not partial:
+                    rejected.add(members[0].source)
+            continue
+        unanswered = [ident for ident in members[0].answers
+                      if all(m.answers[ident].state == "missing" for m in members)]
+        if unanswered:
+            first = members[0]
+            files = ", ".join(m.source for m in members)
+            listed = ", ".join(unanswered[:10]) + (f" and {len(unanswered) - 10} more" if len(unanswered) > 10 else "")
+            if partial:
+                batch.problems.append(Problem(Location(first.source), f"no respondent of {first.agency_id} round "
+                                                                      f"{first.round} answered {listed}; each scores "
+                                                                      f"as 'unknown' (--partial)", "warning"))
+            else:
+                batch.problems.append(Problem(Location(first.source), f"no respondent of {first.agency_id} round "
+                                                                      f"{first.round} ({files}) answered {listed}; "
+                                                                      f"someone must answer each indicator (or use "
+                                                                      f"--partial)"))
+                rejected.update(m.source for m in members)
+    _drop(batch, rejected)
+
+
+def _drop(batch: Batch, rejected: set[str]) -> None:
     if rejected:
         batch.failed |= rejected
         batch.assessments = [a for a in batch.assessments if a.source not in rejected]

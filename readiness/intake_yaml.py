@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from pathlib import Path
 
 from .answers import SPECIAL_ANSWERS, check_level, check_number, show
@@ -16,7 +17,10 @@ from .yamlsource import YamlDocument, load_and_build, read_bytes
 TOP_LEVEL_FIELDS = ("rubric", "agency", "agency_id", "round", "respondent", "answers")
 REQUIRED_FIELDS = ("rubric", "agency", "agency_id", "round", "answers")
 AGENCY_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,59}\Z")
+ROUND = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}\Z")
 MAX_TEXT = 4000
+#: Past this many problems in one file, the rest are counted rather than listed.
+MAX_PROBLEMS = 200
 
 
 class _Collector:
@@ -60,6 +64,7 @@ def assessment_from_data(
 ) -> tuple[Assessment | None, list[Problem]]:
     """Validate parsed YAML data against its rubric.  Returns the assessment (``None`` on errors)."""
     out = _Collector(doc)
+    out.problems.extend(getattr(doc, "problems", ()))  # duplicate keys, aliases, tags: with the rest
     data = doc.data
     if not isinstance(data, dict):
         out.error((), "an assessment file must be a mapping with rubric, agency, agency_id, round and answers")
@@ -83,6 +88,10 @@ def assessment_from_data(
     respondent = _respondent(data.get("respondent"), out)
     answers = _answers(data.get("answers"), rubric, out) if rubric is not None else None
 
+    if len(out.problems) > MAX_PROBLEMS:
+        more = len(out.problems) - MAX_PROBLEMS
+        last = out.problems[MAX_PROBLEMS - 1].location  # so that the note sorts after what it follows
+        out.problems[MAX_PROBLEMS:] = [Problem(last, f"… and {more} more problems in this file")]
     if any(p.severity == "error" for p in out.problems) or rubric is None or answers is None:
         return None, out.problems
     assessment = Assessment.model_construct(
@@ -97,6 +106,22 @@ def assessment_from_data(
         sha256=doc.sha256,
     )
     return assessment, out.problems
+
+
+#: Zero-width (non-)joiners are formatting characters that Urdu, Persian and Indic text needs.
+_JOINERS = "\u200c\u200d"
+
+
+def control_character(text: str, allow: str = "") -> str | None:
+    """The first control or invisible formatting character in ``text`` (as U+XXXX), if any.
+
+    Agency names and evidence end up in terminals, spreadsheets and PDFs: an escape sequence or a
+    right-to-left override there would make the text say something other than what it shows.
+    """
+    for character in text:
+        if character not in allow and character not in _JOINERS and unicodedata.category(character) in ("Cc", "Cf"):
+            return f"U+{ord(character):04X}"
+    return None
 
 
 def _did_you_mean(word, candidates) -> str:
@@ -129,6 +154,9 @@ def _text(data: dict, field: str, out: _Collector) -> str | None:
     if not isinstance(value, str) or not value.strip():
         out.error((field,), f"{field} must be text, e.g. {field}: Northern Province Land Records Authority")
         return None
+    if control_character(value):
+        out.error((field,), f"{field} contains the control character {control_character(value)}; remove it")
+        return None
     if len(value) > 200:
         out.error((field,), f"{field} is {len(value)} characters long; at most 200 are allowed")
         return None
@@ -139,9 +167,9 @@ def _round(value, out: _Collector) -> str | None:
     if value is None:
         return None
     # `round: 2026` is an integer in YAML; a round is a label, so take it as text.
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value and len(str(value)) <= 40:
         return str(value)
-    if isinstance(value, str) and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}", value.strip()):
+    if isinstance(value, str) and ROUND.match(value.strip()):
         return value.strip()
     out.error(("round",), f"round {show(value)} is not valid: use a label such as 2026 or 2026-q1 "
                           f"(letters, digits, '.', '-', '_')")
@@ -162,6 +190,9 @@ def _respondent(value, out: _Collector) -> Respondent:
             out.error(("respondent", key), f"respondent {key} must be text")
         elif item is not None and len(item) > 200:
             out.error(("respondent", key), f"respondent {key} is longer than 200 characters")
+        elif item is not None and control_character(item):
+            out.error(("respondent", key), f"respondent {key} contains the control character "
+                                           f"{control_character(item)}; remove it")
         elif item is not None:
             fields[key] = item.strip() or None
     return Respondent(**fields)
@@ -175,11 +206,14 @@ def _answers(value, rubric: Rubric, out: _Collector) -> dict[str, Answer] | None
         return None
     places = rubric.places
     answers: dict[str, Answer] = {}
+    unknown = 0
     for ident, raw in value.items():
         place = places.get(ident)
         if place is None:
-            out.error(("answers", ident), f"unknown indicator {ident!r}{_did_you_mean(ident, places)} "
-                                          f"in rubric {rubric.ref}", key=True)
+            unknown += 1
+            # Suggestions cost a fuzzy match each: enough for typos, not for a file of junk keys.
+            hint = _did_you_mean(ident, places) if unknown <= 20 else ""
+            out.error(("answers", ident), f"unknown indicator {show(ident)}{hint} in rubric {rubric.ref}", key=True)
             continue
         answer = parse_answer(raw, place.indicator, rubric, out, ("answers", ident))
         if answer is not None:
@@ -210,6 +244,9 @@ def parse_answer(raw, indicator: Indicator, rubric: Rubric, out: _Collector, pat
                 out.error(path + ("evidence",), "evidence must be text describing the document or source")
         if evidence is not None and len(evidence) > MAX_TEXT:
             out.error(path + ("evidence",), f"evidence is {len(evidence)} characters long; at most {MAX_TEXT} are allowed")
+        elif evidence is not None and control_character(evidence, allow="\n\t"):
+            out.error(path + ("evidence",), f"evidence contains the control character "
+                                            f"{control_character(evidence, allow=chr(10) + chr(9))}; remove it")
         level = raw.get("evidence_level", "none")
         if level is None:
             level = "none"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from typing import Sequence
 
 from .scorecard import Scorecard
@@ -60,9 +61,29 @@ def _fmt(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
+def _printable(text: str) -> str:
+    """Agency text made safe for a terminal: no line breaks, escape sequences or bidi overrides."""
+    text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text)
+    return " ".join(text.split())
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
+
+
 def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())  # no control characters or line breaks from agency text
-    return text if len(text) <= width else text[: width - 1] + "…"
+    text = _printable(text)
+    if display_width(text) <= width:
+        return text
+    while display_width(text) > width - 1:
+        text = text[:-1]
+    return text + "…"
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    space = " " * max(0, width - display_width(text))
+    return space + text if right else text + space
 
 
 def to_table(scorecards: Sequence[Scorecard]) -> str:
@@ -76,11 +97,10 @@ def to_table(scorecards: Sequence[Scorecard]) -> str:
                      stage, card.risk_band or "–", card.quadrant or "–", f"{card.coverage:.0f}%",
                      f"{card.evidence:.0f}%", str(len(card.respondents))))
     numeric = {2, 3, 4, 8, 9, 10}
-    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    widths = [max(display_width(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
     lines = []
     for row in [header, *rows]:
-        cells = [str(cell).rjust(widths[i]) if i in numeric else str(cell).ljust(widths[i])
-                 for i, cell in enumerate(row)]
+        cells = [_pad(str(cell), widths[i], i in numeric) for i, cell in enumerate(row)]
         lines.append("  ".join(cells).rstrip())
     lines.insert(1, "  ".join("-" * width for width in widths))
     notes = []

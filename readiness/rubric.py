@@ -20,19 +20,25 @@ PillarKind = Literal["capability", "resistance", "barrier"]
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 INDICATOR_ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
 
+#: Weights are relative; a million-to-one ratio already says "ignore this", and bigger ones overflow.
+MAX_WEIGHT = 1000
+#: A scale of more than eleven levels is not an ordinal rubric scale.
+MAX_SCALE_SPAN = 10
+
 #: Text fields are capped so that a rubric cannot smuggle megabytes into every report.
 _Text = Field(min_length=1, max_length=2000)
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: a weight written "3" or a level key written "0" is a mistake to report, not to guess
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class Scale(_Model):
     """The ordinal answer scale of level indicators, e.g. 0 Absent … 4 Optimised."""
 
-    min: int = 0
-    max: int = 4
+    min: int = Field(default=0, ge=-MAX_SCALE_SPAN, le=MAX_SCALE_SPAN)
+    max: int = Field(default=4, ge=-MAX_SCALE_SPAN, le=2 * MAX_SCALE_SPAN)
     labels: dict[int, str]
 
     @property
@@ -50,7 +56,7 @@ class Indicator(_Model):
     id: str = Field(pattern=INDICATOR_ID_PATTERN, max_length=100)
     text: str = _Text
     guidance: str | None = Field(default=None, max_length=4000)
-    weight: float = Field(default=1.0, gt=0, allow_inf_nan=False)
+    weight: float = Field(default=1.0, gt=0, le=MAX_WEIGHT, allow_inf_nan=False)
     type: Literal["level", "number"] = "level"
     levels: dict[int, str] | None = None
     min: float | None = Field(default=None, allow_inf_nan=False)
@@ -63,7 +69,7 @@ class Dimension(_Model):
     id: str = Field(pattern=ID_PATTERN, max_length=60)
     title: str = _Text
     description: str | None = Field(default=None, max_length=4000)
-    weight: float = Field(default=1.0, gt=0, allow_inf_nan=False)
+    weight: float = Field(default=1.0, gt=0, le=MAX_WEIGHT, allow_inf_nan=False)
     amplification: float | None = Field(default=None, ge=0, le=10, allow_inf_nan=False)
     references: list[str] = Field(default_factory=list)
     indicators: list[Indicator] = Field(min_length=1)
@@ -74,7 +80,7 @@ class Pillar(_Model):
     kind: PillarKind
     title: str = _Text
     description: str | None = Field(default=None, max_length=4000)
-    weight: float = Field(default=1.0, gt=0, allow_inf_nan=False)
+    weight: float = Field(default=1.0, gt=0, le=MAX_WEIGHT, allow_inf_nan=False)
     dimensions: list[Dimension] = Field(min_length=1)
 
 
@@ -152,6 +158,9 @@ def check_rubric(rubric: Rubric) -> list[tuple[tuple, str]]:
     scale = rubric.scale
     if scale.min >= scale.max:
         found.append((("scale", "max"), f"scale max ({scale.max}) must be greater than min ({scale.min})"))
+    elif scale.max - scale.min > MAX_SCALE_SPAN:
+        found.append((("scale", "max"), f"a scale has at most {MAX_SCALE_SPAN + 1} levels; "
+                                        f"{scale.min}–{scale.max} has {scale.max - scale.min + 1}"))
     elif sorted(scale.labels) != list(scale.levels):
         found.append((("scale", "labels"), f"scale labels must name every level {scale.min}–{scale.max} exactly once"))
     if not any(p.kind == "capability" for p in rubric.pillars):

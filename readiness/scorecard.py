@@ -46,7 +46,7 @@ class DimensionScore(_Model):
 
 class IndicatorScore(_Model):
     score: float | None
-    answer: float | str | None
+    answer: int | float | str | None
     state: str
     evidence_level: str = "none"
     spread: float | None = None  # several respondents: max − min, in levels
@@ -60,10 +60,17 @@ class RespondentInfo(_Model):
     sha256: str
 
 
+class DivergentAnswer(_Model):
+    respondent: str  # name (role), or the role, or "respondent N"
+    role: str | None
+    source: str
+    answer: float | int | str  # the level or number, or na / unknown
+
+
 class Divergence(_Model):
     indicator: str
     spread: float
-    answers: dict[str, float | str]  # respondent label -> answer
+    answers: list[DivergentAnswer]
 
 
 class Scorecard(_Model):

@@ -27,6 +27,7 @@ from .scorecard import (
     RISK_BANDS,
     STAGE_NAMES,
     DimensionScore,
+    DivergentAnswer,
     Divergence,
     IndicatorScore,
     PillarScore,
@@ -217,8 +218,18 @@ def compute_indices(
     )
 
 
+def _settled(x: float) -> float:
+    """``x`` rounded to 9 decimals before it is compared with a threshold.
+
+    Weighted means in floating point land a hair off exact values (a readiness that is exactly
+    50 computes as 49.99999999999999): classify what the arithmetic means, not its last bit.
+    """
+    return round(x, 9)
+
+
 def band(x: float) -> int:
     """§4.8: 1 Initial <20, 2 Developing <40, 3 Defined <60, 4 Managed <80, 5 Optimised."""
+    x = _settled(x)
     for level, upper in enumerate((20, 40, 60, 80), start=1):
         if x < upper:
             return level
@@ -233,7 +244,7 @@ def stage(rubric: Rubric, indices: Indices) -> Stage:
         for p in rubric.pillars if p.kind == "capability"
         for d in p.dimensions if indices.dimensions[d.id] is not None
     ]
-    weakest_score, weakest_id = min(capability, key=lambda pair: pair[0])
+    weakest_score, weakest_id = min(capability, key=lambda pair: _settled(pair[0]))
     gate = band(100 * weakest_score) + 1
     if gate < by_readiness:
         return Stage(level=gate, name=STAGE_NAMES[gate], limited_by=weakest_id)
@@ -242,6 +253,7 @@ def stage(rubric: Rubric, indices: Indices) -> Stage:
 
 def risk_band(risk: float) -> str:
     """§4.8: Low <25, Moderate <50, High <75, Critical (risk on 0–100)."""
+    risk = _settled(risk)
     for name, upper in zip(RISK_BANDS, (25, 50, 75)):
         if risk < upper:
             return name
@@ -250,7 +262,7 @@ def risk_band(risk: float) -> str:
 
 def quadrant(readiness: float, risk: float) -> str:
     """§4.8: where readiness (≥ 50?) and risk (≥ 50?) put an agency."""
-    ready, risky = readiness >= 50, risk >= 50
+    ready, risky = _settled(readiness) >= 50, _settled(risk) >= 50
     if ready:
         return QUADRANTS[1] if risky else QUADRANTS[0]
     return QUADRANTS[3] if risky else QUADRANTS[2]
@@ -335,16 +347,17 @@ def score_assessment(rubric: Rubric, assessments: Sequence[Assessment]) -> Score
     for ident, item in merged.items():
         divergent = item.spread is not None and item.spread >= DIVERGENCE_LEVELS - 1e-9
         indicators[ident] = IndicatorScore(
-            score=_pct(item.score), answer=item.answer, state=item.state,
+            score=_pct(item.score), answer=_plain(item.answer), state=item.state,
             evidence_level=item.evidence_level, spread=item.spread, divergent=divergent,
         )
         if divergent:
-            answers = {}
-            for index, assessment in enumerate(assessments):
-                answer = assessment.answers[ident]
-                if answer.state != "missing":
-                    answers[respondent_label(assessment, index)] = answer.value if answer.state == "answered" \
-                        else answer.state
+            answers = [
+                DivergentAnswer(respondent=respondent_label(assessment, index), role=assessment.respondent.role,
+                                source=assessment.source,
+                                answer=_plain(answer.value) if answer.state == "answered" else answer.state)
+                for index, assessment in enumerate(assessments)
+                if (answer := assessment.answers[ident]).state != "missing"
+            ]
             divergences.append(Divergence(indicator=ident, spread=item.spread, answers=answers))
 
     counts = {state: 0 for state in ("answered", "na", "unknown", "missing")}
@@ -401,6 +414,11 @@ def role_pillar_scores(
         indices = compute_indices(rubric, scores)
         result[role] = {pillar_id: _pct(score) for pillar_id, score in indices.pillars.items()}
     return result
+
+
+def _plain(value):
+    """A whole-number answer as an integer (level 3, not 3.0), anything else unchanged."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _pct(x: float | None) -> float | None:

@@ -68,9 +68,12 @@ def load_mapping(path: Path) -> tuple[Mapping, YamlDocument]:
             raise InvalidInput([Problem(doc.where(()), "a mapping file must be a mapping with rubric, agency, "
                                                        "agency_id and answers")])
         try:
-            return Mapping.model_validate(doc.data)
+            mapping = Mapping.model_validate(doc.data)
         except ValidationError as exc:
-            raise InvalidInput(problems_from_validation(exc, doc, Mapping)) from None
+            raise InvalidInput(doc.problems + problems_from_validation(exc, doc, Mapping)) from None
+        if doc.problems:
+            raise InvalidInput(doc.problems)
+        return mapping
 
     mapping = load_and_build(raw, str(path), build)
     return mapping, load_located(raw, str(path))

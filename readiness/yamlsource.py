@@ -41,6 +41,9 @@ _STANDARD_TAGS = {
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
 _ALIAS_MESSAGE = "aliases (*name) are not allowed; write the value out in full"
+_MAX_NUMBER_TEXT = 40
+#: Deeper nesting than this is not an assessment or a rubric (they need five levels).
+MAX_DEPTH = 40
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
@@ -54,7 +57,12 @@ def resolve_plain(text: str) -> Any:
         return True
     if text in _FALSE:
         return False
+    if len(text) > _MAX_NUMBER_TEXT:
+        return text  # no answer is a 50-digit number; keep it as text for the checks to explain
     if _INT.match(text):
+        # A leading zero (02026) is octal in YAML 1.1 and decimal in 1.2: keep it as written.
+        if len(text.lstrip("+-")) > 1 and text.lstrip("+-").startswith("0"):
+            return text
         return int(text)
     if _FLOAT.match(text):
         return float(text)
@@ -82,6 +90,10 @@ class YamlDocument:
     located: bool = False
     values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    #: Problems with the YAML itself (duplicate keys, aliases, tags).  The data is still usable
+    #: (first value kept, aliases and tagged values read as null), so that a builder can report
+    #: these together with everything else wrong in the file.
+    problems: list[Problem] = field(default_factory=list)
 
     def where(self, path: Path_ = (), *, key: bool = False) -> Location:
         """The location of the value (or, with ``key=True``, the key) at ``path``.
@@ -116,12 +128,13 @@ def read_bytes(path: Path, *, source: str | None = None, max_bytes: int = MAX_YA
 def load_located(raw: bytes, source: str) -> YamlDocument:
     """Parse with ruamel.yaml, recording the line and column of every key and value.
 
-    Raises :class:`InvalidInput` listing every structural problem (syntax error, alias,
-    duplicate key, unsupported tag, non-mapping document).
+    Raises :class:`InvalidInput` when the file cannot be read as YAML at all (syntax error,
+    not UTF-8, nested too deep).  Duplicate keys, aliases and tags go to ``doc.problems``.
     """
     text = _decode(raw, source)
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.reader import ReaderError
 
     doc = YamlDocument(source, hashlib.sha256(raw).hexdigest(), None, located=True)
     try:
@@ -131,18 +144,27 @@ def load_located(raw: bytes, source: str) -> YamlDocument:
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part) or "YAML syntax error"
         loc = Location(source, mark.line + 1, mark.column + 1) if mark else Location(source)
         raise InvalidInput([Problem(loc, f"YAML syntax error: {message}")]) from None
+    except ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        character = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        raise InvalidInput([Problem(Location(source, line, column), f"control character U+{character:04X} is not "
+                                                                    f"allowed in a YAML file; remove it")]) from None
+    except RecursionError:
+        raise InvalidInput([Problem(Location(source), f"nesting is too deep (more than {MAX_DEPTH} levels)")]) \
+            from None
     except YAMLError as exc:
-        raise InvalidInput([Problem(Location(source), f"YAML syntax error: {exc}")]) from None
-    problems: list[Problem] = []
-    walker = _Walker(doc, problems)
+        first_line = str(exc).splitlines()[0] if str(exc) else "cannot be parsed"
+        raise InvalidInput([Problem(Location(source), f"YAML syntax error: {first_line}")]) from None
+    walker = _Walker(doc, doc.problems)
     doc.data = walker.document(node)
     if walker.aliased:
         # The composer hands back the anchored node for an alias, so the walker only sees the
         # anchor's position; the parser's events say where each alias itself stands.
-        problems[:] = [p for p in problems if not p.message.startswith("aliases")]
-        problems.extend(_alias_problems(text, source))
-    if problems:
-        raise InvalidInput(problems)
+        doc.problems[:] = [p for p in doc.problems if p.message != _ALIAS_MESSAGE]
+        doc.problems.extend(_alias_problems(text, source))
+    if walker.fatal:
+        raise InvalidInput(doc.problems)
     return doc
 
 
@@ -174,14 +196,13 @@ def load_fast(raw: bytes, source: str) -> YamlDocument | None:
     loader = CSafeLoader(text)
     try:
         node = loader.get_single_node()
-    except YAMLError:
+    except (YAMLError, RecursionError):
         return None
     finally:
         loader.dispose()
-    problems: list[Problem] = []
     doc = YamlDocument(source, hashlib.sha256(raw).hexdigest(), None, located=False)
-    doc.data = _Walker(doc, problems).document(node)
-    return None if problems else doc
+    doc.data = _Walker(doc, doc.problems).document(node)
+    return None if doc.problems else doc
 
 
 def load_yaml_file(path: Path, *, source: str | None = None) -> YamlDocument:
@@ -209,10 +230,12 @@ class _Walker:
         self.problems = problems
         self.seen: set[int] = set()
         self.aliased = False
+        self.fatal = False  # a problem after which the data means nothing (empty, too deep)
         self.record = doc.located
 
     def document(self, node) -> Any:
         if node is None:
+            self.fatal = True
             self.problems.append(Problem(Location(self.doc.source, 1, 1) if self.record else Location(self.doc.source),
                                          "file is empty"))
             return None
@@ -231,6 +254,10 @@ class _Walker:
             self.problems.append(Problem(self._loc(node), _ALIAS_MESSAGE))
             return None
         self.seen.add(id(node))
+        if len(path) > MAX_DEPTH:
+            self.fatal = True
+            self.problems.append(Problem(self._loc(node), f"nesting is too deep (more than {MAX_DEPTH} levels)"))
+            return None
         if self.record:
             self.doc.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if node.tag not in _STANDARD_TAGS:
@@ -247,19 +274,25 @@ class _Walker:
 
     def mapping(self, node, path: Path_) -> dict:
         result: dict = {}
-        first_seen: dict = {}
+        first_seen: dict[tuple, int] = {}
         for key_node, value_node in node.value:
             if key_node.id != "scalar":
                 self.problems.append(Problem(self._loc(key_node), "a key must be a plain value, not a list or mapping"))
                 continue
             key = key_node.value if key_node.style else resolve_plain(key_node.value)
-            if key in first_seen:
-                first = first_seen[key]
+            identity = (type(key), key)  # YAML equality: 1, 1.0 and true are three different keys
+            if identity in first_seen:
+                first = first_seen[identity]
+                shown = key if isinstance(key, str) else key_node.value
                 self.problems.append(
-                    Problem(self._loc(key_node), f"duplicate key {key!r} (first given on line {first}); keep one")
+                    Problem(self._loc(key_node), f"duplicate key {shown!r} (first given on line {first}); keep one")
                 )
                 continue
-            first_seen[key] = key_node.start_mark.line + 1
+            if key in result:  # distinct in YAML, equal in Python (1, 1.0, true): one would be lost
+                self.problems.append(Problem(self._loc(key_node), f"key {key_node.value!r} clashes with another "
+                                                                  f"key of the same value; write keys as text"))
+                continue
+            first_seen[identity] = key_node.start_mark.line + 1
             if self.record:
                 self.doc.keys[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = self.walk(value_node, path + (key,))

@@ -86,7 +86,20 @@ def test_na_unknown_and_missing_merge(card):
 
 def test_divergences_name_each_respondent(card):
     assert [(d.indicator, d.spread) for d in card.divergences] == [("i1.a", 3.0), ("i3.b", 3.0)]
-    assert card.divergences[0].answers == {"A. Khan (it_lead)": 4, "B. Shah (senior)": 3, "C. Baig (staff)": 1}
+    assert [(a.respondent, a.role, a.source, a.answer) for a in card.divergences[0].answers] == [
+        ("A. Khan (it_lead)", "it_lead", "it.yaml", 4), ("B. Shah (senior)", "senior", "senior.yaml", 3),
+        ("C. Baig (staff)", "staff", "staff.yaml", 1)]
+
+
+def test_respondents_with_the_same_label_are_all_kept(write, mini_catalog):
+    anonymous = [IT_LEAD.replace("{name: A. Khan, role: it_lead}", "{role: staff}"),
+                 STAFF.replace("{name: C. Baig, role: staff}", "{role: staff}")]
+    paths = [write("s1.yaml", anonymous[0]), write("s2.yaml", anonymous[1])]
+    batch = load_assessments(paths, mini_catalog)
+    (card,) = score_batch(batch, mini_catalog)
+    assert [(a.respondent, a.source, a.answer) for a in card.divergences[0].answers] == [
+        ("staff", "s1.yaml", 4), ("staff", "s2.yaml", 1)]
+    assert list(card.roles) == ["staff"]
 
 
 def test_merged_scores(card):
@@ -121,3 +134,36 @@ def test_a_copied_respondent_file_is_refused(write, mini_catalog):
     batch = load_assessments(paths, mini_catalog)
     assert [str(p) for p in batch.errors] == [
         "it.yaml: has the same content as it-copy.yaml; that respondent would be counted twice"]
+
+
+def only(text: str, *idents: str) -> str:
+    """A respondent file that answers only ``idents``."""
+    lines = text.splitlines()
+    head = lines[: lines.index("answers:") + 1]
+    return "\n".join(head + [line for line in lines if line.strip().split(":")[0] in idents]) + "\n"
+
+
+def test_an_indicator_nobody_answered_is_an_error_unless_partial(write, mini_catalog):
+    paths = [write("s1.yaml", only(IT_LEAD, "i1.a", "i2.n")), write("s2.yaml", only(SENIOR, "i1.a", "i2.n", "i1.b"))]
+    batch = load_assessments(paths, mini_catalog)
+    assert [str(p) for p in batch.errors] == [
+        "s1.yaml: no respondent of test round 2026 (s1.yaml, s2.yaml) answered i2.a, i3.a, i3.b, i4.a, i5.a, "
+        "i5.n; someone must answer each indicator (or use --partial)"]
+    assert batch.assessments == []
+    batch = load_assessments(paths, mini_catalog, partial=True)
+    assert [str(p) for p in batch.problems] == [
+        "s1.yaml: warning: no respondent of test round 2026 answered i2.a, i3.a, i3.b, i4.a, i5.a, i5.n; each "
+        "scores as 'unknown' (--partial)"]
+    assert len(batch.assessments) == 2
+
+
+def test_a_rejected_respondent_leaves_the_rest_checked_as_a_group(write, mini_catalog):
+    # The second file names another agency and is rejected; the first, alone now, must be complete.
+    paths = [write("s1.yaml", only(IT_LEAD, "i1.a", "i2.n")),
+             write("s2.yaml", SENIOR.replace("Test Agency", "Other Agency"))]
+    batch = load_assessments(paths, mini_catalog)
+    assert [str(p) for p in batch.errors][0] == (
+        "s2.yaml: names the agency 'Other Agency', but s1.yaml (also test, round 2026) names it 'Test Agency'")
+    assert "s1.yaml:6:1: no answer for i1.b; add it, with a level, 'na' or 'unknown' (or use --partial)" in \
+        [str(p) for p in batch.errors]
+    assert batch.assessments == []

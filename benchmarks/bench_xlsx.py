@@ -1,0 +1,96 @@
+"""Benchmark: reading filled self-assessment workbooks, against openpyxl's own read-only load.
+
+    python benchmarks/bench_xlsx.py [--files 100] [--repeat 3]
+
+Generates one workbook of the default rubric, fills every answer (with evidence on a third), and
+copies it --files times. Then times, best of --repeat:
+
+* openpyxl: ``load_workbook(read_only=True)`` and iterating every row of every sheet (values only),
+  the floor for any reader built on openpyxl;
+* readiness: ``load_assessments`` on the folder: the pre-parse safety checks, reading the cells,
+  every check of an assessment, one ``Assessment`` per file.
+
+Prints milliseconds per workbook and the ratio readiness / openpyxl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import openpyxl
+
+from readiness.catalog import Catalog
+from readiness.intake import load_assessments
+from readiness.template_xlsx import write_workbook
+from readiness.xlsx_layout import level_choice
+
+
+def filled_workbook(path: Path, rubric) -> None:
+    write_workbook(rubric, path, agency="Synthetic Agency (illustrative)", agency_id="synthetic", round_="2026")
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["Assessment"]
+    rng = random.Random(20261128)
+    for row in sheet.iter_rows(min_row=4):
+        ident = row[0].value
+        if ident not in rubric.places:
+            continue
+        number = rubric.places[ident].indicator.type == "number"
+        row[8].value = round(rng.uniform(0, 100), 1) if number else level_choice(rubric, rng.randint(0, 4))
+        if rng.random() < 0.33:
+            row[9].value, row[10].value = f"Minute {rng.randint(1, 99)}/2026", "documented"
+    workbook.save(path)
+
+
+def best_of(repeat: int, work) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--files", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    catalog = Catalog()
+    rubric = catalog.resolve("egov-readiness")
+    with tempfile.TemporaryDirectory() as folder:
+        first = Path(folder) / "agency-000.xlsx"
+        filled_workbook(first, rubric)
+        for index in range(1, args.files):
+            shutil.copy(first, Path(folder) / f"agency-{index:03d}.xlsx")
+        paths = sorted(Path(folder).glob("*.xlsx"))
+
+        def bare():
+            for path in paths:
+                workbook = openpyxl.load_workbook(path, read_only=True)
+                for sheet in workbook.worksheets:
+                    for _ in sheet.iter_rows(values_only=True):
+                        pass
+                workbook.close()
+
+        def ours():
+            # Every copy has the same agency and round, so they would merge as respondents: this
+            # times reading and checking only, which is what the ratio is about.
+            batch = load_assessments(paths, catalog)
+            assert len(batch.assessments) == args.files, batch.problems[:3]
+
+        bare_s = best_of(args.repeat, bare)
+        ours_s = best_of(args.repeat, ours)
+    size = first.stat().st_size if first.exists() else 0
+    print(f"{args.files} filled workbooks of {rubric.ref} ({len(rubric.places)} indicators), best of {args.repeat}")
+    print(f"  openpyxl read-only load + iterate   {bare_s:7.3f} s   {1000 * bare_s / args.files:6.1f} ms/workbook")
+    print(f"  readiness read + validate           {ours_s:7.3f} s   {1000 * ours_s / args.files:6.1f} ms/workbook")
+    print(f"RATIO readiness / openpyxl = {ours_s / bare_s:.2f} (target <= 1.5)")
+
+
+if __name__ == "__main__":
+    main()

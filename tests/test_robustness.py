@@ -1,0 +1,179 @@
+"""Odd and hostile input: every case ends in a located message and exit code 1, never a traceback."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from readiness.cli import main
+from readiness.intake import load_assessments
+from readiness.intake_yaml import MAX_PROBLEMS
+
+from .conftest import FIXTURES, MINI_A, MINI_RUBRIC
+
+
+def messages(batch) -> list[str]:
+    return [str(problem) for problem in batch.problems]
+
+
+def test_structural_problems_are_reported_with_everything_else(write, mini_catalog):
+    text = MINI_A.replace("agency_id: test", "agency_id: BAD").replace("  i1.b: 2\n", "  i1.b: &two 9\n")
+    text = text.replace("  i2.a: 1\n", "  i2.a: *two\n  i2.a: 1\n").replace("  i3.a: 1\n", "  i3.a: !!binary aGk=\n")
+    batch = load_assessments([write("many.yaml", text)], mini_catalog)
+    assert messages(batch) == [
+        "many.yaml:3:12: agency_id 'BAD' is not valid: use 1–60 lowercase letters, digits, '-' or '_', starting "
+        "with a letter or digit (e.g. nplra)",
+        "many.yaml:7:9: level 9 is out of range for i1.b; expected a level 0–4, 'na' or 'unknown'",
+        "many.yaml:8:9: aliases (*name) are not allowed; write the value out in full",
+        "many.yaml:9:3: duplicate key 'i2.a' (first given on line 8); keep one",
+        "many.yaml:11:9: YAML tag !!binary is not allowed; remove it",
+    ]
+
+
+def test_keys_are_compared_as_yaml_compares_them(write, mini_catalog):
+    text = MINI_A.replace("answers:\n", "answers:\n  1: 3\n  1.0: 3\n  true: 3\n  'i1.a': 4\n")
+    batch = load_assessments([write("keys.yaml", text)], mini_catalog)
+    assert messages(batch) == [
+        "keys.yaml:6:3: unknown indicator 1 in rubric mini@0.1",
+        "keys.yaml:7:3: key '1.0' clashes with another key of the same value; write keys as text",
+        "keys.yaml:8:3: key 'true' clashes with another key of the same value; write keys as text",
+        "keys.yaml:10:3: duplicate key 'i1.a' (first given on line 9); keep one",
+    ]
+
+
+def test_huge_numbers_and_deep_nesting(write, mini_catalog):
+    write("huge.yaml", MINI_A.replace("i2.n: {value: 60,", "i2.n: {value: " + "1" * 401 + ","))
+    write("bigint.yaml", MINI_A.replace("i2.n: {value: 60,", "i2.n: {value: " + "9" * 30 + ","))
+    write("deep.yaml", "x: " + "[" * 2000 + "]" * 2000 + "\n")
+    write("deepmap.yaml", "".join("  " * depth + f"k{depth}:\n" for depth in range(60)))
+    write("nul.yaml", "rubric: mini@0.1\nagency: A\x00B\n")
+    batch = load_assessments(["huge.yaml", "bigint.yaml", "deep.yaml", "deepmap.yaml", "nul.yaml"], mini_catalog)
+    assert messages(batch) == [
+        "huge.yaml:9:17: '11111111111111111111111111111111111111111111111111111111… is not a valid answer for "
+        "i2.n; expected a number (the rubric's range is 0–100), 'na' or 'unknown'",
+        "bigint.yaml:9:17: 999999999999999999999999999999 is too large for i2.n; expected a number (the rubric's "
+        "range is 0–100), 'na' or 'unknown'",
+        "deep.yaml: nesting is too deep (more than 40 levels)",
+        "deepmap.yaml:42:83: nesting is too deep (more than 40 levels)",
+        "nul.yaml:2:10: control character U+0000 is not allowed in a YAML file; remove it",
+    ]
+
+
+def test_control_characters_in_agency_text_are_refused(write, mini_catalog):
+    write("ctl.yaml", MINI_A.replace("agency: Test Agency", 'agency: "Evil\\e[31mRED\\u202eTXET"'))
+    write("urdu.yaml", MINI_A.replace("agency: Test Agency", 'agency: "ادارہ\\u200cاراضی"'))
+    batch = load_assessments(["ctl.yaml", "urdu.yaml"], mini_catalog)
+    assert messages(batch) == ["ctl.yaml:2:9: agency contains the control character U+001B; remove it"]
+    assert batch.assessments[0].agency == "ادارہ\u200cاراضی"  # a joiner that Urdu text needs is kept
+
+
+def test_table_keeps_wide_characters_aligned(write, runner):
+    write("a.yaml", MINI_A.replace("agency: Test Agency", "agency: 北部省土地记录局"))
+    result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "a.yaml"])
+    header, rule, row = result.output.splitlines()[:3]
+    assert row.startswith("北部省土地记录局  2026")
+    assert rule.startswith("----------------  -----")  # 8 wide characters take 16 columns
+
+
+def test_problems_per_file_are_capped(write, mini_catalog):
+    junk = "".join(f"  junk{index}: 1\n" for index in range(500))
+    batch = load_assessments([write("junk.yaml", MINI_A + junk)], mini_catalog)
+    assert len(batch.problems) == MAX_PROBLEMS + 1
+    assert messages(batch)[-1] == "junk.yaml:214:3: … and 300 more problems in this file"
+    assert messages(batch)[0] == "junk.yaml:15:3: unknown indicator 'junk0' in rubric mini@0.1"
+
+
+def test_round_must_be_a_label(write, mini_catalog):
+    write("neg.yaml", MINI_A.replace("round: 2026", "round: -5"))
+    write("zero.yaml", MINI_A.replace("round: 2026", "round: 02026"))
+    batch = load_assessments(["neg.yaml", "zero.yaml"], mini_catalog)
+    assert messages(batch) == ["neg.yaml:4:8: round -5 is not valid: use a label such as 2026 or 2026-q1 "
+                               "(letters, digits, '.', '-', '_')"]
+    assert batch.assessments[0].round == "02026"  # kept as written, not read as a number
+
+
+def test_readiness_exactly_on_a_threshold(runner):
+    from readiness.catalog import Catalog
+    from readiness.scoring import compute_indices, merge_answers
+
+    batch = load_assessments([FIXTURES / "readiness-exactly-50.yaml"], Catalog())
+    (assessment,) = batch.assessments
+    rubric = Catalog().resolve("egov-readiness")
+    merged = merge_answers(rubric, [assessment])
+    raw = compute_indices(rubric, {i: m.score for i, m in merged.items()}).readiness * 100
+    assert raw < 50  # floating point lands a hair below the exact value, 50
+    result = runner.invoke(main, ["score", "--format", "json", str(FIXTURES / "readiness-exactly-50.yaml")])
+    (card,) = json.loads(result.output)
+    assert card["quadrant"] == "Capable but contested"
+    assert card["stage"]["level"] == 3
+
+
+def test_csv_guards_every_formula_prefix(write, runner):
+    import csv
+    import io
+
+    for prefix in ("=", "+", "-", "@"):
+        write("a.yaml", MINI_A.replace("agency: Test Agency", f"agency: '{prefix}cmd|calc'"))
+        result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "--format", "csv", "a.yaml"])
+        assert list(csv.DictReader(io.StringIO(result.output)))[0]["agency"] == f"'{prefix}cmd|calc"
+
+
+def test_oversized_yaml_is_never_parsed(write, mini_catalog, monkeypatch):
+    import readiness.yamlsource as yamlsource
+    from readiness.yamlsource import MAX_YAML_BYTES
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("an oversized file reached the parser")
+
+    monkeypatch.setattr(yamlsource, "load_fast", no_parsing)
+    monkeypatch.setattr(yamlsource, "load_located", no_parsing)
+    write("huge.yaml", MINI_A + "#" * MAX_YAML_BYTES)
+    batch = load_assessments(["huge.yaml"], mini_catalog)
+    assert messages(batch) == ["huge.yaml: file is larger than the 2,097,152-byte limit for YAML files"]
+
+
+def test_template_options_are_checked(runner):
+    result = runner.invoke(main, ["template", "--agency-id", "Bad Id"])
+    assert result.exit_code == 2
+    assert "Invalid value for --agency-id: use 1-60 lowercase letters, digits, '-' or '_' (e.g. nplra)" \
+        in result.output
+
+
+def test_output_into_a_missing_folder(write, runner):
+    write("a.yaml", MINI_A)
+    result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "-o", "nowhere/out.csv", "a.yaml"])
+    assert (result.exit_code, result.stderr) == (1, "Error: folder does not exist: nowhere\n")
+
+
+@pytest.mark.parametrize("change, message", [
+    ("weight: 3\n", "weight: '3'\n"),
+])
+def test_rubric_numbers_are_strict(tmp_path, change, message):
+    from readiness.catalog import load_rubric
+    from readiness.errors import InvalidInput
+
+    path = tmp_path / "r.yaml"
+    path.write_text(MINI_RUBRIC.read_text(encoding="utf-8").replace(change, message), encoding="utf-8")
+    with pytest.raises(InvalidInput) as caught:
+        load_rubric(path)
+    assert [str(p) for p in caught.value.problems] == [f"{path}:18:17: weight: input should be a valid number"]
+
+
+def test_rubric_scale_and_weights_are_bounded(tmp_path):
+    from readiness.catalog import load_rubric
+    from readiness.errors import InvalidInput
+
+    text = MINI_RUBRIC.read_text(encoding="utf-8").replace("  max: 4\n", "  max: 100000000\n")
+    text = text.replace("        weight: 3\n", "        weight: 1e308\n")
+    text = text.replace("levels: {0: none, 1: paper, 2: pilot, 3: routine, 4: measured}\n      - id: d2",
+                        "levels: {'0': none, 1: paper, 2: pilot, 3: routine, 4: measured}\n      - id: d2")
+    path = tmp_path / "r.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InvalidInput) as caught:
+        load_rubric(path)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{path}:7:8: max: input should be less than or equal to 20",
+        f"{path}:18:17: weight: input should be less than or equal to 1000",
+        f"{path}:25:22: key '0' must be a whole number (a level of the scale)",
+    ]
