@@ -7,7 +7,7 @@ copies it --files times. Then times, best of --repeat:
 
 * openpyxl: ``load_workbook(read_only=True)`` and iterating every row of every sheet (values only),
   the floor for any reader built on openpyxl;
-* readiness: ``load_assessments`` on the folder: the pre-parse safety checks, reading the cells,
+* readiness: ``read_assessment`` on each file: the pre-parse safety checks, reading the cells,
   every check of an assessment, one ``Assessment`` per file.
 
 Prints milliseconds per workbook and the ratio readiness / openpyxl.
@@ -25,7 +25,7 @@ from pathlib import Path
 import openpyxl
 
 from readiness.catalog import Catalog
-from readiness.intake import load_assessments
+from readiness.intake import read_assessment
 from readiness.template_xlsx import write_workbook
 from readiness.xlsx_layout import level_choice
 
@@ -78,13 +78,18 @@ def main() -> None:
                 workbook.close()
 
         def ours():
-            # Every copy has the same agency and round, so they would merge as respondents: this
-            # times reading and checking only, which is what the ratio is about.
-            batch = load_assessments(paths, catalog)
-            assert len(batch.assessments) == args.files, batch.problems[:3]
+            # Every copy has the same agency, round and content, so load_assessments would refuse
+            # them as one respondent counted many times: read and check each file on its own,
+            # which is what the ratio is about.
+            for path in paths:
+                assessment, warnings = read_assessment(path, catalog)
+                assert not warnings and assessment.agency_id == "synthetic"
 
-        bare_s = best_of(args.repeat, bare)
-        ours_s = best_of(args.repeat, ours)
+        # Interleaved, so that a slow spell of this (virtual) machine hits both paths alike.
+        bare_s = ours_s = float("inf")
+        for _ in range(args.repeat):
+            bare_s = min(bare_s, best_of(1, bare))
+            ours_s = min(ours_s, best_of(1, ours))
     size = first.stat().st_size if first.exists() else 0
     print(f"{args.files} filled workbooks of {rubric.ref} ({len(rubric.places)} indicators), best of {args.repeat}")
     print(f"  openpyxl read-only load + iterate   {bare_s:7.3f} s   {1000 * bare_s / args.files:6.1f} ms/workbook")

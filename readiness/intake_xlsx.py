@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ from .xlsx_layout import (
     COVER_SHEET,
     DONT_KNOW,
     HEADER_ROW,
+    META_KEYS,
     META_SHEET,
     NOT_APPLICABLE,
 )
@@ -139,7 +141,8 @@ def _rubric(workbook, doc: CellDocument, catalog: Catalog, pinned: Rubric | None
                                                       "make one with `readiness template --format xlsx`"))
         return None
     meta = {}
-    for _, row in _rows(workbook[META_SHEET]):
+    # Only the first rows hold the rubric's identity; the id list below them is for people.
+    for _, row in itertools.islice(_rows(workbook[META_SHEET]), len(META_KEYS)):
         if row and isinstance(row[0], str) and len(row) > 1:
             meta.setdefault(row[0], row[1])
     rubric_id, version, sha = meta.get("rubric_id"), meta.get("rubric_version"), meta.get("rubric_sha256")
@@ -191,7 +194,9 @@ def _cover(workbook, doc: CellDocument, problems: list[Problem]) -> None:
         return
     defined = _defined_cells(workbook)
     values: dict[str, object] = {}
-    for row_number, row in _rows(workbook[COVER_SHEET]):
+    last_row = max(int(re.sub(r"[A-Z]", "", cell)) for _, cell in defined.values()) if defined else 0
+    last_row = max(last_row, max(int(cell[1:]) for _, _, cell in COVER_FIELDS))
+    for row_number, row in itertools.islice(_rows(workbook[COVER_SHEET]), last_row):
         for column, value in enumerate(row, start=1):
             if value is not None:
                 values[_coordinate(row_number, column)] = value

@@ -118,6 +118,8 @@ def control_character(text: str, allow: str = "") -> str | None:
     Agency names and evidence end up in terminals, spreadsheets and PDFs: an escape sequence or a
     right-to-left override there would make the text say something other than what it shows.
     """
+    if text.isprintable():  # the common case: no Cc or Cf character at all
+        return None
     for character in text:
         if character not in allow and character not in _JOINERS and unicodedata.category(character) in ("Cc", "Cf"):
             return f"U+{ord(character):04X}"
@@ -218,7 +220,7 @@ def _answers(value, rubric: Rubric, out: _Collector) -> dict[str, Answer] | None
         answer = parse_answer(raw, place.indicator, rubric, out, ("answers", ident))
         if answer is not None:
             answers[ident] = answer
-    missing = Answer(state="missing")
+    missing = Answer(state="missing", value=None, evidence=None, evidence_level="none")
     return {ident: answers.get(ident, missing) for ident in places}
 
 
@@ -260,11 +262,11 @@ def parse_answer(raw, indicator: Indicator, rubric: Rubric, out: _Collector, pat
         raw = raw.get(value_key)
         value_path = path + (value_key,)
     if raw is None:
-        return Answer(state="missing", evidence=evidence, evidence_level=evidence_level)
+        return Answer(state="missing", value=None, evidence=evidence, evidence_level=evidence_level)
     if isinstance(raw, str):
         special = SPECIAL_ANSWERS.get(raw.strip().lower())
         if special is not None:
-            return Answer(state=special, evidence=evidence, evidence_level=evidence_level)
+            return Answer(state=special, value=None, evidence=evidence, evidence_level=evidence_level)
     value = _level(raw, indicator, rubric, out, value_path) if indicator.type == "level" else \
         _number(raw, indicator, out, value_path)
     if value is None:

@@ -41,6 +41,10 @@ _STANDARD_TAGS = {
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
 _ALIAS_MESSAGE = "aliases (*name) are not allowed; write the value out in full"
+_OCTAL = re.compile(r"0o[0-7]+\Z")
+_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+#: Characters that can begin a null, a boolean or a number; a scalar starting otherwise is text.
+_SPECIAL_STARTS = frozenset("0123456789+-.~nNtTfF")
 _MAX_NUMBER_TEXT = 40
 #: Deeper nesting than this is not an assessment or a rubric (they need five levels).
 MAX_DEPTH = 40
@@ -51,6 +55,9 @@ _FALSE = {"false", "False", "FALSE"}
 
 def resolve_plain(text: str) -> Any:
     """Resolve an unquoted scalar by the YAML 1.2 core schema (``yes`` stays a string)."""
+    # Hot path: most scalars are ids and words; only these first characters can start anything else.
+    if text and text[0] not in _SPECIAL_STARTS:
+        return text
     if text in _NULLS:
         return None
     if text in _TRUE:
@@ -73,9 +80,9 @@ def resolve_plain(text: str) -> Any:
         return -math.inf
     if lowered == ".nan":
         return math.nan
-    if re.fullmatch(r"0o[0-7]+", text):
+    if _OCTAL.match(text):
         return int(text[2:], 8)
-    if re.fullmatch(r"0x[0-9a-fA-F]+", text):
+    if _HEX.match(text):
         return int(text[2:], 16)
     return text
 
