@@ -26,6 +26,7 @@ test: $(STAMP)
 ## bench: time the main paths against the libraries underneath
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_yaml_scoring.py
+	$(BIN)/python benchmarks/bench_xlsx.py
 
 ## schemas: regenerate the committed JSON Schemas under docs/schema/
 schemas: $(STAMP)
