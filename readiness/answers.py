@@ -7,10 +7,17 @@ that the reader attaches to the place the value came from.
 from __future__ import annotations
 
 import math
+import re
 
 from .rubric import Indicator, Rubric
 
 SPECIAL_ANSWERS = {"na": "na", "n/a": "na", "unknown": "unknown"}
+#: What people type for "not applicable" and "don't know" (compared in lower case).
+NA_WORDS = {"na", "n/a", "n.a.", "n.a", "not applicable", "not-applicable"}
+UNKNOWN_WORDS = {"unknown", "don't know", "dont know", "do not know", "don’t know", "?"}
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)\s*%?\Z")
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,(\d{1,2}|\d{4,})\s*%?\Z")  # 42,5 but not 1,000
+_LEVEL_WITH_LABEL = re.compile(r"(\d+)\s*[-–—:.)]\s*(\S.*)\Z")
 _LARGEST = 10**15  # beyond this an integer is no measurement (and no longer exact as a float)
 
 
@@ -29,11 +36,47 @@ def show(value) -> str:
 
 
 def level_expected(rubric: Rubric) -> str:
-    return f"a level {rubric.scale.min}–{rubric.scale.max}, 'na' or 'unknown'"
+    return f"a level {rubric.scale.min}–{rubric.scale.max}, 'na' (not applicable) or 'unknown' (don't know)"
 
 
 def number_expected(indicator: Indicator) -> str:
-    return f"a number (the rubric's range is {indicator.min:g}–{indicator.max:g}), 'na' or 'unknown'"
+    return (f"a number (the rubric's range is {indicator.min:g}–{indicator.max:g}), 'na' (not applicable) or "
+            f"'unknown' (don't know)")
+
+
+def normalise_answer(value, rubric: Rubric):
+    """What a person typed or picked, as the answer it means; the same rule for every format.
+
+    ``"3 – Established"``, ``" 3 "``, ``"3"`` and ``"Established"`` are level 3; ``"42.5"``,
+    ``"42,5"`` and ``"42.5%"`` are 42.5; ``n/a`` and ``Not applicable`` are ``na``; ``Don't know``
+    is ``unknown``.  A number with the label of another level (``"3 – Optimised"``) is left as
+    it is, as is anything else, for the checks to explain.
+    """
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if not isinstance(value, str):
+        return value
+    text = " ".join(value.split())
+    lowered = text.lower()
+    if not text:
+        return None
+    if len(text) > 40:
+        return value  # no answer is that long; leave it for the checks to explain
+    if lowered in NA_WORDS:
+        return "na"
+    if lowered in UNKNOWN_WORDS:
+        return "unknown"
+    if _DECIMAL_COMMA.match(text):
+        text = text.replace(",", ".")
+    if _NUMBER.match(text):
+        number = float(text.rstrip("%").strip())
+        return int(number) if number.is_integer() else number
+    labels = {label.lower(): level for level, label in rubric.scale.labels.items()}
+    match = _LEVEL_WITH_LABEL.match(text)
+    if match:
+        level, label = int(match.group(1)), match.group(2).strip().lower()
+        return level if labels.get(label, level) == level else value
+    return labels.get(lowered, value)
 
 
 def check_level(raw, indicator: Indicator, rubric: Rubric) -> tuple[int | None, str | None]:

@@ -60,8 +60,7 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]
                 and not p.name.startswith("~$")  # the lock file Excel keeps beside an open workbook
             )
             if not found:
-                problems.append(Problem(Location(str(path)), "folder has no assessment files "
-                                                             f"({', '.join(ASSESSMENT_SUFFIXES)})"))
+                problems.append(Problem(Location(str(path)), "folder has no assessment files (.yaml, .yml, .xlsx)"))
             files.extend(found)
         elif path.is_file():
             files.append(path)
@@ -83,7 +82,7 @@ def read_assessment(path: Path, catalog: Catalog, rubric: Rubric | None = None) 
 
         return read_xlsx_assessment(path, catalog, rubric=rubric)
     raise InvalidInput([Problem(Location(str(path)), f"unsupported file type {suffix or '(none)'!r}; "
-                                                     f"assessments are {', '.join(ASSESSMENT_SUFFIXES)} files")])
+                                                     f"assessments are .yaml, .yml or .xlsx files")])
 
 
 def load_assessments(

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .answers import normalise_answer
 from .assessment import Assessment
 from .catalog import Catalog
 from .errors import InvalidInput, Location, Problem, RubricNotFound
@@ -34,10 +35,6 @@ from .xlsx_layout import (
 )
 from .xlsx_safety import check_workbook_file
 
-_NA_WORDS = {"na", "n/a", "n.a.", "n.a", "not applicable", "not-applicable", NOT_APPLICABLE.lower()}
-_UNKNOWN_WORDS = {"unknown", "don't know", "dont know", "do not know", "don’t know", "?", DONT_KNOW.lower()}
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)\s*%?\Z")
-_LEVEL_WITH_LABEL = re.compile(r"(\d+)\s*[-–—:.)]\s*\S.*\Z")
 
 
 @dataclass
@@ -121,11 +118,11 @@ def _open(path: Path, source: str):
                                                       f"{type(exc).__name__}: {exc}")]) from None
 
 
-def _rows(sheet):
-    """Every row's values, numbered from 1, however the file recorded the sheet's size."""
+def _rows(sheet, *, cells: bool = False):
+    """Every row's values (or cells), numbered from 1, however the file recorded the sheet's size."""
     if hasattr(sheet, "reset_dimensions"):
         sheet.reset_dimensions()  # LibreOffice and others may record a wrong used range
-    return enumerate(sheet.iter_rows(values_only=True), start=1)
+    return enumerate(sheet.iter_rows(values_only=not cells), start=1)
 
 
 def _coordinate(row: int, column: int) -> str:
@@ -248,8 +245,10 @@ def _answers(workbook, doc: CellDocument, rubric: Rubric, problems: list[Problem
         problems.append(Problem(Location(doc.source), f"the workbook has no {ASSESSMENT_SHEET} sheet; do not "
                                                       "rename or delete sheets"))
         return
-    rows = _rows(workbook[ASSESSMENT_SHEET])
-    header_row, columns = _header(rows)
+    # Cells, not just values: a number typed as "42.5%" is stored as 0.425 in a percent-formatted
+    # cell, and only the cell's format tells.
+    rows = ((number, [cell.value for cell in row], row) for number, row in _rows(workbook[ASSESSMENT_SHEET], cells=True))
+    header_row, columns = _header((number, values) for number, values, _ in rows)
     answers: dict = {}
     doc.data["answers"] = answers
     doc.values[("answers",)] = doc.cell(ASSESSMENT_SHEET, f"A{max(header_row, 1)}")
@@ -261,7 +260,7 @@ def _answers(workbook, doc: CellDocument, rubric: Rubric, problems: list[Problem
         return
     first_row: dict[str, int] = {}
     places = rubric.places
-    for row_number, row in rows:
+    for row_number, row, cells in rows:
         ident = _cell(row, columns["id"])
         if ident is None:
             continue  # heading or blank row
@@ -278,6 +277,12 @@ def _answers(workbook, doc: CellDocument, rubric: Rubric, problems: list[Problem
                                                                          f"{first_row[ident]}); delete the copy"))
             continue
         first_row[ident] = row_number
+        answer_cell = cells[columns["answer"] - 1] if columns["answer"] <= len(cells) else None
+        value = answer_cell.value if answer_cell is not None else None
+        if isinstance(value, (int, float)) and not isinstance(value, bool) \
+                and "%" in (getattr(answer_cell, "number_format", None) or ""):
+            row = list(row)
+            row[columns["answer"] - 1] = round(value * 100, 10)  # 0.425 shown as 42.5% means 42.5
         answers[ident] = _answer(doc, rubric, ident, row, row_number, columns)
 
 
@@ -314,37 +319,6 @@ def _answer(doc: CellDocument, rubric: Rubric, ident: str, row: tuple, row_numbe
         doc.values[path + ("evidence_level",)] = doc.cell(
             ASSESSMENT_SHEET, _coordinate(row_number, columns["evidence_level"]))
     return answer
-
-
-def normalise_answer(value, rubric: Rubric):
-    """What a person typed or picked, as the YAML answer it means.
-
-    ``"3 – Established"``, ``" 3 "``, ``"3"`` and ``"Established"`` are level 3; ``"42.5"`` and
-    ``"42.5%"`` are 42.5; ``n/a`` and ``Not applicable`` are ``na``; ``Don't know`` is ``unknown``.
-    Anything else is returned as it is, for the shared checks to explain.
-    """
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if not isinstance(value, str):
-        return value
-    text = " ".join(value.split())
-    lowered = text.lower()
-    if not text:
-        return None
-    if lowered in _NA_WORDS:
-        return "na"
-    if lowered in _UNKNOWN_WORDS:
-        return "unknown"
-    if _NUMBER.match(text):
-        number = float(text.rstrip("%").strip())
-        return int(number) if number.is_integer() else number
-    match = _LEVEL_WITH_LABEL.match(text)
-    if match:
-        return int(match.group(1))
-    for level, label in rubric.scale.labels.items():
-        if lowered == label.lower():
-            return level
-    return value
 
 
 def missing_answer_problems(path: Path, source: str, catalog: Catalog, idents: list[str]) -> list[Problem]:

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from .answers import SPECIAL_ANSWERS, check_level, check_number, show
+from .answers import SPECIAL_ANSWERS, check_level, check_number, normalise_answer, show
 from .assessment import EVIDENCE_LEVELS, Answer, Assessment, Respondent
 from .catalog import Catalog
 from .errors import InvalidInput, Problem, RubricNotFound
@@ -60,9 +60,13 @@ def read_yaml_assessment(
 
 
 def assessment_from_data(
-    doc: YamlDocument, catalog: Catalog, pinned: Rubric | None = None
+    doc: YamlDocument, catalog: Catalog, pinned: Rubric | None = None, *, note_gaps: bool = True
 ) -> tuple[Assessment | None, list[Problem]]:
-    """Validate parsed YAML data against its rubric.  Returns the assessment (``None`` on errors)."""
+    """Validate parsed YAML data against its rubric.  Returns the assessment (``None`` on errors).
+
+    With ``note_gaps``, a file that has errors also says how many indicators it leaves unanswered,
+    so that a person sees the whole task at once (gaps alone are judged later, across files).
+    """
     out = _Collector(doc)
     out.problems.extend(getattr(doc, "problems", ()))  # duplicate keys, aliases, tags: with the rest
     data = doc.data
@@ -82,8 +86,10 @@ def assessment_from_data(
     agency = _text(data, "agency", out)
     agency_id = data.get("agency_id")
     if agency_id is not None and not (isinstance(agency_id, str) and AGENCY_ID.match(agency_id)):
-        out.error(("agency_id",), f"agency_id {show(agency_id)} is not valid: use 1–60 lowercase letters, digits, "
-                                  f"'-' or '_', starting with a letter or digit (e.g. nplra)")
+        fixed = re.sub(r"[^a-z0-9_-]+", "-", agency_id.strip().lower()).strip("-") if isinstance(agency_id, str) else ""
+        hint = f" (did you mean {fixed!r}?)" if AGENCY_ID.match(fixed) else ""
+        out.error(("agency_id",), f"agency_id {show(agency_id)} is not valid{hint}: use 1–60 lowercase letters, "
+                                  f"digits, '-' or '_', starting with a letter or digit (e.g. nplra)")
     round_ = _round(data.get("round"), out)
     respondent = _respondent(data.get("respondent"), out)
     answers = _answers(data.get("answers"), rubric, out) if rubric is not None else None
@@ -92,7 +98,13 @@ def assessment_from_data(
         more = len(out.problems) - MAX_PROBLEMS
         last = out.problems[MAX_PROBLEMS - 1].location  # so that the note sorts after what it follows
         out.problems[MAX_PROBLEMS:] = [Problem(last, f"… and {more} more problems in this file")]
-    if any(p.severity == "error" for p in out.problems) or rubric is None or answers is None:
+    errors = any(p.severity == "error" for p in out.problems)
+    if errors and answers is not None and note_gaps:
+        given = data.get("answers") if isinstance(data.get("answers"), dict) else {}
+        gaps = sum(given.get(ident) is None for ident in answers)
+        if gaps:  # say it now, rather than only after the other problems are fixed
+            out.warn(("answers",), f"also, {gaps} of {len(answers)} indicators have no answer yet", key=True)
+    if errors or rubric is None or answers is None:
         return None, out.problems
     assessment = Assessment.model_construct(
         rubric_id=rubric.id,
@@ -173,8 +185,8 @@ def _round(value, out: _Collector) -> str | None:
         return str(value)
     if isinstance(value, str) and ROUND.match(value.strip()):
         return value.strip()
-    out.error(("round",), f"round {show(value)} is not valid: use a label such as 2026 or 2026-q1 "
-                          f"(letters, digits, '.', '-', '_')")
+    out.error(("round",), f"round must be a label such as 2026 or 2026-q1 (letters, digits, '.', '-', '_'); "
+                          f"got {show(value)}")
     return None
 
 
@@ -263,6 +275,11 @@ def parse_answer(raw, indicator: Indicator, rubric: Rubric, out: _Collector, pat
         value_path = path + (value_key,)
     if raw is None:
         return Answer(state="missing", value=None, evidence=evidence, evidence_level=evidence_level)
+    if isinstance(raw, str):
+        # Quoted "3", "Established" or "n/a" mean what they say, as they do in a workbook.
+        raw = normalise_answer(raw, rubric)
+    if raw is None:
+        return Answer(state="missing", evidence=evidence, evidence_level=evidence_level)
     if isinstance(raw, str):
         special = SPECIAL_ANSWERS.get(raw.strip().lower())
         if special is not None:

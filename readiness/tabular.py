@@ -36,7 +36,7 @@ class Constant(BaseModel):
     value: Union[str, int]
 
 
-Source = Union[str, Constant]
+Source = Union[str, Constant, int]  # an integer (round: 2026) is a constant, not a column
 
 
 class Mapping(BaseModel):
@@ -174,7 +174,7 @@ class ImportResult:
 def import_responses(table: Table, mapping: Mapping, mapping_doc: YamlDocument, catalog: Catalog, *,
                      round_: str | None = None, mapping_source: str = "") -> ImportResult:
     """Turn every row of ``table`` into a YAML assessment, checking each as ``validate`` would."""
-    from .intake_xlsx import normalise_answer
+    from .answers import normalise_answer
     from .yaml_writer import assessment_yaml
 
     result = ImportResult(rows=len(table.rows))
@@ -237,6 +237,8 @@ def _columns(table: Table, mapping: Mapping, rubric: Rubric, doc: YamlDocument, 
         source = getattr(mapping, name)
         if name == "round" and round_ is not None:
             source = Constant(value=round_)
+        if isinstance(source, int):
+            source = Constant(value=source)
         if source is None:
             if name == "round":
                 problems.append(Problem(doc.where(()), "the mapping gives no round: add round: {value: \"2026\"} "
@@ -312,7 +314,7 @@ def _row(table: Table, number: int, values: list, columns: dict, rubric: Rubric,
         answers[ident] = {key: value, **extra} if extra else value
     doc.data["answers"] = answers
     doc.values[("answers",)] = table.location(number, None)
-    assessment, found = assessment_from_data(doc, catalog, rubric)
+    assessment, found = assessment_from_data(doc, catalog, rubric, note_gaps=False)  # skipped questions are normal
     problems.extend(_name_columns(found, table))
     if assessment is None:
         return None

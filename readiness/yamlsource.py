@@ -149,6 +149,8 @@ def load_located(raw: bytes, source: str) -> YamlDocument:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part) or "YAML syntax error"
+        if "'\\t'" in message:
+            message = "a tab character; indent YAML with spaces, not tabs"
         loc = Location(source, mark.line + 1, mark.column + 1) if mark else Location(source)
         raise InvalidInput([Problem(loc, f"YAML syntax error: {message}")]) from None
     except ReaderError as exc:

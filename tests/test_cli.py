@@ -67,7 +67,7 @@ def test_score_writes_output_atomically_and_reports_bad_files(write, runner, tmp
                                   "good.yaml", "bad.yaml"])
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "bad.yaml:7:9: level 9 is out of range for i1.b; expected a level 0–4, 'na' or 'unknown'",
+        "bad.yaml:7:9: level 9 is out of range for i1.b; expected a level 0–4, 'na' (not applicable) or 'unknown' (don't know)",
         "Wrote 1 scorecard(s) to out.json",
         "1 file(s) could not be scored; see the messages above.",
     ]

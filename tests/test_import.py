@@ -96,11 +96,11 @@ def test_bad_rows_name_row_and_column_and_nothing_is_written(tmp_path, runner):
     assert result.exit_code == 1
     table = tmp_path / "responses.csv"
     assert result.stderr.splitlines() == [
-        f"{table}:2:7: column 'Q2a': 'Sometimes' is not a valid answer for i2.a; expected a level 0–4, 'na' or "
-        f"'unknown'",
+        f"{table}:2:7: column 'Q2a': 'Sometimes' is not a valid answer for i2.a; expected a level 0–4, 'na' (not applicable) or "
+        f"'unknown' (don't know)",
         f"{table}:3:2: column 'Agency code': missing required field 'agency_id'",
         f"{table}:3:8: column 'Share online (%)': 'lots' is not a valid answer for i2.n; expected a number (the "
-        f"rubric's range is 0–100), 'na' or 'unknown'",
+        f"rubric's range is 0–100), 'na' (not applicable) or 'unknown' (don't know)",
     ]
     assert not (tmp_path / "out").exists()
 
@@ -139,7 +139,7 @@ def test_workbook_table_locations_are_cells(tmp_path, runner):
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"{path}: Responses!D2: column 'Q1a': 'Always' is not a valid answer for i1.a; expected a level 0–4, 'na' "
-        f"or 'unknown'"]
+        f"(not applicable) or 'unknown' (don't know)"]
 
 
 @pytest.mark.parametrize("year", [2014, 2016, 2018])

@@ -34,17 +34,17 @@ def messages(batch) -> list[str]:
 def test_every_problem_with_its_line_and_column(write, mini_catalog):
     batch = load_assessments([write("bad.yaml", BAD)], mini_catalog)
     assert messages(batch) == [
-        "bad.yaml:3:12: agency_id 'Test Agency' is not valid: use 1–60 lowercase letters, digits, '-' or '_', "
+        "bad.yaml:3:12: agency_id 'Test Agency' is not valid (did you mean 'test-agency'?): use 1–60 lowercase letters, digits, '-' or '_', "
         "starting with a letter or digit (e.g. nplra)",
         "bad.yaml:5:1: unknown field 'colour'; valid fields: rubric, agency, agency_id, round, respondent, answers",
-        "bad.yaml:7:9: level 7 is out of range for i1.a; expected a level 0–4, 'na' or 'unknown'",
-        "bad.yaml:8:9: 2.5 is a number, but i1.b expects a whole level; expected a level 0–4, 'na' or 'unknown'",
-        "bad.yaml:9:9: 'three' is not a valid answer for i2.a; expected a level 0–4, 'na' or 'unknown'",
+        "bad.yaml:7:9: level 7 is out of range for i1.a; expected a level 0–4, 'na' (not applicable) or 'unknown' (don't know)",
+        "bad.yaml:8:9: 2.5 is a number, but i1.b expects a whole level; expected a level 0–4, 'na' (not applicable) or 'unknown' (don't know)",
+        "bad.yaml:9:9: 'three' is not a valid answer for i2.a; expected a level 0–4, 'na' (not applicable) or 'unknown' (don't know)",
         "bad.yaml:10:10: unknown field 'level' in the answer (i2.n is a number indicator: write value:); "
         "valid fields: value, evidence, evidence_level",
         "bad.yaml:11:36: evidence_level 'certified' is not valid; use one of none, documented, verified",
         "bad.yaml:12:3: unknown indicator 'i3.c' (did you mean 'i3.b'?) in rubric mini@0.1",
-        "bad.yaml:13:9: true is not a valid answer for i3.b; expected a level 0–4, 'na' or 'unknown'",
+        "bad.yaml:13:9: true is not a valid answer for i3.b; expected a level 0–4, 'na' (not applicable) or 'unknown' (don't know)",
         "bad.yaml:16:9: warning: 200 is outside 0–10 for i5.n; it scores as 10",
     ]
     assert batch.assessments == []
@@ -66,6 +66,7 @@ def test_missing_required_fields(write, mini_catalog):
     assert messages(batch) == [
         "fields.yaml:1:1: missing required field 'agency'",
         "fields.yaml:3:1: missing required field 'round'",
+        "fields.yaml:4:1: warning: also, 9 of 9 indicators have no answer yet",
     ]
 
 
@@ -99,6 +100,7 @@ def test_yaml_structure_problems(write, mini_catalog):
     write("list.yaml", "- 1\n- 2\n")
     batch = load_assessments(["alias.yaml", "dupe.yaml", "syntax.yaml", "list.yaml"], mini_catalog)
     assert messages(batch) == [
+        "alias.yaml:5:1: warning: also, 1 of 9 indicators have no answer yet",
         "alias.yaml:8:9: aliases (*name) are not allowed; write the value out in full",
         "dupe.yaml:15:3: duplicate key 'i1.a' (first given on line 6); keep one",
         "syntax.yaml:8:7: YAML syntax error: while parsing a flow sequence expected ',' or ']', but got ':'",
@@ -124,7 +126,7 @@ def test_folders_are_searched_and_empty_ones_reported(write, mini_catalog, tmp_p
     (tmp_path / "empty").mkdir()
     batch = load_assessments(["round", "empty"], mini_catalog)
     assert batch.sources == ["round/2026/a.yaml"]
-    assert messages(batch) == ["empty: folder has no assessment files (.yaml, .yml, .xlsx, .xlsm)"]
+    assert messages(batch) == ["empty: folder has no assessment files (.yaml, .yml, .xlsx)"]
 
 
 def test_cli_validate_exit_codes(write, runner):

@@ -22,9 +22,10 @@ def test_structural_problems_are_reported_with_everything_else(write, mini_catal
     text = text.replace("  i2.a: 1\n", "  i2.a: *two\n  i2.a: 1\n").replace("  i3.a: 1\n", "  i3.a: !!binary aGk=\n")
     batch = load_assessments([write("many.yaml", text)], mini_catalog)
     assert messages(batch) == [
-        "many.yaml:3:12: agency_id 'BAD' is not valid: use 1–60 lowercase letters, digits, '-' or '_', starting "
-        "with a letter or digit (e.g. nplra)",
-        "many.yaml:7:9: level 9 is out of range for i1.b; expected a level 0–4, 'na' or 'unknown'",
+        "many.yaml:3:12: agency_id 'BAD' is not valid (did you mean 'bad'?): use 1–60 lowercase letters, digits, "
+        "'-' or '_', starting with a letter or digit (e.g. nplra)",
+        "many.yaml:5:1: warning: also, 2 of 9 indicators have no answer yet",
+        "many.yaml:7:9: level 9 is out of range for i1.b; expected a level 0–4, 'na' (not applicable) or 'unknown' (don't know)",
         "many.yaml:8:9: aliases (*name) are not allowed; write the value out in full",
         "many.yaml:9:3: duplicate key 'i2.a' (first given on line 8); keep one",
         "many.yaml:11:9: YAML tag !!binary is not allowed; remove it",
@@ -51,9 +52,9 @@ def test_huge_numbers_and_deep_nesting(write, mini_catalog):
     batch = load_assessments(["huge.yaml", "bigint.yaml", "deep.yaml", "deepmap.yaml", "nul.yaml"], mini_catalog)
     assert messages(batch) == [
         "huge.yaml:9:17: '11111111111111111111111111111111111111111111111111111111… is not a valid answer for "
-        "i2.n; expected a number (the rubric's range is 0–100), 'na' or 'unknown'",
+        "i2.n; expected a number (the rubric's range is 0–100), 'na' (not applicable) or 'unknown' (don't know)",
         "bigint.yaml:9:17: 999999999999999999999999999999 is too large for i2.n; expected a number (the rubric's "
-        "range is 0–100), 'na' or 'unknown'",
+        "range is 0–100), 'na' (not applicable) or 'unknown' (don't know)",
         "deep.yaml: nesting is too deep (more than 40 levels)",
         "deepmap.yaml:42:83: nesting is too deep (more than 40 levels)",
         "nul.yaml:2:10: control character U+0000 is not allowed in a YAML file; remove it",
@@ -88,8 +89,8 @@ def test_round_must_be_a_label(write, mini_catalog):
     write("neg.yaml", MINI_A.replace("round: 2026", "round: -5"))
     write("zero.yaml", MINI_A.replace("round: 2026", "round: 02026"))
     batch = load_assessments(["neg.yaml", "zero.yaml"], mini_catalog)
-    assert messages(batch) == ["neg.yaml:4:8: round -5 is not valid: use a label such as 2026 or 2026-q1 "
-                               "(letters, digits, '.', '-', '_')"]
+    assert messages(batch) == ["neg.yaml:4:8: round must be a label such as 2026 or 2026-q1 (letters, digits, "
+                               "'.', '-', '_'); got -5"]
     assert batch.assessments[0].round == "02026"  # kept as written, not read as a number
 
 

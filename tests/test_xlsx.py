@@ -99,6 +99,19 @@ def test_tolerates_what_people_type(tmp_path, rubric):
         ("unknown", None), ("answered", 42.5), ("answered", 18.0), ("na", None)]
 
 
+def test_percent_typed_in_a_spreadsheet_is_read_as_shown(tmp_path, rubric):
+    # Typing "42.5%" in Excel or Calc stores 0.425 in a cell formatted as a percentage.
+    path = fill_workbook(blank_workbook(tmp_path / "a.xlsx", rubric), {"services.online_share": 0.425,
+                                                                      "skills.trained_share": 0.2}, cover=COVER)
+    workbook = openpyxl.load_workbook(path)
+    cell = answer_cell(path, "services.online_share")
+    workbook["Assessment"][cell].number_format = "0.0%"
+    workbook.save(path)
+    answers = load_assessments([path], Catalog(), partial=True).assessments[0].answers
+    assert answers["services.online_share"].value == 42.5
+    assert answers["skills.trained_share"].value == 0.2  # a plain 0.2 is 0.2 (%), as typed
+
+
 def test_rows_resorted_and_blank_rows_added(tmp_path, rubric):
     cells, expected = every_kind_of_answer(rubric)
     path = fill_workbook(blank_workbook(tmp_path / "a.xlsx", rubric), cells, cover=COVER)
@@ -155,16 +168,16 @@ def test_bad_answers_are_located_by_cell(tmp_path, rubric):
         "governance.steering"))
     steering_level = chr(ord(steering[0]) + 2) + steering[1:]
     assert problems(path) == [
-        f"{path}: Assessment!{vision}: level 7 is out of range for strategy.vision; expected a level 0–4, 'na' or "
-        f"'unknown'",
+        f"{path}: Assessment!{vision}: level 7 is out of range for strategy.vision; expected a level 0–4, 'na' (not applicable) or "
+        f"'unknown' (don't know)",
         f"{path}: Assessment!{alignment}: 'maybe' is not a valid answer for strategy.alignment; expected a level "
-        f"0–4, 'na' or 'unknown'",
+        f"0–4, 'na' (not applicable) or 'unknown' (don't know)",
         f"{path}: Assessment!{leadership}: '=4' is not a valid answer for strategy.leadership; expected a level "
-        f"0–4, 'na' or 'unknown'",
+        f"0–4, 'na' (not applicable) or 'unknown' (don't know)",
         f"{path}: Assessment!{steering_level}: evidence_level 'certified' is not valid; use one of none, "
         f"documented, verified",
         f"{path}: Assessment!{share}: 'lots' is not a valid answer for services.online_share; expected a number "
-        f"(the rubric's range is 0–100), 'na' or 'unknown'",
+        f"(the rubric's range is 0–100), 'na' (not applicable) or 'unknown' (don't know)",
         f"{path}: Cover!B5: missing required field 'agency_id'",
     ]
 
