@@ -59,16 +59,17 @@ class _Group(click.Group):
 def main(ctx: click.Context, debug: bool) -> None:
     """Measure how ready a government agency is for digital reform, and what stands in the way.
 
-    Agencies answer a rubric (YAML file); readiness validates the answers and computes a
-    readiness index, a risk index in which institutional resistance amplifies implementation
-    barriers, and a gated maturity stage.
+    Agencies answer a rubric in a YAML file, an Excel workbook or a survey-tool export;
+    readiness validates the answers and computes a readiness index, a risk index in which
+    institutional resistance amplifies implementation barriers, and a gated maturity stage.
 
     \b
     Typical use:
-      readiness template -o my-agency.yaml       blank assessment to fill in
-      readiness validate my-agency.yaml          check it, with file:line:column messages
+      readiness template -o my-agency.xlsx       blank workbook to send (or -o my-agency.yaml)
+      readiness validate my-agency.xlsx          check it; every problem with its cell or line
       readiness score examples/                  score every assessment in a folder
       readiness score examples/ --format json    every number, for other tools
+      readiness import export.csv --map m.yaml -o DIR    survey export to assessments
     """
     ctx.meta["debug"] = debug
 
@@ -151,7 +152,7 @@ def rubric_schema(ref: str) -> None:
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["yaml", "xlsx"]),
               help="yaml (default) or xlsx (an Excel workbook; needs -o). Inferred from -o's extension.")
-@click.option("--rubric", "rubric_ref", default="egov-readiness", show_default=True,
+@click.option("--rubric", "rubric_ref", default="egov-readiness", show_default=True, metavar="RUBRIC",
               help="Rubric id, id@version, or a rubric file.")
 @click.option("--agency", help="Agency name to fill in.")
 @click.option("--agency-id", help="Agency id to fill in (lowercase letters, digits, - or _).")
@@ -168,8 +169,11 @@ def template(fmt: str | None, rubric_ref: str, agency: str | None, agency_id: st
     """
     from .catalog import Catalog
 
+    suffix = output.suffix.lower() if output is not None else ""
     if fmt is None:
-        fmt = "xlsx" if output is not None and output.suffix.lower() == ".xlsx" else "yaml"
+        fmt = "xlsx" if suffix == ".xlsx" else "yaml"
+    elif (fmt == "xlsx" and suffix in (".yaml", ".yml")) or (fmt == "yaml" and suffix in (".xlsx", ".xlsm")):
+        raise click.UsageError(f"--format {fmt} does not match the file name {output.name}; change one of them")
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx writes a file: add -o FILE.xlsx")
     from .intake_yaml import AGENCY_ID, ROUND
@@ -220,19 +224,23 @@ def _load(paths, partial: bool, rubric_ref: str | None):
 @click.argument("paths", nargs=-1, required=True, type=FILES, metavar="FILES_OR_DIRS...")
 @_partial_option
 @_rubric_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: one line per problem; json: the problems as data.")
 def validate(paths: tuple[Path, ...], partial: bool, rubric_ref: str | None, fmt: str) -> None:
-    """Check assessment files and list every problem with file:line:column.
+    """Check assessment files and list every problem with its place.
 
-    Folders are searched for .yaml/.yml files. Exit code 1 if any file is invalid.
+    Places are file:line:column in YAML and file: Sheet!Cell in workbooks. Folders are
+    searched (recursively) for .yaml, .yml and .xlsx files. Exit code 1 if any file is invalid.
     """
     _, batch = _load(paths, partial, rubric_ref)
     if fmt == "json":
         click.echo(json.dumps({"valid": batch.ok, "files": batch.sources,
                                "problems": [p.to_dict() for p in batch.problems]}, indent=2, ensure_ascii=False))
         sys.exit(0 if batch.ok else 1)
+    from .errors import problem_order
+
     by_file: dict[str, list] = {}
-    for problem in batch.problems:
+    for problem in sorted(batch.problems, key=problem_order):
         by_file.setdefault(problem.location.file, []).append(problem)
     for problem in batch.problems:
         if problem.location.file not in batch.sources:
@@ -254,7 +262,8 @@ def validate(paths: tuple[Path, ...], partial: bool, rubric_ref: str | None, fmt
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=FILES, metavar="FILES_OR_DIRS...")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+              help="table: for reading; json: every number at full precision; csv: for spreadsheets.")
 @_partial_option
 @_rubric_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -262,7 +271,8 @@ def validate(paths: tuple[Path, ...], partial: bool, rubric_ref: str | None, fmt
 def score(paths: tuple[Path, ...], fmt: str, partial: bool, rubric_ref: str | None, output: Path | None) -> None:
     """Score assessments: readiness, risk, stage, coverage and evidence per agency and round.
 
-    Files sharing agency_id and round are respondents of one assessment and are merged
+    Folders are searched (recursively) for .yaml, .yml and .xlsx files. Files sharing
+    agency_id and round are respondents of one assessment and are merged
     (median per indicator). Problems go to standard error; valid assessments are still
     scored, and the exit code is 1 if any file was invalid.
     """
@@ -317,7 +327,12 @@ def import_(table: Path, mapping_path: Path, out_dir: Path, round_: str | None, 
         raise InvalidInput(result.problems)
     for problem in result.problems:
         click.echo(str(problem), err=True)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise click.BadParameter(f"{out_dir} is a file, not a folder", param_hint="-o")
     out_dir.mkdir(parents=True, exist_ok=True)
+    replaced = sum((out_dir / name).exists() for name, _ in result.files)
     for name, text in result.files:
         write_text(out_dir / name, text)
-    click.echo(f"Wrote {len(result.files)} assessment(s) from {result.rows} row(s) to {out_dir}", err=True)
+    click.echo(f"Wrote {len(result.files)} assessment(s) from {result.rows} row(s) to {out_dir}"
+               + (f" (replacing {replaced} file(s) of the same name)" if replaced else "")
+               + f"; the mapping covers {result.mapped} of {result.indicators} indicators", err=True)

@@ -57,7 +57,7 @@ class InvalidInput(ReadinessError):
     """An input file (assessment or rubric) has one or more problems; all are listed."""
 
     def __init__(self, problems: Iterable[Problem]):
-        self.problems = sorted(problems, key=_problem_order)
+        self.problems = sorted(problems, key=problem_order)
         super().__init__("\n".join(str(p) for p in self.problems))
 
     @property
@@ -69,7 +69,8 @@ class RubricNotFound(ReadinessError):
     """A rubric reference (``id`` or ``id@version``) matches no known rubric."""
 
 
-def _problem_order(problem: Problem):
+def problem_order(problem: Problem):
+    """Sort key: by file, then sheet, line, column and cell, as a person reads them."""
     loc = problem.location
     return (loc.file, loc.sheet or "", loc.line or 0, loc.column or 0, _cell_order(loc.cell), problem.message)
 

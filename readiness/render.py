@@ -10,6 +10,9 @@ from typing import Sequence
 
 from .scorecard import Scorecard
 
+#: Below this coverage (percent) the table flags a scorecard: most of its weight is unanswered.
+LOW_COVERAGE = 50
+
 #: Cells starting with these characters are formulas to a spreadsheet; agency text never is.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -88,15 +91,17 @@ def _pad(text: str, width: int, right: bool) -> str:
 
 def to_table(scorecards: Sequence[Scorecard]) -> str:
     """A table for the terminal: one line per agency-round, figures rounded for reading."""
-    header = ("Agency", "Round", "Ready", "Risk", "(amp)", "Stage", "Risk band", "Quadrant", "Cover", "Evid", "N")
+    # The risk band is left to JSON and CSV: the risk figure and the quadrant say it, in less width.
+    header = ("Agency", "Round", "Ready", "Risk", "(amp)", "Stage", "Quadrant", "Cover", "Evid", "N")
     rows = []
     for card in scorecards:
         amp = "" if card.amplification is None else f"+{card.amplification:.1f}"
         stage = f"{card.stage.level} {card.stage.name}" + ("*" if card.stage.limited_by else "")
-        rows.append((_clip(card.agency, 42), _clip(card.round, 8), _fmt(card.readiness), _fmt(card.risk), amp,
-                     stage, card.risk_band or "–", card.quadrant or "–", f"{card.coverage:.0f}%",
+        cover = f"{card.coverage:.0f}%" + ("!" if card.coverage < LOW_COVERAGE else "")
+        rows.append((_clip(card.agency, 36), _clip(card.round, 8), _fmt(card.readiness), _fmt(card.risk), amp,
+                     stage, card.quadrant or "–", cover,
                      f"{card.evidence:.0f}%", str(len(card.respondents))))
-    numeric = {2, 3, 4, 8, 9, 10}
+    numeric = {2, 3, 4, 7, 8, 9}
     widths = [max(display_width(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
     lines = []
     for row in [header, *rows]:
@@ -105,12 +110,15 @@ def to_table(scorecards: Sequence[Scorecard]) -> str:
     lines.insert(1, "  ".join("-" * width for width in widths))
     notes = []
     if any(card.stage.limited_by for card in scorecards):
-        notes.append("* stage held back by the weakest capability dimension (see --format json: stage.limited_by)")
+        notes.append("* stage held back by the weakest capability dimension (JSON: stage.limited_by)")
+    if any(card.coverage < LOW_COVERAGE for card in scorecards):
+        notes.append(f"! under {LOW_COVERAGE}% answered: these scores rest mostly on missing or 'unknown' answers")
     if any(card.divergences for card in scorecards):
         count = sum(len(card.divergences) for card in scorecards)
-        notes.append(f"{count} indicator(s) where respondents differ by 2 levels or more (see divergences in JSON)")
-    notes.append("Ready = readiness index, Risk = risk index (amp = points added by resistance amplifying "
-                 "barriers), both 0-100; Cover/Evid = share of weight answered / with evidence; N = respondents")
+        notes.append(f"{count} indicator(s) where respondents differ by 2 levels or more (JSON: divergences)")
+    notes.append("Ready = readiness index, Risk = risk index, both 0-100; (amp) = risk points added by")
+    notes.append("resistance amplifying barriers; Cover/Evid = share of weight answered / with evidence;")
+    notes.append("N = respondents. Every number in full: --format json.")
     return "\n".join(lines + [""] + notes) + "\n"
 
 

@@ -10,7 +10,7 @@ from .scoring import score_assessment
 
 
 def score_batch(batch: Batch, catalog: Catalog) -> list[Scorecard]:
-    """Score every agency-round of ``batch``, ordered by agency id then round.
+    """Score every agency-round of ``batch``, ordered by agency name, then id and round.
 
     A group that cannot be scored (e.g. every capability indicator ``na``) adds a problem to
     ``batch.problems`` instead of a scorecard.
@@ -23,4 +23,4 @@ def score_batch(batch: Batch, catalog: Catalog) -> list[Scorecard]:
         except ValueError as exc:
             batch.problems.append(Problem(Location(members[0].source), str(exc)))
             batch.failed.update(a.source for a in members)
-    return cards
+    return sorted(cards, key=lambda card: (card.agency.casefold(), card.agency_id, card.round))

@@ -165,6 +165,8 @@ class ImportResult:
     files: list[tuple[str, str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     rows: int = 0
+    mapped: int = 0  # indicators the mapping gives a column
+    indicators: int = 0  # indicators in the rubric
 
     @property
     def ok(self) -> bool:
@@ -184,6 +186,7 @@ def import_responses(table: Table, mapping: Mapping, mapping_doc: YamlDocument, 
         result.problems.append(Problem(mapping_doc.where(("rubric",)), str(exc)))
         return result
     columns = _columns(table, mapping, rubric, mapping_doc, result.problems, round_)
+    result.mapped, result.indicators = len(columns["answers"]), len(rubric.places)
     if not result.ok:
         return result
     recode = {_fold(str(key)): value for key, value in mapping.recode.items()}

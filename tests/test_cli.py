@@ -23,10 +23,20 @@ def test_score_table(write, runner):
     result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "a.yaml"])
     assert result.exit_code == 0
     assert result.output.splitlines()[:3] == [
-        "Agency       Round  Ready  Risk  (amp)  Stage      Risk band  Quadrant               Cover  Evid  N",
-        "-----------  -----  -----  ----  -----  ---------  ---------  ---------------------  -----  ----  -",
-        "Test Agency  2026    66.9  58.6   +9.2  4 Managed  High       Capable but contested   100%   17%  1",
+        "Agency       Round  Ready  Risk  (amp)  Stage      Quadrant               Cover  Evid  N",
+        "-----------  -----  -----  ----  -----  ---------  ---------------------  -----  ----  -",
+        "Test Agency  2026    66.9  58.6   +9.2  4 Managed  Capable but contested   100%   17%  1",
     ]
+
+
+def test_table_flags_low_coverage(write, runner):
+    text = "\n".join(line for line in MINI_A.splitlines() if not line.startswith(("  i3", "  i4", "  i5"))) + "\n"
+    write("a.yaml", text)
+    result = runner.invoke(main, ["score", "--partial", "--rubric", str(MINI_RUBRIC), "a.yaml"])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[2].split()[-3] == "33%!"  # capability only: one pillar of three answered
+    assert "! under 50% answered: these scores rest mostly on missing or 'unknown' answers" in lines
 
 
 def test_score_json_has_every_published_field(write, runner):

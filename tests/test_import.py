@@ -70,7 +70,8 @@ def test_rows_become_assessments_with_recoding(tmp_path, runner):
     result = run_import(runner, write_csv(tmp_path / "responses.csv", ROWS, delimiter=";"),
                         MAPPING.replace("rubric: mini@0.1", f"rubric: {MINI_RUBRIC}"))
     assert result.exit_code == 0, result.output
-    assert result.stderr == f"Wrote 2 assessment(s) from 2 row(s) to {tmp_path / 'out'}\n"
+    assert result.stderr == (f"Wrote 2 assessment(s) from 2 row(s) to {tmp_path / 'out'}; the mapping covers 9 of 9 "
+                             "indicators\n")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["test-2026-1.yaml", "test-2026-2.yaml"]
     assert (tmp_path / "out" / "test-2026-1.yaml").read_text(encoding="utf-8") == (
         "# Imported by `readiness import` from responses.csv (row 2) with mapping mapping.yaml.\n"
