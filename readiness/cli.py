@@ -178,6 +178,11 @@ def template(fmt: str | None, rubric_ref: str, agency: str | None, agency_id: st
         raise click.UsageError("--format xlsx writes a file: add -o FILE.xlsx")
     from .intake_yaml import AGENCY_ID, ROUND
 
+    from .intake_yaml import control_character
+
+    if agency is not None and (len(agency) > 200 or control_character(agency) or not agency.strip()):
+        raise click.BadParameter("use 1-200 characters of ordinary text (no control characters)",
+                                 param_hint="--agency")
     if agency_id is not None and not AGENCY_ID.match(agency_id):
         raise click.BadParameter("use 1-60 lowercase letters, digits, '-' or '_' (e.g. nplra)", param_hint="--agency-id")
     if round_ is not None and not ROUND.match(round_):
@@ -307,17 +312,20 @@ def score(paths: tuple[Path, ...], fmt: str, partial: bool, rubric_ref: str | No
               help="Folder to write one YAML assessment per row into (created if needed).")
 @click.option("--round", "round_", help="Round for every row (overrides the mapping's round).")
 @click.option("--sheet", help="For a workbook: the sheet holding the table (default: the first).")
-def import_(table: Path, mapping_path: Path, out_dir: Path, round_: str | None, sheet: str | None) -> None:
+@click.option("--replace", is_flag=True,
+              help="Delete the .yaml files already in the output folder first (a re-import).")
+def import_(table: Path, mapping_path: Path, out_dir: Path, round_: str | None, sheet: str | None,
+            replace: bool) -> None:
     """Turn a survey export (CSV or .xlsx, one row per respondent) into YAML assessments.
 
     Each row is checked like an assessment file; problems name the row and column. Nothing is
     written unless every row is valid. Rows of one agency and round become numbered files
-    (respondents of one assessment). See docs/user-guide.md for the mapping file.
+    (respondents of one assessment). The output folder must hold no .yaml files, so that old
+    and new respondents never mix (--replace deletes them). See docs/user-guide.md.
     """
-    from .atomic import write_text
     from .catalog import Catalog
-    from .errors import InvalidInput
-    from .tabular import import_responses, load_mapping, read_table
+    from .errors import InvalidInput, ReadinessError
+    from .tabular import import_responses, load_mapping, read_table, write_files
 
     mapping, mapping_doc = load_mapping(mapping_path)
     responses = read_table(table, sheet=sheet)
@@ -328,11 +336,12 @@ def import_(table: Path, mapping_path: Path, out_dir: Path, round_: str | None, 
     for problem in result.problems:
         click.echo(str(problem), err=True)
     if out_dir.exists() and not out_dir.is_dir():
-        raise click.BadParameter(f"{out_dir} is a file, not a folder", param_hint="-o")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    replaced = sum((out_dir / name).exists() for name, _ in result.files)
-    for name, text in result.files:
-        write_text(out_dir / name, text)
+        raise ReadinessError(f"{out_dir} is a file, not a folder")
+    old = sorted(p for p in out_dir.glob("*") if p.suffix.lower() in (".yaml", ".yml")) if out_dir.is_dir() else []
+    if old and not replace:
+        raise ReadinessError(f"{out_dir} already holds {len(old)} .yaml file(s); importing into it would mix old "
+                             f"and new respondents. Choose an empty folder, or add --replace to delete them first.")
+    write_files(out_dir, result.files, remove=old)
     click.echo(f"Wrote {len(result.files)} assessment(s) from {result.rows} row(s) to {out_dir}"
-               + (f" (replacing {replaced} file(s) of the same name)" if replaced else "")
+               + (f", after deleting {len(old)} old file(s)" if old else "")
                + f"; the mapping covers {result.mapped} of {result.indicators} indicators", err=True)

@@ -37,6 +37,11 @@ from .xlsx_safety import check_workbook_file
 
 
 
+#: Rows read past the header: room for headings, blank rows and notes, not for a million rows.
+MAX_ROWS_PER_INDICATOR = 3
+MAX_EXTRA_ROWS = 500
+
+
 @dataclass
 class CellDocument:
     """Workbook data shaped like a YAML assessment, and the cell each value came from.
@@ -51,6 +56,7 @@ class CellDocument:
     located: bool = True
     values: dict[tuple, Location] = field(default_factory=dict)
     keys: dict[tuple, Location] = field(default_factory=dict)
+    rubric_sha256: str | None = None  # what the workbook's hidden sheet says it was made from
 
     def where(self, path: tuple = (), *, key: bool = False) -> Location:
         path = tuple(path)
@@ -100,8 +106,19 @@ def workbook_document(
         _cover(workbook, doc, problems)
         _answers(workbook, doc, rubric, problems)
         return doc, problems, rubric
+    except InvalidInput:
+        raise
+    except Exception as exc:  # openpyxl parses parts lazily: a damaged sheet fails mid-read, in many ways
+        raise InvalidInput([damaged(source, exc)]) from None
     finally:
         workbook.close()
+
+
+def damaged(source: str, exc: Exception) -> Problem:
+    """A workbook that openpyxl cannot read, said in one line."""
+    detail = " ".join(str(exc).split())[:200]
+    return Problem(Location(source), f"cannot be read as an Excel workbook (damaged or not made by a spreadsheet "
+                                     f"program): {type(exc).__name__}: {detail}")
 
 
 def _open(path: Path, source: str):
@@ -114,8 +131,7 @@ def _open(path: Path, source: str):
     try:
         return load_workbook(path, read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise InvalidInput([Problem(Location(source), f"cannot be read as an Excel workbook: "
-                                                      f"{type(exc).__name__}: {exc}")]) from None
+        raise InvalidInput([damaged(source, exc)]) from None
 
 
 def _rows(sheet, *, cells: bool = False):
@@ -165,6 +181,7 @@ def _rubric(workbook, doc: CellDocument, catalog: Catalog, pinned: Rubric | None
             where = where_version if wrong_version else where_id
             problems.append(Problem(where, f"this workbook was made from rubric {ref}: {exc}"))
             return None
+    doc.rubric_sha256 = sha
     if sha and sha != rubric.sha256:
         problems.append(Problem(doc.cell(META_SHEET, "B3"), f"this workbook was made from a different edition of "
                                                             f"{ref} (its questions may differ); answers are read by "
@@ -173,14 +190,29 @@ def _rubric(workbook, doc: CellDocument, catalog: Catalog, pinned: Rubric | None
 
 
 def _defined_cells(workbook) -> dict[str, tuple[str, str]]:
-    """Cover field name → (sheet, cell), from the workbook's defined names."""
+    """Cover field name → (sheet, cell), from the workbook's defined names.
+
+    A name that no longer points at exactly one cell (edited into a range, or #REF!) is ignored:
+    the cover's default cell is read instead.
+    """
+    from openpyxl.utils.cell import range_boundaries
+
     found = {}
     for name, _, _ in COVER_FIELDS:
         definition = workbook.defined_names.get(name)
         if definition is None:
             continue
-        for sheet, cell in definition.destinations:
-            found[name] = (sheet, cell.replace("$", ""))
+        try:
+            destinations = list(definition.destinations)
+            if len(destinations) != 1:
+                continue
+            sheet, reference = destinations[0]
+            min_col, min_row, max_col, max_row = range_boundaries(reference.replace("$", ""))
+        except (ValueError, TypeError, AttributeError):
+            continue
+        if None in (min_col, min_row) or (min_col, min_row) != (max_col, max_row):
+            continue
+        found[name] = (sheet, _coordinate(min_row, min_col))
     return found
 
 
@@ -226,13 +258,18 @@ def _text_value(value):
 def _header(sheet_rows) -> tuple[int, dict[str, int]]:
     """Find the header row and the columns by their titles (a user may have inserted a column)."""
     for row_number, row in sheet_rows:
-        titles = {str(value).strip().lower(): column for column, value in enumerate(row, start=1) if value}
+        named = [(str(value).strip().lower(), column) for column, value in enumerate(row, start=1) if value]
+        titles = dict(reversed(named))  # a title used twice: the first column counts, and it is reported
         if "indicator id" in titles and "answer" in titles:
+            seen = [title for title, _ in named]
+            twice = sorted({t for t in seen if seen.count(t) > 1 and t in ("indicator id", "answer", "evidence level")})
             columns = {
                 "id": titles["indicator id"],
+                "question": titles.get("question"),
                 "answer": titles["answer"],
                 "evidence": next((c for t, c in titles.items() if t.startswith("evidence (")), None),
                 "evidence_level": titles.get("evidence level"),
+                "twice": twice,
             }
             return row_number, columns
         if row_number > HEADER_ROW + 10:
@@ -258,9 +295,19 @@ def _answers(workbook, doc: CellDocument, rubric: Rubric, problems: list[Problem
                                                                               "('Indicator id' … 'Answer'); do not "
                                                                               "change the header"))
         return
+    for title in columns["twice"]:
+        problems.append(Problem(doc.cell(ASSESSMENT_SHEET, f"A{header_row}"), f"the header has two columns titled "
+                                                                             f"{title!r}; delete the extra one"))
     first_row: dict[str, int] = {}
     places = rubric.places
+    row_limit = header_row + MAX_ROWS_PER_INDICATOR * len(places) + MAX_EXTRA_ROWS
+    check_questions = _same_edition(doc, rubric)
     for row_number, row, cells in rows:
+        if row_number > row_limit:
+            problems.append(Problem(doc.cell(ASSESSMENT_SHEET, f"A{row_number}"), f"the Assessment sheet goes on past "
+                                                                                 f"row {row_limit}; an assessment of "
+                                                                                 f"{rubric.ref} is far shorter"))
+            break
         ident = _cell(row, columns["id"])
         if ident is None:
             continue  # heading or blank row
@@ -277,6 +324,11 @@ def _answers(workbook, doc: CellDocument, rubric: Rubric, problems: list[Problem
                                                                          f"{first_row[ident]}); delete the copy"))
             continue
         first_row[ident] = row_number
+        question = _cell(row, columns["question"])
+        if check_questions and isinstance(question, str) and _fold(question) != _fold(places[ident].indicator.text):
+            problems.append(Problem(doc.cell(ASSESSMENT_SHEET, id_cell),
+                                    f"{ident} is not the indicator of the question in this row; the ids in column A "
+                                    f"must stay with their questions"))
         answer_cell = cells[columns["answer"] - 1] if columns["answer"] <= len(cells) else None
         value = answer_cell.value if answer_cell is not None else None
         if isinstance(value, (int, float)) and not isinstance(value, bool) \
@@ -286,10 +338,21 @@ def _answers(workbook, doc: CellDocument, rubric: Rubric, problems: list[Problem
         answers[ident] = _answer(doc, rubric, ident, row, row_number, columns)
 
 
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _same_edition(doc: CellDocument, rubric: Rubric) -> bool:
+    """Whether the workbook was made from exactly this rubric (then its questions must match)."""
+    return doc.rubric_sha256 == rubric.sha256
+
+
 def _cell(row: tuple, column: int | None):
     if column is None or column > len(row):
         return None
-    return row[column - 1]
+    value = row[column - 1]
+    # Array and data-table formulas come back as objects: their text is what the cell says.
+    return getattr(value, "text", value) if not isinstance(value, (str, int, float, bool)) else value
 
 
 def _answer(doc: CellDocument, rubric: Rubric, ident: str, row: tuple, row_number: int, columns: dict):

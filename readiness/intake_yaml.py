@@ -130,10 +130,10 @@ def control_character(text: str, allow: str = "") -> str | None:
     Agency names and evidence end up in terminals, spreadsheets and PDFs: an escape sequence or a
     right-to-left override there would make the text say something other than what it shows.
     """
-    if text.isprintable():  # the common case: no Cc or Cf character at all
+    if text.isprintable():  # the common case: no Cc, Cf, Zl or Zp character at all
         return None
     for character in text:
-        if character not in allow and character not in _JOINERS and unicodedata.category(character) in ("Cc", "Cf"):
+        if character not in allow and character not in _JOINERS and unicodedata.category(character) in ("Cc", "Cf", "Zl", "Zp"):
             return f"U+{ord(character):04X}"
     return None
 

@@ -54,7 +54,8 @@ class Mapping(BaseModel):
                                                                      "columns named like indicator ids")
     evidence: dict[str, str] = Field(default_factory=dict)
     evidence_level: dict[str, str] = Field(default_factory=dict)
-    recode: dict[str, Union[int, float, str]] = Field(default_factory=dict)
+    # Keys may be numbers too: survey tools often export Likert answers as codes 1-5.
+    recode: dict[Union[int, float, str], Union[int, float, str]] = Field(default_factory=dict)
 
 
 def load_mapping(path: Path) -> tuple[Mapping, YamlDocument]:
@@ -116,12 +117,20 @@ def read_table(path: Path, *, sheet: str | None = None) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     rows = []
     header: list[str] | None = None
+    problems = []
     for values in reader:
         if header is None:
-            header = [value.strip() for value in values]
+            if any(value.strip() for value in values):  # blank lines above the header are skipped
+                header = [value.strip() for value in values]
             continue
         if any(value.strip() for value in values):
+            if len(values) < len(header):
+                problems.append(Problem(Location(source, reader.line_num), f"this row has {len(values)} fields but "
+                                                                           f"the header has {len(header)}; the row "
+                                                                           f"is cut short"))
             rows.append((reader.line_num, values))
+    if problems:
+        raise InvalidInput(problems)
     if header is None:
         raise InvalidInput([Problem(Location(source), "the table is empty: it needs a header row and one row per "
                                                       "respondent")])
@@ -133,8 +142,13 @@ def _read_workbook_table(path: Path, source: str, sheet_name: str | None) -> Tab
 
     from .xlsx_safety import check_workbook_file
 
+    from .intake_xlsx import damaged
+
     check_workbook_file(path, source)
-    workbook = load_workbook(path, read_only=True, data_only=False, keep_links=False)
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=False, keep_links=False)
+    except Exception as exc:  # a damaged file fails in openpyxl in many ways
+        raise InvalidInput([damaged(source, exc)]) from None
     try:
         if sheet_name is not None and sheet_name not in workbook.sheetnames:
             raise InvalidInput([Problem(Location(source), f"no sheet named {sheet_name!r}; sheets: "
@@ -154,6 +168,10 @@ def _read_workbook_table(path: Path, source: str, sheet_name: str | None) -> Tab
         if header is None:
             raise InvalidInput([Problem(Location(source, sheet=sheet.title), "the sheet is empty")])
         return Table(source, hashlib.sha256(path.read_bytes()).hexdigest(), header, rows, sheet=sheet.title)
+    except InvalidInput:
+        raise
+    except Exception as exc:  # sheets are parsed lazily: damage shows while reading rows
+        raise InvalidInput([damaged(source, exc)]) from None
     finally:
         workbook.close()
 
@@ -189,7 +207,17 @@ def import_responses(table: Table, mapping: Mapping, mapping_doc: YamlDocument, 
     result.mapped, result.indicators = len(columns["answers"]), len(rubric.places)
     if not result.ok:
         return result
-    recode = {_fold(str(key)): value for key, value in mapping.recode.items()}
+    recode: dict[str, object] = {}
+    for key, value in mapping.recode.items():
+        folded = _fold(str(key))
+        if folded in recode:
+            result.problems.append(Problem(mapping_doc.where(("recode", key), key=True),
+                                           f"recode lists {str(key)!r} twice (letter case and spaces do not count)"))
+        recode[folded] = value
+    if not table.rows:
+        result.problems.append(Problem(Location(table.source), "the table has a header but no rows of answers"))
+    if not result.ok:
+        return result
     names: dict[str, int] = {}
     built: list[tuple[str, Assessment]] = []
     for number, values in table.rows:
@@ -199,18 +227,38 @@ def import_responses(table: Table, mapping: Mapping, mapping_doc: YamlDocument, 
             stem = f"{assessment.agency_id}-{assessment.round}"
             names[stem] = names.get(stem, 0) + 1
             built.append((stem, assessment))
+    _check_agencies(built, result.problems)
+    if not result.ok:
+        return result
     counters: dict[str, int] = {}
     for stem, assessment in built:
         if names[stem] > 1:  # several respondents of one agency and round: number them in row order
             counters[stem] = counters.get(stem, 0) + 1
             stem = f"{stem}-{counters[stem]}"
+        row = assessment.source.rpartition(" ")[2]
         comment = (f"Imported by `readiness import` from {Path(table.source).name} "
-                   f"({assessment.source}) with mapping {Path(mapping_source).name}.")
+                   f"(row {row}) with mapping {Path(mapping_source).name}.")
         result.files.append((f"{stem}.yaml", assessment_yaml(assessment, rubric, comment=comment)))
     return result
 
 
 _FIELDS = ("agency", "agency_id", "round", "respondent_name", "respondent_role")
+
+
+def _check_agencies(built: list[tuple[str, Assessment]], problems: list[Problem]) -> None:
+    """Rows of one agency id and round are respondents of one agency: they must name it alike."""
+    first: dict[str, Assessment] = {}
+    for stem, assessment in built:
+        earlier = first.setdefault(stem, assessment)
+        if earlier.agency != assessment.agency:
+            problems.append(Problem(_row_location(assessment), f"agency id {assessment.agency_id!r} names "
+                                                               f"{assessment.agency!r} here but {earlier.agency!r} "
+                                                               f"in {earlier.source}; give each agency its own id"))
+
+
+def _row_location(assessment: Assessment) -> Location:
+    file, _, row = assessment.source.rpartition(" row ")
+    return Location(file, line=int(row)) if row.isdigit() else Location(assessment.source)
 
 
 def _fold(text: str) -> str:
@@ -288,6 +336,8 @@ def _row(table: Table, number: int, values: list, columns: dict, rubric: Rubric,
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         location = table.location(number, None if isinstance(source, Constant) else source)
+        if name == "agency_id" and isinstance(value, int):
+            value = str(value)  # a numeric agency code from a spreadsheet cell
         if name == "agency_id" and isinstance(value, str):
             value = slug(value)  # ids exported by survey tools are often upper case or spaced
         if name.startswith("respondent_"):
@@ -321,7 +371,7 @@ def _row(table: Table, number: int, values: list, columns: dict, rubric: Rubric,
     problems.extend(_name_columns(found, table))
     if assessment is None:
         return None
-    return assessment.model_copy(update={"source": f"row {number}"})
+    return assessment.model_copy(update={"source": f"{table.source} row {number}"})
 
 
 def _name_columns(problems: list[Problem], table: Table) -> list[Problem]:
@@ -344,3 +394,26 @@ def _name_columns(problems: list[Problem], table: Table) -> list[Problem]:
 def slug(text: str) -> str:
     """An agency id from what a survey tool exported: ``"NPLRA "`` → ``nplra``, ``"Land Records"`` → ``land-records``."""
     return re.sub(r"[^a-z0-9_-]+", "-", text.strip().lower()).strip("-")
+
+
+def write_files(folder: Path, files: list[tuple[str, str]], *, remove: list[Path] = ()) -> None:
+    """Write every file, or none: stage them beside ``folder``, then move them in.
+
+    ``remove`` (the old files of a re-import) are deleted only once everything new is written.
+    """
+    import os
+    import shutil
+    import tempfile
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".readiness-import-", dir=folder.parent))
+    try:
+        for name, text in files:
+            (staging / name).write_text(text, encoding="utf-8")
+        folder.mkdir(exist_ok=True)
+        for path in remove:
+            path.unlink()
+        for name, _ in files:
+            os.replace(staging / name, folder / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 from .errors import InvalidInput, Location, Problem
 
 MAX_XLSX_BYTES = 20 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024  # a filled assessment workbook is about 150 KB unpacked
 MAX_ENTRIES = 1000
 #: A generated workbook's XML compresses about 5–15×; past this ratio a part is not a spreadsheet.
 MAX_COMPRESSION_RATIO = 200

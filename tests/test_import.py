@@ -160,3 +160,53 @@ def test_egdi_import_then_score_reproduces_the_published_index(tmp_path, runner,
     places = max(decimals(str(round(float(row["e-gov-index"]), 6))) for row in published)
     rounded = [round(ours[row["country-code"].lower()], places) for row in published]
     assert competition_ranks(rounded) == [int(row["e-gov-rank"]) for row in published]
+
+
+def test_import_never_mixes_old_and_new_files(tmp_path, runner):
+    mapping = MAPPING.replace("rubric: mini@0.1", f"rubric: {MINI_RUBRIC}")
+    table = write_csv(tmp_path / "responses.csv", ROWS)
+    assert run_import(runner, table, mapping).exit_code == 0
+    write_csv(table, ROWS[:1])
+    result = run_import(runner, table, mapping)
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {tmp_path / 'out'} already holds 2 .yaml file(s); importing into it would mix "
+                             f"old and new respondents. Choose an empty folder, or add --replace to delete them "
+                             f"first.\n")
+    result = run_import(runner, table, mapping, "--replace")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["test-2026.yaml"]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no staging folder left
+
+
+def test_table_problems(tmp_path, runner):
+    mapping = MAPPING.replace("rubric: mini@0.1", f"rubric: {MINI_RUBRIC}")
+    rows = [ROWS[0][:], ROWS[1][:], ROWS[0][:5]]
+    rows[1][0] = "Another Agency"  # same code TEST, another name
+    table = write_csv(tmp_path / "responses.csv", rows)
+    result = run_import(runner, table, mapping)
+    assert (result.exit_code, result.stderr) == (1, f"{table}:4:1: this row has 5 fields but the header has 13; "
+                                                    f"the row is cut short\n")
+    table = write_csv(tmp_path / "responses.csv", rows[:2])
+    result = run_import(runner, table, mapping)
+    assert result.stderr.splitlines() == [
+        f"{table}:3:1: agency id 'test' names 'Another Agency' here but 'Test Agency' in {table} row 2; give each "
+        f"agency its own id"]
+    table = write_csv(tmp_path / "responses.csv", [])
+    result = run_import(runner, table, mapping)
+    assert result.stderr.splitlines() == [f"{table}: the table has a header but no rows of answers"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_numeric_codes_recode_and_numeric_agency_ids(tmp_path, runner):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    sheet.append(["Test Agency", 101, "staff", 5, None, 4, 3, 60, 2, 4, 3, 2, 2])
+    path = tmp_path / "coded.xlsx"
+    workbook.save(path)
+    coded = MAPPING.replace("rubric: mini@0.1", f"rubric: {MINI_RUBRIC}").split("recode:")[0]
+    coded += "recode:\n  5: 4\n  4: 3\n  3: 2\n  2: 1\n  1: 0\n"
+    result = run_import(runner, path, coded)
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "out" / "101-2026.yaml").read_text(encoding="utf-8")
+    assert "  i1.a: 4\n  i1.b: 3\n  i2.a: 2\n  i2.n: 60\n" in text

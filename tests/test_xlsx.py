@@ -299,3 +299,61 @@ def test_every_shipped_rubric_template_reads_back(tmp_path):
         blank = load_assessments([path], Catalog(), partial=True)
         assert blank.errors == []
         assert blank.assessments[0].missing == list(rubric.places)
+
+
+def test_damaged_parts_are_reported_not_crashed(tmp_path, rubric, runner):
+    cells, _ = every_kind_of_answer(rubric)
+    good = fill_workbook(blank_workbook(tmp_path / "good.xlsx", rubric), cells, cover=COVER)
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(broken, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet3.xml":
+                data = data[: len(data) // 2]  # cut off mid-sheet
+            target.writestr(item, data)
+    result = runner.invoke(main, ["validate", str(broken), str(good)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0].startswith(f"{broken}: cannot be read as an Excel workbook (damaged or not made by a "
+                               f"spreadsheet program): ParseError: ")
+    assert lines[1:] == [f"{good}: ok", "2 file(s): 1 valid, 1 invalid (1 error(s), 0 warning(s))"]
+
+
+def test_edited_structure(tmp_path, rubric):
+    cells, expected = every_kind_of_answer(rubric)
+    path = fill_workbook(blank_workbook(tmp_path / "a.xlsx", rubric), cells, cover=COVER)
+    workbook = openpyxl.load_workbook(path)
+    workbook.defined_names["agency"].attr_text = "'Cover'!$B$4:$B$5"  # a range: the default cell B4 is read
+    sheet = workbook["Assessment"]
+    vision, alignment = (int(answer_cell(path, i)[1:]) for i in ("strategy.vision", "strategy.alignment"))
+    sheet[f"A{vision}"], sheet[f"A{alignment}"] = "strategy.alignment", "strategy.vision"  # ids swapped
+    sheet["L3"] = "Answer"  # a second column titled Answer
+    workbook.save(path)
+    assert problems(path) == [
+        f"{path}: Assessment!A3: the header has two columns titled 'answer'; delete the extra one",
+        f"{path}: Assessment!A{vision}: strategy.alignment is not the indicator of the question in this row; the "
+        f"ids in column A must stay with their questions",
+        f"{path}: Assessment!A{alignment}: strategy.vision is not the indicator of the question in this row; the "
+        f"ids in column A must stay with their questions",
+    ]
+    assert load_assessments([path], Catalog()).assessments == []
+
+
+def test_a_sheet_of_a_million_rows_is_not_read_to_the_end(tmp_path, rubric):
+    path = blank_workbook(tmp_path / "long.xlsx", rubric)
+    workbook = openpyxl.load_workbook(path)
+    workbook["Assessment"]["Z2000"] = "junk"
+    workbook.save(path)
+    assert (f"{path}: Assessment!A720: the Assessment sheet goes on past row 719; an assessment of "
+            f"egov-readiness@1.0 is far shorter") in problems(path, partial=True)
+
+
+def test_template_agency_must_be_ordinary_text(runner, tmp_path):
+    result = runner.invoke(main, ["template", "-o", str(tmp_path / "x.xlsx"), "--agency", "Bad\x07name"])
+    assert result.exit_code == 2
+    assert "Invalid value for --agency: use 1-200 characters of ordinary text (no control characters)" \
+        in result.output
+    assert list(tmp_path.iterdir()) == []
+    result = runner.invoke(main, ["template", "--format", "xlsx", "-o", str(tmp_path / "x.yaml")])
+    assert result.exit_code == 2
+    assert "--format xlsx does not match the file name x.yaml; change one of them" in result.output
