@@ -35,7 +35,7 @@ _TITLE_FONT = {"bold": True, "size": 14}
 _PILLAR_FILL = "1F4E79"
 _DIMENSION_FILL = "DDEBF7"
 _INPUT_FILL = "FFF2CC"
-_WIDTHS = {"question": 48, "level": 30}  # characters
+_WIDTHS = {"question": 44, "level": 27}  # characters: narrow enough to print legibly on A4
 
 
 def set_text(cell, text) -> None:
@@ -80,7 +80,7 @@ def _styles():
         "bold": Font(bold=True),
         "title": Font(**_TITLE_FONT),
         "white_bold": Font(bold=True, color="FFFFFF"),
-        "grey": Font(color="808080", size=9),
+        "grey": Font(color="595959", size=9),
         "pillar": PatternFill("solid", fgColor=_PILLAR_FILL),
         "dimension": PatternFill("solid", fgColor=_DIMENSION_FILL),
         "input": PatternFill("solid", fgColor=_INPUT_FILL),
@@ -127,6 +127,8 @@ def _guide(sheet, rubric: Rubric) -> None:
         cell.alignment = style["wrap"]
         if kind:
             cell.font = style[kind]
+        lines_needed = math.ceil(len(text) * 1.1 / 105) if text else 1
+        sheet.row_dimensions[row].height = max(15, 14 * lines_needed + 2) if kind != "title" else 22
     sheet.column_dimensions["A"].width = 110
     _fit_to_width(sheet)
     sheet.protection.sheet = True
@@ -217,10 +219,10 @@ def _assessment(sheet, rubric: Rubric) -> None:
                     numbers.add(answer)
                 evidence_list.add(sheet.cell(row=row, column=columns["evidence_level"]).coordinate)
 
-    widths = {COL_ID: 24, COL_DIMENSION: 22, COL_QUESTION: _WIDTHS["question"]}
+    widths = {COL_ID: 22, COL_DIMENSION: 16, COL_QUESTION: _WIDTHS["question"]}
     for column in range(COL_FIRST_LEVEL, columns["answer"]):
         widths[column] = _WIDTHS["level"]
-    widths.update({columns["answer"]: 18, columns["evidence"]: 36, columns["evidence_level"]: 14})
+    widths.update({columns["answer"]: 17, columns["evidence"]: 30, columns["evidence_level"]: 13})
     for column, width in widths.items():
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=COL_FIRST_LEVEL).coordinate
