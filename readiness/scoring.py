@@ -390,13 +390,16 @@ def score_assessment(rubric: Rubric, assessments: Sequence[Assessment]) -> Score
         pillars={p.id: PillarScore(score=_pct(indices.pillars[p.id]), kind=p.kind) for p in rubric.pillars},
         dimensions=dimensions,
         indicators=indicators,
-        roles=role_pillar_scores(rubric, assessments, merged),
+        roles=role_pillar_scores(rubric, assessments, merged, indices),
         divergences=divergences,
     )
 
 
 def role_pillar_scores(
-    rubric: Rubric, assessments: Sequence[Assessment], merged_all: Mapping[str, Merged] | None = None
+    rubric: Rubric,
+    assessments: Sequence[Assessment],
+    merged_all: Mapping[str, Merged] | None = None,
+    indices_all: Indices | None = None,
 ) -> dict[str, dict[str, float | None]]:
     """§4.9: pillar scores from each role's respondents alone (a senior/staff gap shows here).
 
@@ -407,6 +410,11 @@ def role_pillar_scores(
     for assessment in assessments:
         by_role.setdefault(assessment.respondent.role or UNSPECIFIED_ROLE, []).append(assessment)
     result = {}
+    if len(by_role) == 1 and indices_all is not None and merged_all is not None \
+            and all(item.state != "missing" for item in merged_all.values()):
+        # One role and nothing missing: that role's scores are the group's, already computed.
+        (role,) = by_role
+        return {role: {pillar_id: _pct(score) for pillar_id, score in indices_all.pillars.items()}}
     for role in sorted(by_role):
         # With a single role, its merge is the whole group's: reuse it rather than redo it.
         merged = merged_all if merged_all is not None and len(by_role) == 1 else merge_answers(rubric, by_role[role])

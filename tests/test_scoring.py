@@ -64,6 +64,9 @@ def test_assessment_a_every_number(write, mini_catalog):
     assert card.evidence == pytest.approx(100 * (1 / 8 + 1 / 24))
     assert card.dimensions["d1"].evidence == pytest.approx(50.0)
     assert card.counts == {"answered": 9, "na": 0, "unknown": 0, "missing": 0}
+    # One respondent without a role: the role view is the whole assessment's pillars.
+    assert list(card.roles) == ["unspecified"]
+    assert card.roles["unspecified"] == pytest.approx({"core": 66.875, "res": 50.0, "bar": 51.25})
 
 
 def test_unknown_scores_zero_and_na_is_excluded(write, mini_catalog):
