@@ -90,7 +90,6 @@ def main() -> None:
         for _ in range(args.repeat):
             bare_s = min(bare_s, best_of(1, bare))
             ours_s = min(ours_s, best_of(1, ours))
-    size = first.stat().st_size if first.exists() else 0
     print(f"{args.files} filled workbooks of {rubric.ref} ({len(rubric.places)} indicators), best of {args.repeat}")
     print(f"  openpyxl read-only load + iterate   {bare_s:7.3f} s   {1000 * bare_s / args.files:6.1f} ms/workbook")
     print(f"  readiness read + validate           {ours_s:7.3f} s   {1000 * ours_s / args.files:6.1f} ms/workbook")

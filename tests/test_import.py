@@ -15,11 +15,11 @@ from .test_egdi import competition_ranks, decimals
 
 EGDI = ROOT / "data" / "egdi"
 
-MAPPING = f"""\
+MAPPING = """\
 rubric: mini@0.1
 agency: Agency name
 agency_id: Agency code
-round: {{value: "2026"}}
+round: {value: "2026"}
 respondent_role: Role
 answers:
   i1.a: Q1a
