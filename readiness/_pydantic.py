@@ -16,10 +16,10 @@ def problems_from_validation(exc: ValidationError, doc: YamlDocument, model: typ
     for error in exc.errors(include_url=False):
         path = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
         kind = error["type"]
-        if "[key]" in path:  # a mapping key of the wrong type, e.g. a level written "0" or "three"
+        if "[key]" in path:  # a mapping key of the wrong type, e.g. a level written "0" or an id 2026
             at = path.index("[key]")
-            problems.append(Problem(doc.where(path[:at], key=True),
-                                    f"key {path[at - 1]!r} must be a whole number (a level of the scale)"))
+            wanted = "a whole number (a level of the scale)" if kind.startswith("int") else "text; quote it"
+            problems.append(Problem(doc.where(path[:at], key=True), f"key {path[at - 1]!r} must be {wanted}"))
             continue
         field = path[-1] if path else ""
         if kind == "extra_forbidden":

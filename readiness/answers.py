@@ -16,7 +16,8 @@ SPECIAL_ANSWERS = {"na": "na", "n/a": "na", "unknown": "unknown"}
 NA_WORDS = {"na", "n/a", "n.a.", "n.a", "not applicable", "not-applicable"}
 UNKNOWN_WORDS = {"unknown", "don't know", "dont know", "do not know", "don’t know", "?"}
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)\s*%?\Z")
-_DECIMAL_COMMA = re.compile(r"[+-]?\d+,(\d{1,2}|\d{4,})\s*%?\Z")  # 42,5 but not 1,000
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d{1,2}\s*%?\Z")  # 42,5 and 42,75 but not 1,000
+_WHOLE = re.compile(r"[+-]?\d+\Z")
 _LEVEL_WITH_LABEL = re.compile(r"(\d+)\s*[-–—:.)]\s*(\S.*)\Z")
 _LARGEST = 10**15  # beyond this an integer is no measurement (and no longer exact as a float)
 
@@ -44,13 +45,14 @@ def number_expected(indicator: Indicator) -> str:
             f"'unknown' (don't know)")
 
 
-def normalise_answer(value, rubric: Rubric):
+def normalise_answer(value, indicator: Indicator, rubric: Rubric):
     """What a person typed or picked, as the answer it means; the same rule for every format.
 
-    ``"3 – Established"``, ``" 3 "``, ``"3"`` and ``"Established"`` are level 3; ``"42.5"``,
-    ``"42,5"`` and ``"42.5%"`` are 42.5; ``n/a`` and ``Not applicable`` are ``na``; ``Don't know``
-    is ``unknown``.  A number with the label of another level (``"3 – Optimised"``) is left as
-    it is, as is anything else, for the checks to explain.
+    For a level question, ``"3"``, ``" 3 "``, ``"3 – Established"`` and ``"Established"`` are
+    level 3 (a number followed by any other text, such as ``"3 – Optimised"`` or ``"2-3"``, is not
+    guessed at).  For a number question, ``"42.5"``, ``"42,5"`` and ``"42.5%"`` are 42.5.  For
+    both, ``n/a`` and ``Not applicable`` are ``na`` and ``Don't know`` is ``unknown``.  Anything
+    else is returned as it is, for the checks to explain.
     """
     if isinstance(value, float) and value.is_integer():
         return int(value)
@@ -66,16 +68,20 @@ def normalise_answer(value, rubric: Rubric):
         return "na"
     if lowered in UNKNOWN_WORDS:
         return "unknown"
-    if _DECIMAL_COMMA.match(text):
-        text = text.replace(",", ".")
-    if _NUMBER.match(text):
-        number = float(text.rstrip("%").strip())
-        return int(number) if number.is_integer() else number
+    if indicator.type == "number":
+        if _DECIMAL_COMMA.match(text):
+            text = text.replace(",", ".")
+        if _NUMBER.match(text):
+            number = float(text.rstrip("%").strip())
+            return int(number) if number.is_integer() else number
+        return value
+    if _WHOLE.match(text):
+        return int(text)
     labels = {label.lower(): level for level, label in rubric.scale.labels.items()}
     match = _LEVEL_WITH_LABEL.match(text)
     if match:
         level, label = int(match.group(1)), match.group(2).strip().lower()
-        return level if labels.get(label, level) == level else value
+        return level if labels.get(label) == level else value
     return labels.get(lowered, value)
 
 

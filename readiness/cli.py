@@ -313,19 +313,20 @@ def score(paths: tuple[Path, ...], fmt: str, partial: bool, rubric_ref: str | No
 @click.option("--round", "round_", help="Round for every row (overrides the mapping's round).")
 @click.option("--sheet", help="For a workbook: the sheet holding the table (default: the first).")
 @click.option("--replace", is_flag=True,
-              help="Delete the .yaml files already in the output folder first (a re-import).")
+              help="Delete the files an earlier import wrote into the output folder first (a re-import).")
 def import_(table: Path, mapping_path: Path, out_dir: Path, round_: str | None, sheet: str | None,
             replace: bool) -> None:
     """Turn a survey export (CSV or .xlsx, one row per respondent) into YAML assessments.
 
     Each row is checked like an assessment file; problems name the row and column. Nothing is
     written unless every row is valid. Rows of one agency and round become numbered files
-    (respondents of one assessment). The output folder must hold no .yaml files, so that old
-    and new respondents never mix (--replace deletes them). See docs/user-guide.md.
+    (respondents of one assessment). The output folder must hold no earlier import, so that
+    old and new respondents never mix (--replace deletes it), and no other .yaml files.
+    See docs/user-guide.md.
     """
     from .catalog import Catalog
     from .errors import InvalidInput, ReadinessError
-    from .tabular import import_responses, load_mapping, read_table, write_files
+    from .tabular import import_responses, load_mapping, read_table, write_files, written_by_import
 
     mapping, mapping_doc = load_mapping(mapping_path)
     responses = read_table(table, sheet=sheet)
@@ -337,9 +338,15 @@ def import_(table: Path, mapping_path: Path, out_dir: Path, round_: str | None, 
         click.echo(str(problem), err=True)
     if out_dir.exists() and not out_dir.is_dir():
         raise ReadinessError(f"{out_dir} is a file, not a folder")
-    old = sorted(p for p in out_dir.glob("*") if p.suffix.lower() in (".yaml", ".yml")) if out_dir.is_dir() else []
+    existing = sorted(p for p in out_dir.glob("*") if p.suffix.lower() in (".yaml", ".yml")) \
+        if out_dir.is_dir() else []
+    old = [p for p in existing if written_by_import(p)]
+    others = [p for p in existing if p not in old]
+    if others:
+        raise ReadinessError(f"{out_dir} holds .yaml files that readiness import did not write (e.g. "
+                             f"{others[0].name}); choose a folder of their own for imported assessments")
     if old and not replace:
-        raise ReadinessError(f"{out_dir} already holds {len(old)} .yaml file(s); importing into it would mix old "
+        raise ReadinessError(f"{out_dir} already holds {len(old)} imported file(s); importing into it would mix old "
                              f"and new respondents. Choose an empty folder, or add --replace to delete them first.")
     write_files(out_dir, result.files, remove=old)
     click.echo(f"Wrote {len(result.files)} assessment(s) from {result.rows} row(s) to {out_dir}"

@@ -210,7 +210,7 @@ def _defined_cells(workbook) -> dict[str, tuple[str, str]]:
             min_col, min_row, max_col, max_row = range_boundaries(reference.replace("$", ""))
         except (ValueError, TypeError, AttributeError):
             continue
-        if None in (min_col, min_row) or (min_col, min_row) != (max_col, max_row):
+        if None in (min_col, min_row) or (min_col, min_row) != (max_col, max_row) or sheet != COVER_SHEET:
             continue
         found[name] = (sheet, _coordinate(min_row, min_col))
     return found
@@ -304,9 +304,13 @@ def _answers(workbook, doc: CellDocument, rubric: Rubric, problems: list[Problem
     check_questions = _same_edition(doc, rubric)
     for row_number, row, cells in rows:
         if row_number > row_limit:
-            problems.append(Problem(doc.cell(ASSESSMENT_SHEET, f"A{row_number}"), f"the Assessment sheet goes on past "
-                                                                                 f"row {row_limit}; an assessment of "
-                                                                                 f"{rubric.ref} is far shorter"))
+            # Stop here either way; only a value (not mere formatting, which Excel also records)
+            # past the limit says the sheet is not an assessment.
+            if any(value is not None and str(value).strip() for value in row):
+                problems.append(Problem(doc.cell(ASSESSMENT_SHEET, f"A{row_number}"), f"the Assessment sheet goes "
+                                                                                     f"on past row {row_limit}; an "
+                                                                                     f"assessment of {rubric.ref} is "
+                                                                                     f"far shorter"))
             break
         ident = _cell(row, columns["id"])
         if ident is None:
@@ -330,12 +334,22 @@ def _answers(workbook, doc: CellDocument, rubric: Rubric, problems: list[Problem
                                     f"{ident} is not the indicator of the question in this row; the ids in column A "
                                     f"must stay with their questions"))
         answer_cell = cells[columns["answer"] - 1] if columns["answer"] <= len(cells) else None
-        value = answer_cell.value if answer_cell is not None else None
-        if isinstance(value, (int, float)) and not isinstance(value, bool) \
-                and "%" in (getattr(answer_cell, "number_format", None) or ""):
+        shown = value_as_shown(answer_cell)
+        if answer_cell is not None and shown is not answer_cell.value:
             row = list(row)
-            row[columns["answer"] - 1] = round(value * 100, 10)  # 0.425 shown as 42.5% means 42.5
+            row[columns["answer"] - 1] = shown
         answers[ident] = _answer(doc, rubric, ident, row, row_number, columns)
+
+
+def value_as_shown(cell):
+    """A cell's value as a person sees it: 0.425 in a percentage format is the 42.5 they typed."""
+    value = getattr(cell, "value", None)
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return value
+    number_format = getattr(cell, "number_format", None) or ""
+    # Quoted text ("%") and escaped characters (\%) in a format are literal, not percentages.
+    number_format = re.sub(r'"[^"]*"|\\.', "", number_format)
+    return round(value * 100, 10) if "%" in number_format else value
 
 
 def _fold(text: str) -> str:
@@ -363,7 +377,7 @@ def _answer(doc: CellDocument, rubric: Rubric, ident: str, row: tuple, row_numbe
     doc.keys[path] = doc.cell(ASSESSMENT_SHEET, _coordinate(row_number, columns["id"]))
     doc.values[path] = answer_cell
     doc.values[path + (key,)] = answer_cell
-    value = normalise_answer(_cell(row, columns["answer"]), rubric)
+    value = normalise_answer(_cell(row, columns["answer"]), rubric.places[ident].indicator, rubric)
     evidence = _cell(row, columns["evidence"])
     if isinstance(evidence, str):
         evidence = evidence.strip() or None

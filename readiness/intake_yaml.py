@@ -94,11 +94,14 @@ def assessment_from_data(
     respondent = _respondent(data.get("respondent"), out)
     answers = _answers(data.get("answers"), rubric, out) if rubric is not None else None
 
-    if len(out.problems) > MAX_PROBLEMS:
-        more = len(out.problems) - MAX_PROBLEMS
-        last = out.problems[MAX_PROBLEMS - 1].location  # so that the note sorts after what it follows
-        out.problems[MAX_PROBLEMS:] = [Problem(last, f"… and {more} more problems in this file")]
     errors = any(p.severity == "error" for p in out.problems)
+    if len(out.problems) > MAX_PROBLEMS:
+        # Errors first, so that a flood of warnings never hides one; the note keeps the file's verdict.
+        ranked = sorted(out.problems, key=lambda p: p.severity != "error")
+        kept, dropped = ranked[:MAX_PROBLEMS], ranked[MAX_PROBLEMS:]
+        severity = "error" if any(p.severity == "error" for p in dropped) else "warning"
+        last = kept[-1].location  # so that the note sorts after what it follows
+        out.problems[:] = kept + [Problem(last, f"… and {len(dropped)} more problems in this file", severity)]
     if errors and answers is not None and note_gaps:
         given = data.get("answers") if isinstance(data.get("answers"), dict) else {}
         gaps = sum(given.get(ident) is None for ident in answers)
@@ -277,7 +280,7 @@ def parse_answer(raw, indicator: Indicator, rubric: Rubric, out: _Collector, pat
         return Answer(state="missing", value=None, evidence=evidence, evidence_level=evidence_level)
     if isinstance(raw, str):
         # Quoted "3", "Established" or "n/a" mean what they say, as they do in a workbook.
-        raw = normalise_answer(raw, rubric)
+        raw = normalise_answer(raw, indicator, rubric)
     if raw is None:
         return Answer(state="missing", evidence=evidence, evidence_level=evidence_level)
     if isinstance(raw, str):

@@ -122,6 +122,8 @@ def read_table(path: Path, *, sheet: str | None = None) -> Table:
         if header is None:
             if any(value.strip() for value in values):  # blank lines above the header are skipped
                 header = [value.strip() for value in values]
+                while header and not header[-1]:  # a trailing separator makes an empty last column
+                    header.pop()
             continue
         if any(value.strip() for value in values):
             if len(values) < len(header):
@@ -157,8 +159,10 @@ def _read_workbook_table(path: Path, source: str, sheet_name: str | None) -> Tab
         sheet.reset_dimensions()
         header = None
         rows = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            values = list(values)
+        from .intake_xlsx import value_as_shown
+
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
+            values = [value_as_shown(cell) for cell in cells]  # 42.5% is 42.5, as in assessment workbooks
             if header is None:
                 if any(v is not None for v in values):
                     header = ["" if v is None else str(v).strip() for v in values]
@@ -218,7 +222,7 @@ def import_responses(table: Table, mapping: Mapping, mapping_doc: YamlDocument, 
         result.problems.append(Problem(Location(table.source), "the table has a header but no rows of answers"))
     if not result.ok:
         return result
-    names: dict[str, int] = {}
+    names: dict[str, int] = {}  # file name stem -> rows that would take it
     built: list[tuple[str, Assessment]] = []
     for number, values in table.rows:
         assessment = _row(table, number, values, columns, rubric, recode, catalog, round_, result.problems,
@@ -236,7 +240,7 @@ def import_responses(table: Table, mapping: Mapping, mapping_doc: YamlDocument, 
             counters[stem] = counters.get(stem, 0) + 1
             stem = f"{stem}-{counters[stem]}"
         row = assessment.source.rpartition(" ")[2]
-        comment = (f"Imported by `readiness import` from {Path(table.source).name} "
+        comment = (f"{IMPORT_MARK[2:]} from {Path(table.source).name} "
                    f"(row {row}) with mapping {Path(mapping_source).name}.")
         result.files.append((f"{stem}.yaml", assessment_yaml(assessment, rubric, comment=comment)))
     return result
@@ -247,9 +251,9 @@ _FIELDS = ("agency", "agency_id", "round", "respondent_name", "respondent_role")
 
 def _check_agencies(built: list[tuple[str, Assessment]], problems: list[Problem]) -> None:
     """Rows of one agency id and round are respondents of one agency: they must name it alike."""
-    first: dict[str, Assessment] = {}
-    for stem, assessment in built:
-        earlier = first.setdefault(stem, assessment)
+    first: dict[tuple[str, str], Assessment] = {}
+    for _, assessment in built:
+        earlier = first.setdefault(assessment.key, assessment)
         if earlier.agency != assessment.agency:
             problems.append(Problem(_row_location(assessment), f"agency id {assessment.agency_id!r} names "
                                                                f"{assessment.agency!r} here but {earlier.agency!r} "
@@ -259,6 +263,12 @@ def _check_agencies(built: list[tuple[str, Assessment]], problems: list[Problem]
 def _row_location(assessment: Assessment) -> Location:
     file, _, row = assessment.source.rpartition(" row ")
     return Location(file, line=int(row)) if row.isdigit() else Location(assessment.source)
+
+
+def _is_number(raw) -> bool:
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return True
+    return isinstance(raw, str) and re.fullmatch(r"\s*[+-]?(\d+([.,]\d*)?|[.,]\d+)\s*%?\s*", raw) is not None
 
 
 def _fold(text: str) -> str:
@@ -352,12 +362,15 @@ def _row(table: Table, number: int, values: list, columns: dict, rubric: Rubric,
         raw = cell(position)
         if raw is None:
             continue  # an empty cell: the respondent skipped the question
-        raw = recode.get(_fold(str(raw)), raw)
-        key = "level" if rubric.places[ident].indicator.type == "level" else "value"
+        indicator = rubric.places[ident].indicator
+        # Recoding is for answer words and Likert codes: a number question's number is never recoded.
+        if indicator.type == "level" or not _is_number(raw):
+            raw = recode.get(_fold(str(raw)), raw)
+        key = "level" if indicator.type == "level" else "value"
         location = table.location(number, position)
         doc.values[("answers", ident)] = doc.values[("answers", ident, key)] = location
         doc.keys[("answers", ident)] = location
-        value = normalise(raw, rubric)
+        value = normalise(raw, indicator, rubric)
         extra = {}
         for part in ("evidence", "evidence_level"):
             position_extra = columns[part].get(ident)
@@ -394,6 +407,18 @@ def _name_columns(problems: list[Problem], table: Table) -> list[Problem]:
 def slug(text: str) -> str:
     """An agency id from what a survey tool exported: ``"NPLRA "`` → ``nplra``, ``"Land Records"`` → ``land-records``."""
     return re.sub(r"[^a-z0-9_-]+", "-", text.strip().lower()).strip("-")
+
+
+IMPORT_MARK = "# Imported by `readiness import`"
+
+
+def written_by_import(path: Path) -> bool:
+    """Whether a file is one that ``readiness import`` wrote (its first line says so)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.readline().startswith(IMPORT_MARK)
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def write_files(folder: Path, files: list[tuple[str, str]], *, remove: list[Path] = ()) -> None:

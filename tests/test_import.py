@@ -169,7 +169,7 @@ def test_import_never_mixes_old_and_new_files(tmp_path, runner):
     write_csv(table, ROWS[:1])
     result = run_import(runner, table, mapping)
     assert result.exit_code == 1
-    assert result.stderr == (f"Error: {tmp_path / 'out'} already holds 2 .yaml file(s); importing into it would mix "
+    assert result.stderr == (f"Error: {tmp_path / 'out'} already holds 2 imported file(s); importing into it would mix "
                              f"old and new respondents. Choose an empty folder, or add --replace to delete them "
                              f"first.\n")
     result = run_import(runner, table, mapping, "--replace")
@@ -210,3 +210,43 @@ def test_numeric_codes_recode_and_numeric_agency_ids(tmp_path, runner):
     assert result.exit_code == 0, result.output
     text = (tmp_path / "out" / "101-2026.yaml").read_text(encoding="utf-8")
     assert "  i1.a: 4\n  i1.b: 3\n  i2.a: 2\n  i2.n: 60\n" in text
+
+
+def test_only_files_an_import_wrote_are_ever_replaced(tmp_path, runner):
+    mapping = MAPPING.replace("rubric: mini@0.1", f"rubric: {MINI_RUBRIC}")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "mapping.yaml").write_text(mapping, encoding="utf-8")  # someone keeps the mapping beside the output
+    table = write_csv(tmp_path / "responses.csv", ROWS)
+    result = runner.invoke(main, ["import", str(table), "--map", str(out / "mapping.yaml"), "-o", str(out),
+                                  "--replace"])
+    assert (result.exit_code, result.stderr) == (1, f"Error: {out} holds .yaml files that readiness import did "
+                                                   f"not write (e.g. mapping.yaml); choose a folder of their own "
+                                                   f"for imported assessments\n")
+    assert (out / "mapping.yaml").exists()
+
+
+def test_recoding_never_touches_a_number_question(tmp_path, runner):
+    coded = MAPPING.replace("rubric: mini@0.1", f"rubric: {MINI_RUBRIC}") + "  60: 4\n"
+    rows = [ROWS[0][:]]
+    rows[0][7] = "60"  # the share online: a number, even though 60 is also a recode key
+    rows[0][6] = "60"  # a level question: recoded to 4
+    result = run_import(runner, write_csv(tmp_path / "responses.csv", rows), coded)
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "out" / "test-2026.yaml").read_text(encoding="utf-8")
+    assert "  i2.a: 4\n  i2.n: 60\n" in text
+
+
+def test_trailing_separator_and_ids_that_only_look_alike(tmp_path, runner):
+    mapping = MAPPING.replace("rubric: mini@0.1", f"rubric: {MINI_RUBRIC}")
+    mapping = mapping.replace('round: {value: "2026"}', "round: Round")
+    header = HEADER + ["Round", ""]  # a trailing comma on the header line
+    rows = [ROWS[0] + ["2026-q1"], ROWS[0] + ["q1"]]
+    rows[1][1] = "TEST-2026"  # id test-2026, round q1: the same file stem as (test, 2026-q1), another agency
+    rows[1][0] = "Another Agency"
+    result = run_import(runner, write_csv(tmp_path / "responses.csv", rows, header=header), mapping)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["test-2026-q1-1.yaml", "test-2026-q1-2.yaml"]
+    result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "--format", "csv", str(tmp_path / "out")])
+    assert [line.split(",")[:3] for line in result.output.splitlines()[1:]] == [
+        ["Another Agency", "test-2026", "q1"], ["Test Agency", "test", "2026-q1"]]

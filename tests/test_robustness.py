@@ -178,3 +178,22 @@ def test_rubric_scale_and_weights_are_bounded(tmp_path):
         f"{path}:18:17: weight: input should be less than or equal to 1000",
         f"{path}:25:22: key '0' must be a whole number (a level of the scale)",
     ]
+
+
+def test_a_flood_of_warnings_never_makes_a_valid_file_invalid(tmp_path):
+    from readiness.catalog import Catalog
+
+    indicators = "".join(f"          - {{id: d.q{i}, text: Q{i}, levels: {{0: a, 1: b, 2: c, 3: d, 4: e}}}}\n"
+                         for i in range(210))
+    rubric = tmp_path / "big.yaml"
+    rubric.write_text("id: big\nversion: '1'\ntitle: Big\npillars:\n  - id: p\n    kind: capability\n    title: P\n"
+                      "    dimensions:\n      - id: d\n        title: D\n        indicators:\n" + indicators,
+                      encoding="utf-8")
+    answers = "".join(f"  d.q{i}: {{level: 3, evidence_level: documented}}\n" for i in range(210))
+    path = tmp_path / "a.yaml"
+    path.write_text(f"rubric: big@1\nagency: A\nagency_id: a\nround: 2026\nanswers:\n{answers}", encoding="utf-8")
+    catalog = Catalog()
+    catalog.add(rubric)
+    batch = load_assessments([path], catalog)
+    assert batch.errors == [] and len(batch.assessments) == 1
+    assert str(batch.problems[-1]) == f"{path}:205:38: warning: … and 10 more problems in this file"

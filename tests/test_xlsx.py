@@ -87,7 +87,7 @@ def test_yaml_and_workbook_of_the_same_answers_score_the_same(tmp_path, rubric, 
 
 
 def test_tolerates_what_people_type(tmp_path, rubric):
-    typed = {"strategy.vision": "3", "strategy.alignment": " 3 ", "strategy.leadership": "3 - Defined",
+    typed = {"strategy.vision": "3", "strategy.alignment": " 3 ", "strategy.leadership": "3 - Established",
              "governance.digital_lead": "n/a", "governance.steering": "Established", "governance.inter_agency": 2.0,
              "governance.procurement": "don't know", "services.online_share": "42.5",
              "skills.trained_share": "18%", "infrastructure.connectivity": "  N/A  "}
@@ -97,6 +97,15 @@ def test_tolerates_what_people_type(tmp_path, rubric):
     assert [(answers[i].state, answers[i].value) for i in typed] == [
         ("answered", 3), ("answered", 3), ("answered", 3), ("na", None), ("answered", 3), ("answered", 2),
         ("unknown", None), ("answered", 42.5), ("answered", 18.0), ("na", None)]
+
+
+def test_ambiguous_text_is_refused_not_guessed(tmp_path, rubric):
+    typed = {"strategy.vision": "3 - Optimised", "strategy.alignment": "2-3", "services.online_share": "Established",
+             "skills.trained_share": "10-20", "governance.steering": "3 - whatever"}
+    path = fill_workbook(blank_workbook(tmp_path / "a.xlsx", rubric), typed, cover=COVER)
+    found = problems(path, partial=True)
+    for ident, text in typed.items():
+        assert any(f"{text!r} is not a valid answer for {ident}" in line for line in found), (ident, found)
 
 
 def test_percent_typed_in_a_spreadsheet_is_read_as_shown(tmp_path, rubric):
@@ -342,10 +351,23 @@ def test_edited_structure(tmp_path, rubric):
 def test_a_sheet_of_a_million_rows_is_not_read_to_the_end(tmp_path, rubric):
     path = blank_workbook(tmp_path / "long.xlsx", rubric)
     workbook = openpyxl.load_workbook(path)
-    workbook["Assessment"]["Z2000"] = "junk"
+    for row in range(700, 2000):
+        workbook["Assessment"][f"Z{row}"] = "junk"
     workbook.save(path)
     assert (f"{path}: Assessment!A720: the Assessment sheet goes on past row 719; an assessment of "
             f"egov-readiness@1.0 is far shorter") in problems(path, partial=True)
+
+
+def test_formatted_blank_rows_below_the_answers_are_fine(tmp_path, rubric):
+    from openpyxl.styles import Font
+
+    cells, expected = every_kind_of_answer(rubric)
+    path = fill_workbook(blank_workbook(tmp_path / "a.xlsx", rubric), cells, cover=COVER)
+    workbook = openpyxl.load_workbook(path)
+    for row in range(100, 2500):  # Excel records formatted rows even when they hold nothing
+        workbook["Assessment"][f"A{row}"].font = Font(bold=True)
+    workbook.save(path)
+    assert read_back(path) == expected
 
 
 def test_template_agency_must_be_ordinary_text(runner, tmp_path):
