@@ -11,7 +11,6 @@ import re
 
 from .rubric import Indicator, Rubric
 
-SPECIAL_ANSWERS = {"na": "na", "n/a": "na", "unknown": "unknown"}
 #: What people type for "not applicable" and "don't know" (compared in lower case).
 NA_WORDS = {"na", "n/a", "n.a.", "n.a", "not applicable", "not-applicable"}
 UNKNOWN_WORDS = {"unknown", "don't know", "dont know", "do not know", "don’t know", "?"}

@@ -60,10 +60,6 @@ class InvalidInput(ReadinessError):
         self.problems = sorted(problems, key=problem_order)
         super().__init__("\n".join(str(p) for p in self.problems))
 
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
 
 class RubricNotFound(ReadinessError):
     """A rubric reference (``id`` or ``id@version``) matches no known rubric."""

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from .answers import SPECIAL_ANSWERS, check_level, check_number, normalise_answer, show
+from .answers import check_level, check_number, normalise_answer, show
 from .assessment import EVIDENCE_LEVELS, Answer, Assessment, Respondent
 from .catalog import Catalog
 from .errors import InvalidInput, Problem, RubricNotFound
@@ -276,17 +276,13 @@ def parse_answer(raw, indicator: Indicator, rubric: Rubric, out: _Collector, pat
             out.warn(path + ("evidence_level",), f"evidence_level is {evidence_level!r} but no evidence is described")
         raw = raw.get(value_key)
         value_path = path + (value_key,)
-    if raw is None:
-        return Answer(state="missing", value=None, evidence=evidence, evidence_level=evidence_level)
     if isinstance(raw, str):
         # Quoted "3", "Established" or "n/a" mean what they say, as they do in a workbook.
         raw = normalise_answer(raw, indicator, rubric)
     if raw is None:
         return Answer(state="missing", evidence=evidence, evidence_level=evidence_level)
-    if isinstance(raw, str):
-        special = SPECIAL_ANSWERS.get(raw.strip().lower())
-        if special is not None:
-            return Answer(state=special, value=None, evidence=evidence, evidence_level=evidence_level)
+    if raw in ("na", "unknown"):  # normalise_answer has turned n/a, Don't know... into these
+        return Answer(state=raw, evidence=evidence, evidence_level=evidence_level)
     value = _level(raw, indicator, rubric, out, value_path) if indicator.type == "level" else \
         _number(raw, indicator, out, value_path)
     if value is None:

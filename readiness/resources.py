@@ -19,8 +19,3 @@ def _data_dir(name: str) -> Path:
 def shipped_rubrics_dir() -> Path:
     """The folder of rubric files that come with readiness."""
     return _data_dir("rubrics")
-
-
-def templates_dir() -> Path:
-    """The folder of report templates that come with readiness."""
-    return _data_dir("templates")

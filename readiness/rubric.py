@@ -133,16 +133,6 @@ class Rubric(_Model):
             for indicator in dimension.indicators
         }
 
-    @cached_property
-    def dimension_pillar(self) -> dict[str, Pillar]:
-        return {dimension.id: pillar for pillar in self.pillars for dimension in pillar.dimensions}
-
-    def dimension(self, dimension_id: str) -> Dimension:
-        for pillar in self.pillars:
-            for dimension in pillar.dimensions:
-                if dimension.id == dimension_id:
-                    return dimension
-        raise KeyError(dimension_id)
 
     def alpha(self, dimension: Dimension) -> float:
         """The amplification α of a barrier dimension: its own, or the rubric's default."""

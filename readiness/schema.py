@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from .assessment import EVIDENCE_LEVELS
-from .intake_yaml import AGENCY_ID
+from .intake_yaml import AGENCY_ID, ROUND
 from .rubric import Rubric
 
 SCHEMA_DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -68,7 +68,8 @@ def assessment_schema(rubric: Rubric) -> dict:
             "agency": {"type": "string", "minLength": 1, "maxLength": 200},
             "agency_id": {"type": "string", "pattern": "^" + AGENCY_ID.pattern.replace("\\Z", "") + "$"},
             "round": {
-                "anyOf": [{"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"}, {"type": "integer"}],
+                "anyOf": [{"type": "string", "pattern": "^" + ROUND.pattern.replace("\\Z", "") + "$"},
+                          {"type": "integer"}],
                 "description": "the assessment round, e.g. 2026",
             },
             "respondent": {

@@ -20,11 +20,16 @@ from typing import Union
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ._pydantic import problems_from_validation
+from .answers import normalise_answer
 from .assessment import Assessment
 from .catalog import Catalog
 from .errors import InvalidInput, Location, Problem, RubricNotFound
+from .intake_xlsx import CellDocument, damaged, value_as_shown
+from .intake_yaml import assessment_from_data
 from .rubric import Rubric
-from .yamlsource import YamlDocument, load_and_build, read_bytes
+from .xlsx_safety import check_workbook_file
+from .yaml_writer import assessment_yaml
+from .yamlsource import YamlDocument, load_and_build, load_located, read_bytes
 
 MAX_CSV_BYTES = 50 * 1024 * 1024
 
@@ -60,8 +65,6 @@ class Mapping(BaseModel):
 
 def load_mapping(path: Path) -> tuple[Mapping, YamlDocument]:
     """Read and check a mapping file (positions kept, to locate problems found later)."""
-    from .yamlsource import load_located
-
     raw = read_bytes(path)
 
     def build(doc: YamlDocument) -> Mapping:
@@ -142,10 +145,6 @@ def read_table(path: Path, *, sheet: str | None = None) -> Table:
 def _read_workbook_table(path: Path, source: str, sheet_name: str | None) -> Table:
     from openpyxl import load_workbook
 
-    from .xlsx_safety import check_workbook_file
-
-    from .intake_xlsx import damaged
-
     check_workbook_file(path, source)
     try:
         workbook = load_workbook(path, read_only=True, data_only=False, keep_links=False)
@@ -159,8 +158,6 @@ def _read_workbook_table(path: Path, source: str, sheet_name: str | None) -> Tab
         sheet.reset_dimensions()
         header = None
         rows = []
-        from .intake_xlsx import value_as_shown
-
         for number, cells in enumerate(sheet.iter_rows(), start=1):
             values = [value_as_shown(cell) for cell in cells]  # 42.5% is 42.5, as in assessment workbooks
             if header is None:
@@ -198,9 +195,6 @@ class ImportResult:
 def import_responses(table: Table, mapping: Mapping, mapping_doc: YamlDocument, catalog: Catalog, *,
                      round_: str | None = None, mapping_source: str = "") -> ImportResult:
     """Turn every row of ``table`` into a YAML assessment, checking each as ``validate`` would."""
-    from .answers import normalise_answer
-    from .yaml_writer import assessment_yaml
-
     result = ImportResult(rows=len(table.rows))
     try:
         rubric = catalog.resolve(mapping.rubric)
@@ -225,8 +219,7 @@ def import_responses(table: Table, mapping: Mapping, mapping_doc: YamlDocument, 
     names: dict[str, int] = {}  # file name stem -> rows that would take it
     built: list[tuple[str, Assessment]] = []
     for number, values in table.rows:
-        assessment = _row(table, number, values, columns, rubric, recode, catalog, round_, result.problems,
-                          normalise_answer)
+        assessment = _row(table, number, values, columns, rubric, recode, catalog, result.problems)
         if assessment is not None:
             stem = f"{assessment.agency_id}-{assessment.round}"
             names[stem] = names.get(stem, 0) + 1
@@ -325,11 +318,9 @@ def _columns(table: Table, mapping: Mapping, rubric: Rubric, doc: YamlDocument, 
 
 
 def _row(table: Table, number: int, values: list, columns: dict, rubric: Rubric, recode: dict, catalog: Catalog,
-         round_: str | None, problems: list[Problem], normalise) -> Assessment | None:
-    from .intake_xlsx import CellDocument
-    from .intake_yaml import assessment_from_data
-
-    doc = CellDocument(f"{table.source}", table.sha256, {"rubric": rubric.ref})
+         problems: list[Problem]) -> Assessment | None:
+    """One row as an assessment, checked like a file; its problems located at its cells."""
+    doc = CellDocument(table.source, table.sha256, {"rubric": rubric.ref})
     doc.values[()] = table.location(number, None)
 
     def cell(position: int):
@@ -370,7 +361,7 @@ def _row(table: Table, number: int, values: list, columns: dict, rubric: Rubric,
         location = table.location(number, position)
         doc.values[("answers", ident)] = doc.values[("answers", ident, key)] = location
         doc.keys[("answers", ident)] = location
-        value = normalise(raw, indicator, rubric)
+        value = normalise_answer(raw, indicator, rubric)
         extra = {}
         for part in ("evidence", "evidence_level"):
             position_extra = columns[part].get(ident)
