@@ -31,6 +31,9 @@ def _load_cached(resolved: str, display: str, _mtime: int, _size: int) -> Rubric
 def _build_rubric(doc: YamlDocument) -> Rubric:
     if not isinstance(doc.data, dict):
         raise InvalidInput([Problem(doc.where(()), "a rubric file must be a mapping with id, version, title, pillars")])
+    if "answers" in doc.data and "pillars" not in doc.data:
+        raise InvalidInput([Problem(doc.where(()), "this is an assessment file, not a rubric; check it with "
+                                                   "`readiness validate`")])
     try:
         rubric = Rubric.model_validate(doc.data)
     except ValidationError as exc:

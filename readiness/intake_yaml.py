@@ -73,6 +73,10 @@ def assessment_from_data(
     if not isinstance(data, dict):
         out.error((), "an assessment file must be a mapping with rubric, agency, agency_id, round and answers")
         return None, out.problems
+    other = other_kind_of_file(data)
+    if other:  # one clear sentence instead of a list of fields it lacks
+        out.error((), other)
+        return None, out.problems
 
     for key in data:
         if key not in TOP_LEVEL_FIELDS:
@@ -138,6 +142,17 @@ def control_character(text: str, allow: str = "") -> str | None:
     for character in text:
         if character not in allow and character not in _JOINERS and unicodedata.category(character) in ("Cc", "Cf", "Zl", "Zp"):
             return f"U+{ord(character):04X}"
+    return None
+
+
+def other_kind_of_file(data: dict) -> str | None:
+    """If ``data`` is plainly a rubric or an import mapping rather than an assessment, say which."""
+    if "pillars" in data or "scale" in data:
+        return "this is a rubric file, not an assessment; check it with `readiness rubric validate`"
+    mapping_only = {"recode", "respondent_name", "respondent_role", "evidence", "evidence_level"}
+    if mapping_only & set(data) or (isinstance(data.get("round"), dict) and "value" in data["round"]):
+        return ("this is an import mapping file, not an assessment; use it with `readiness import RESPONSES "
+                "--map FILE`")
     return None
 
 

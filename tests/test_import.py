@@ -250,3 +250,23 @@ def test_trailing_separator_and_ids_that_only_look_alike(tmp_path, runner):
     result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "--format", "csv", str(tmp_path / "out")])
     assert [line.split(",")[:3] for line in result.output.splitlines()[1:]] == [
         ["Another Agency", "test-2026", "q1"], ["Test Agency", "test", "2026-q1"]]
+
+
+def test_evidence_levels_and_doubled_column_names(tmp_path, runner):
+    mapping = MAPPING.replace("rubric: mini@0.1", f"rubric: {MINI_RUBRIC}")
+    mapping = mapping.replace("evidence:\n  i1.a: Q1a evidence\n",
+                              "evidence:\n  i1.a: Q1a evidence\nevidence_level:\n  i1.a: Q1a level\n")
+    header = HEADER + ["Q1a level"]
+    rows = [ROWS[0] + ["  Verified "]]
+    result = run_import(runner, write_csv(tmp_path / "responses.csv", rows, header=header), mapping)
+    mapping_path = tmp_path / "mapping.yaml"
+    mapping_path.write_text(mapping.replace("evidence_level:\n  i1.a: Q1a level\n", ""), encoding="utf-8")
+    assert result.exit_code == 0, result.output
+    assert '  i1.a: {level: 4, evidence: "Roadmap 2025", evidence_level: verified}\n' in \
+        (tmp_path / "out" / "test-2026.yaml").read_text(encoding="utf-8")
+    doubled = HEADER + ["Q1a"]
+    table = write_csv(tmp_path / "doubled.csv", [ROWS[0] + ["Agree"]], header=doubled)
+    result = runner.invoke(main, ["import", str(table), "--map", str(tmp_path / "mapping.yaml"), "--replace",
+                                  "-o", str(tmp_path / "out")])
+    assert (result.exit_code, result.stderr) == (1, f"{table}:1:14: column name 'Q1a' is used twice; each column "
+                                                    f"needs its own name\n")

@@ -157,3 +157,20 @@ def test_oversized_file_is_refused_before_parsing(write, mini_catalog):
     write("huge.yaml", MINI_A + "#" * MAX_YAML_BYTES)
     batch = load_assessments(["huge.yaml"], mini_catalog)
     assert messages(batch) == ["huge.yaml: file is larger than the 2,097,152-byte limit for YAML files"]
+
+
+def test_a_file_of_another_kind_is_named_for_what_it_is(runner, tmp_path):
+    from .conftest import ROOT
+
+    mapping, rubric = ROOT / "data" / "egdi" / "egdi-mapping.yaml", ROOT / "rubrics" / "un-egdi.yaml"
+    result = runner.invoke(main, ["validate", str(mapping), str(rubric)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:2] == [
+        f"{mapping}:10:1: this is an import mapping file, not an assessment; use it with `readiness import "
+        f"RESPONSES --map FILE`",
+        f"{rubric}:12:1: this is a rubric file, not an assessment; check it with `readiness rubric validate`",
+    ]
+    assessment = ROOT / "examples" / "2026" / "rmc.yaml"
+    result = runner.invoke(main, ["rubric", "validate", str(assessment)])
+    assert (result.exit_code, result.output) == (1, f"{assessment}:3:1: this is an assessment file, not a rubric; "
+                                                    f"check it with `readiness validate`\n")

@@ -284,6 +284,8 @@ def test_template_xlsx_has_no_formulas_and_protects_all_but_inputs(tmp_path, rub
     assert sheet.freeze_panes == "D4"
     assert sheet.print_title_rows == "$3:$3"
     assert sheet.page_setup.orientation == "landscape"
+    assert (int(sheet.page_setup.fitToWidth), int(sheet.page_setup.fitToHeight)) == (1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
     vision = answer_cell(path, "strategy.vision")
     assert sheet[vision].protection.locked is False
     lists = [dv for dv in sheet.data_validations.dataValidation if dv.type == "list"]
@@ -379,3 +381,57 @@ def test_template_agency_must_be_ordinary_text(runner, tmp_path):
     result = runner.invoke(main, ["template", "--format", "xlsx", "-o", str(tmp_path / "x.yaml")])
     assert result.exit_code == 2
     assert "--format xlsx does not match the file name x.yaml; change one of them" in result.output
+
+
+def test_more_refusals_before_parsing(tmp_path, runner):
+    many = tmp_path / "many.xlsx"
+    with zipfile.ZipFile(many, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        for index in range(1000):
+            archive.writestr(f"xl/media/{index}.bin", b"x")
+    locked = tmp_path / "locked.xlsx"
+    with zipfile.ZipFile(locked, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/secret.bin", b"secret")
+    data = bytearray(locked.read_bytes())
+    entry = data.rfind(b"PK\x01\x02")  # the central directory record of the last entry
+    data[entry + 8] |= 0x1  # its "encrypted" flag, as zip encryption sets it
+    locked.write_bytes(bytes(data))
+    swollen = tmp_path / "swollen.xlsx"
+    with zipfile.ZipFile(swollen, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        for index in range(60):  # each part under the per-part ratio check, together 59 MB
+            archive.writestr(f"xl/worksheets/sheet{index}.xml", b" " * 990_000)
+    result = runner.invoke(main, ["validate", str(many), str(locked), str(swollen)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:3] == [
+        f"{many}: workbook has 1,001 parts; more than 1,000 is not a plausible assessment",
+        f"{locked}: workbook is encrypted or password-protected; save an unprotected copy",
+        f"{swollen}: workbook would expand to 59,400,011 bytes; more than 52,428,800 is refused",
+    ]
+
+
+def test_cover_is_found_by_its_defined_names_and_columns_by_their_titles(tmp_path, rubric):
+    cells, expected = every_kind_of_answer(rubric)
+    path = fill_workbook(blank_workbook(tmp_path / "a.xlsx", rubric), cells, cover=COVER)
+    workbook = openpyxl.load_workbook(path)
+    cover = workbook["Cover"]
+    cover["C4"], cover["B4"] = "Agency Moved Elsewhere", None
+    workbook.defined_names["agency"].attr_text = "'Cover'!$C$4"
+    workbook["Assessment"].insert_cols(4)  # a column inserted before the descriptors and the answers
+    workbook.save(path)
+    assert read_back(path) == expected
+    assert load_assessments([path], Catalog()).assessments[0].agency == "Agency Moved Elsewhere"
+
+
+def test_workbook_of_an_edited_rubric_edition_warns(tmp_path, rubric):
+    cells, expected = every_kind_of_answer(rubric)
+    path = fill_workbook(blank_workbook(tmp_path / "a.xlsx", rubric), cells, cover=COVER)
+    workbook = openpyxl.load_workbook(path)
+    workbook["_readiness"]["B3"] = "0" * 64
+    workbook.save(path)
+    batch = load_assessments([path], Catalog())
+    assert [str(p) for p in batch.problems] == [
+        f"{path}: _readiness!B3: warning: this workbook was made from a different edition of egov-readiness@1.0 "
+        f"(its questions may differ); answers are read by indicator id"]
+    assert len(batch.assessments) == 1
