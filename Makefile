@@ -30,7 +30,7 @@ bench: $(STAMP)
 
 ## schemas: regenerate the committed JSON Schemas under docs/schema/
 schemas: $(STAMP)
-	$(BIN)/python -m readiness.schema_docs docs/schema
+	$(BIN)/python -m readiness.intake.schema docs/schema
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache

@@ -24,10 +24,11 @@ from pathlib import Path
 
 import openpyxl
 
-from readiness.catalog import Catalog
-from readiness.intake import read_assessment
-from readiness.template_xlsx import write_workbook
-from readiness.xlsx_layout import level_choice
+from readiness.intake.batch import read_assessment
+from readiness.intake.checks import RubricChoice
+from readiness.intake.workbook.layout import level_choice
+from readiness.intake.workbook.write import write_workbook
+from readiness.rubric.catalog import Catalog
 
 
 def filled_workbook(path: Path, rubric) -> None:
@@ -82,8 +83,8 @@ def main() -> None:
             # them as one respondent counted many times: read and check each file on its own,
             # which is what the ratio is about.
             for path in paths:
-                assessment, warnings = read_assessment(path, catalog)
-                assert not warnings and assessment.agency_id == "synthetic"
+                result = read_assessment(path, RubricChoice(catalog))
+                assert not result.problems and result.assessment.agency_id == "synthetic"
 
         # Interleaved, so that a slow spell of this (virtual) machine hits both paths alike.
         bare_s = ours_s = float("inf")

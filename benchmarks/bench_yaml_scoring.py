@@ -24,10 +24,10 @@ from pathlib import Path
 
 import yaml
 
-from readiness.catalog import Catalog
-from readiness.intake import load_assessments
-from readiness.service import score_batch
-from readiness.yamlsource import load_located
+from readiness.intake.batch import load_assessments
+from readiness.rubric.catalog import Catalog
+from readiness.scoring.batch import score_batch
+from readiness.yamlio import load_located
 
 
 def synthetic_assessment(rubric, index: int, rng: random.Random) -> str:
@@ -94,7 +94,7 @@ def main() -> None:
         def ours():
             batch = load_assessments([folder], catalog)
             assert batch.ok, batch.problems[:3]
-            return batch, score_batch(batch, catalog)
+            return batch, score_batch(batch.groups()).scorecards
 
         def load_only():
             return load_assessments([folder], catalog)

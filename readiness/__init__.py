@@ -1,27 +1,64 @@
 """readiness: how ready a government agency is for digital reform, and what stands in the way.
 
-The library flows one way (DESIGN.md §2)::
+The library flows one way (docs/architecture.md)::
 
     Rubric + file --intake--> Assessment --scoring--> Scorecard
 
 >>> from readiness import Catalog, load_assessments, score_batch
->>> batch = load_assessments(["examples/"])           # doctest: +SKIP
->>> cards = score_batch(batch, Catalog())            # doctest: +SKIP
+>>> batch = load_assessments(["examples/"], Catalog())    # doctest: +SKIP
+>>> result = score_batch(batch.groups())                  # doctest: +SKIP
+
+Names are imported when first used, so that ``readiness --help`` starts without loading pydantic.
 """
 
-from .assessment import Answer, Assessment, Respondent
-from .catalog import Catalog, load_rubric
-from .errors import InvalidInput, Location, Problem, ReadinessError, RubricNotFound
-from .intake import Batch, load_assessments
-from .rubric import Rubric
-from .scorecard import Scorecard
-from .scoring import score_assessment
-from .service import score_batch
+from __future__ import annotations
 
-__version__ = "0.1.0"
+from importlib import import_module
 
-__all__ = [
-    "Answer", "Assessment", "Batch", "Catalog", "InvalidInput", "Location", "Problem", "ReadinessError",
-    "Respondent", "Rubric", "RubricNotFound", "Scorecard", "load_assessments", "load_rubric",
-    "score_assessment", "score_batch", "__version__",
-]
+_EXPORTS = {
+    "Answer": "readiness.intake.model",
+    "Assessment": "readiness.intake.model",
+    "Respondent": "readiness.intake.model",
+    "Batch": "readiness.intake.batch",
+    "ValidationReport": "readiness.intake.batch",
+    "load_assessments": "readiness.intake.batch",
+    "Catalog": "readiness.rubric.catalog",
+    "load_rubric": "readiness.rubric.catalog",
+    "Rubric": "readiness.rubric.model",
+    "InvalidInput": "readiness.errors",
+    "Location": "readiness.errors",
+    "NotScorable": "readiness.errors",
+    "Problem": "readiness.errors",
+    "ReadinessError": "readiness.errors",
+    "RubricNotFound": "readiness.errors",
+    "Scorecard": "readiness.scoring.scorecard",
+    "score_assessment": "readiness.scoring.scorecard",
+    "ScoringResult": "readiness.scoring.batch",
+    "score_batch": "readiness.scoring.batch",
+}
+
+__all__ = sorted(_EXPORTS) + ["__version__"]
+
+
+def __getattr__(name: str):
+    if name == "__version__":
+        return version()
+    if name in _EXPORTS:
+        value = getattr(import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'readiness' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+def version() -> str:
+    """The installed version of readiness (from the package metadata)."""
+    from importlib.metadata import PackageNotFoundError, version as installed
+
+    try:
+        return installed("readiness")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "0+unknown"

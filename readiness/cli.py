@@ -1,5 +1,8 @@
 """The command line: parse options, make one library call, format the result, map errors to exit codes.
 
+The only module that imports click.  Library modules are imported inside each command, so that
+``readiness --help`` and ``--version`` load neither pydantic, openpyxl nor rich.
+
 Exit codes: 0 success; 1 invalid input or some items failed (each explained); 2 usage error.
 """
 
@@ -11,8 +14,6 @@ import sys
 from pathlib import Path
 
 import click
-
-from . import __version__
 
 FILES = click.Path(exists=True, dir_okay=True, path_type=Path)
 
@@ -53,7 +54,7 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, "--version", prog_name="readiness")
+@click.version_option(None, "--version", package_name="readiness", prog_name="readiness")
 @click.option("--debug", is_flag=True, help="Show a traceback when something unexpected fails.")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
@@ -85,8 +86,8 @@ def rubric() -> None:
 @rubric.command("list")
 def rubric_list() -> None:
     """List the rubrics that come with readiness."""
-    from .catalog import Catalog
-    from .render import rubric_summary
+    from .console import rubric_summary
+    from .rubric.catalog import Catalog
 
     click.echo(rubric_summary(Catalog().rubrics), nl=False)
 
@@ -99,8 +100,8 @@ def rubric_show(ref: str, fmt: str) -> None:
 
     RUBRIC is an id (egov-readiness), id@version, or a rubric file.
     """
-    from .catalog import Catalog
-    from .render import rubric_tree
+    from .console import rubric_tree
+    from .rubric.catalog import Catalog
 
     found = Catalog().resolve(ref)
     if fmt == "json":
@@ -114,8 +115,8 @@ def rubric_show(ref: str, fmt: str) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def rubric_validate(files: tuple[Path, ...]) -> None:
     """Check rubric files; every problem is listed with file:line:column."""
-    from .catalog import load_rubric
     from .errors import InvalidInput
+    from .rubric.catalog import load_rubric
 
     failed = False
     for path in files:
@@ -140,8 +141,8 @@ def rubric_schema(ref: str) -> None:
     Save it next to your assessments as the file named in the template's first line, and
     editors with YAML language support will complete indicator ids and check answers.
     """
-    from .catalog import Catalog
-    from .schema import schema_json
+    from .intake.schema import schema_json
+    from .rubric.catalog import Catalog
 
     click.echo(schema_json(Catalog().resolve(ref)), nl=False)
 
@@ -167,7 +168,10 @@ def template(fmt: str | None, rubric_ref: str, agency: str | None, agency_id: st
     readiness template -o nplra.yaml            YAML, with descriptors as comments
     readiness template -o nplra.xlsx            Excel workbook with drop-downs, to send by email
     """
-    from .catalog import Catalog
+    from .intake.checks import AGENCY_ID, ROUND
+    from .intake.forms import write_form, yaml_form
+    from .rubric.catalog import Catalog
+    from .text import control_character
 
     suffix = output.suffix.lower() if output is not None else ""
     if fmt is None:
@@ -176,10 +180,6 @@ def template(fmt: str | None, rubric_ref: str, agency: str | None, agency_id: st
         raise click.UsageError(f"--format {fmt} does not match the file name {output.name}; change one of them")
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx writes a file: add -o FILE.xlsx")
-    from .intake_yaml import AGENCY_ID, ROUND
-
-    from .intake_yaml import control_character
-
     if agency is not None and (len(agency) > 200 or control_character(agency) or not agency.strip()):
         raise click.BadParameter("use 1-200 characters of ordinary text (no control characters)",
                                  param_hint="--agency")
@@ -190,19 +190,10 @@ def template(fmt: str | None, rubric_ref: str, agency: str | None, agency_id: st
                                  param_hint="--round")
     rubric_found = Catalog().resolve(rubric_ref)
     cover = {"agency": agency, "agency_id": agency_id, "round_": round_}
-    if fmt == "xlsx":
-        from .template_xlsx import write_workbook
-
-        write_workbook(rubric_found, output, **cover)
-    else:
-        from .atomic import write_text
-        from .template_yaml import yaml_template
-
-        text = yaml_template(rubric_found, **cover)
-        if output is None:
-            click.echo(text, nl=False)
-            return
-        write_text(output, text)
+    if output is None:
+        click.echo(yaml_form(rubric_found, **cover), nl=False)
+        return
+    write_form(rubric_found, output, fmt, **cover)
     click.echo(f"Wrote {output}", err=True)
 
 
@@ -217,12 +208,14 @@ _rubric_option = click.option(
 
 
 def _load(paths, partial: bool, rubric_ref: str | None):
-    from .catalog import Catalog
-    from .intake import load_assessments
+    from .console import Progress
+    from .intake.batch import load_assessments
+    from .rubric.catalog import Catalog
 
     catalog = Catalog()
     pinned = catalog.resolve(rubric_ref) if rubric_ref else None
-    return catalog, load_assessments(paths, catalog, partial=partial, rubric=pinned)
+    with Progress("Reading") as progress:
+        return load_assessments(paths, catalog, partial=partial, rubric=pinned, progress=progress)
 
 
 @main.command()
@@ -230,39 +223,36 @@ def _load(paths, partial: bool, rubric_ref: str | None):
 @_partial_option
 @_rubric_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: one line per problem; json: the problems as data.")
+              help="text: one line per problem; json: the problems as data, with their codes.")
 def validate(paths: tuple[Path, ...], partial: bool, rubric_ref: str | None, fmt: str) -> None:
     """Check assessment files and list every problem with its place.
 
     Places are file:line:column in YAML and file: Sheet!Cell in workbooks. Folders are
     searched (recursively) for .yaml, .yml and .xlsx files. Exit code 1 if any file is invalid.
     """
-    _, batch = _load(paths, partial, rubric_ref)
+    report = _load(paths, partial, rubric_ref).report
     if fmt == "json":
-        click.echo(json.dumps({"valid": batch.ok, "files": batch.sources,
-                               "problems": [p.to_dict() for p in batch.problems]}, indent=2, ensure_ascii=False))
-        sys.exit(0 if batch.ok else 1)
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        sys.exit(0 if report.valid else 1)
     from .errors import problem_order
 
     by_file: dict[str, list] = {}
-    for problem in sorted(batch.problems, key=problem_order):
+    for problem in sorted(report.problems, key=problem_order):
         by_file.setdefault(problem.location.file, []).append(problem)
-    for problem in batch.problems:
-        if problem.location.file not in batch.sources:
+    for problem in report.problems:
+        if problem.location.file not in report.files:
             click.echo(str(problem))
-    for source in batch.sources:
-        problems = by_file.get(source, [])
-        if source not in batch.failed:
+    for source in report.files:
+        if source not in report.failed:
             click.echo(f"{source}: ok")
-        for problem in problems:
+        for problem in by_file.get(source, []):
             click.echo(str(problem))
-    invalid = len(batch.failed)
-    errors, warnings = len(batch.errors), len(batch.problems) - len(batch.errors)
-    summary = f"{len(batch.sources)} file(s): {len(batch.sources) - invalid} valid, {invalid} invalid"
-    if errors or warnings:
-        summary += f" ({errors} error(s), {warnings} warning(s))"
+    stats = report.stats
+    summary = f"{stats.files} file(s): {stats.valid} valid, {stats.invalid} invalid"
+    if stats.errors or stats.warnings:
+        summary += f" ({stats.errors} error(s), {stats.warnings} warning(s))"
     click.echo(summary)
-    sys.exit(0 if batch.ok else 1)
+    sys.exit(0 if report.valid else 1)
 
 
 @main.command()
@@ -281,23 +271,26 @@ def score(paths: tuple[Path, ...], fmt: str, partial: bool, rubric_ref: str | No
     (median per indicator). Problems go to standard error; valid assessments are still
     scored, and the exit code is 1 if any file was invalid.
     """
-    from .atomic import write_text
-    from .render import to_csv, to_json, to_table
-    from .service import score_batch
+    from .console import scorecard_table
+    from .files import write_text
+    from .scoring.batch import score_batch
+    from .scoring.export import to_csv, to_json
 
-    catalog, batch = _load(paths, partial, rubric_ref)
-    cards = score_batch(batch, catalog)
-    for problem in batch.problems:
+    batch = _load(paths, partial, rubric_ref)
+    scored = score_batch(batch.groups())
+    for problem in batch.problems + scored.problems:
         click.echo(str(problem), err=True)
+    cards = scored.scorecards
     if cards or fmt == "json":
-        text = {"table": to_table, "json": to_json, "csv": to_csv}[fmt](cards)
+        text = {"table": scorecard_table, "json": to_json, "csv": to_csv}[fmt](cards)
         if output:
             write_text(output, text)
             click.echo(f"Wrote {len(cards)} scorecard(s) to {output}", err=True)
         else:
             click.echo(text, nl=False)
-    if not batch.ok:
-        click.echo(f"{len(batch.failed)} file(s) could not be scored; see the messages above.", err=True)
+    if not (batch.ok and scored.ok):
+        click.echo(f"{len(batch.failed | scored.failed)} file(s) could not be scored; see the messages above.",
+                   err=True)
         sys.exit(1)
 
 
@@ -324,9 +317,10 @@ def import_(table: Path, mapping_path: Path, out_dir: Path, round_: str | None, 
     old and new respondents never mix (--replace deletes it), and no other .yaml files.
     See docs/user-guide.md.
     """
-    from .catalog import Catalog
     from .errors import InvalidInput, ReadinessError
-    from .tabular import import_responses, load_mapping, read_table, write_files, written_by_import
+    from .files import write_folder
+    from .intake.survey import import_responses, load_mapping, read_table, written_by_import
+    from .rubric.catalog import Catalog
 
     mapping, mapping_doc = load_mapping(mapping_path)
     responses = read_table(table, sheet=sheet)
@@ -348,7 +342,7 @@ def import_(table: Path, mapping_path: Path, out_dir: Path, round_: str | None, 
     if old and not replace:
         raise ReadinessError(f"{out_dir} already holds {len(old)} imported file(s); importing into it would mix old "
                              f"and new respondents. Choose an empty folder, or add --replace to delete them first.")
-    write_files(out_dir, result.files, remove=old)
+    write_folder(out_dir, result.files, remove=old)
     click.echo(f"Wrote {len(result.files)} assessment(s) from {result.rows} row(s) to {out_dir}"
                + (f", after deleting {len(old)} old file(s)" if old else "")
                + f"; the mapping covers {result.mapped} of {result.indicators} indicators", err=True)

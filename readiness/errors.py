@@ -1,16 +1,101 @@
-"""Problems as data, and the typed errors the library raises.
+"""Problems as data, with stable codes and locations, and the typed errors the library raises.
 
-Validation never stops at the first problem: readers and checkers collect :class:`Problem`
-objects, each with the place it was found, and raise :class:`InvalidInput` carrying all of them.
-The CLI prints them one per line and exits with code 1.
+Validation never stops at the first problem: readers and checks collect :class:`Problem`
+objects, each with the place it was found and a stable ``code`` that tools can rely on (the
+message may be reworded; the code is not).  :data:`PROBLEM_CODES` lists every code with what it
+means; docs/problems.md shows the same list to users, and a test keeps the two equal.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterable, Literal
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Literal
 
 Severity = Literal["error", "warning"]
+
+#: Every problem code, with what it means.  Codes are added, never renamed.
+PROBLEM_CODES: dict[str, str] = {
+    # files and folders
+    "no-such-file": "a file or folder given on the command line does not exist",
+    "empty-folder": "a folder holds no assessment files",
+    "unsupported-file-type": "the file's type is not one readiness reads",
+    "cannot-read": "the operating system could not read the file",
+    "file-too-large": "the file is larger than readiness accepts for its type",
+    "internal-error": "reading the file failed in a way readiness did not foresee (a bug to report)",
+    # YAML
+    "not-utf8": "the file is not UTF-8 text",
+    "control-character": "a control or invisible formatting character where text is expected",
+    "yaml-syntax": "the file is not valid YAML",
+    "empty-file": "the file holds nothing",
+    "too-deep": "the data is nested deeper than any assessment or rubric",
+    "duplicate-key": "a key is given twice in one mapping",
+    "key-clash": "two keys that YAML tells apart would be the same key once read",
+    "alias": "a YAML alias (*name), which makes a file say more than it shows",
+    "yaml-tag": "a YAML tag (!!type), which readiness does not run",
+    "complex-key": "a mapping key that is a list or mapping",
+    # the shape of a file
+    "not-a-mapping": "the file (or a part of it) must be a mapping of keys to values",
+    "other-kind-of-file": "the file is another kind of readiness file (a rubric, a mapping, ...)",
+    "unknown-field": "a field that this kind of file does not have",
+    "missing-field": "a required field is absent or empty",
+    "invalid-value": "a field's value has the wrong type or is out of its range",
+    "invalid-key": "a mapping key of the wrong type",
+    "too-many-problems": "the rest of a file's problems are counted, not listed",
+    # assessment fields
+    "invalid-agency-id": "agency_id is not a short lowercase id",
+    "invalid-round": "round is not a label such as 2026 or 2026-q1",
+    "invalid-text": "agency, respondent or evidence text is not ordinary text of a sensible length",
+    "invalid-rubric-reference": "the rubric is not named as id@version",
+    "rubric-not-found": "no known rubric (or no known version of it) matches",
+    "rubric-mismatch": "the file names another rubric than the one asked for (--rubric)",
+    "rubric-edition": "a workbook was made from another edition of its rubric",
+    # answers
+    "unknown-indicator": "an indicator id that the rubric does not have",
+    "invalid-answer": "an answer that is not a level, a number, 'na' or 'unknown'",
+    "level-out-of-range": "a level outside the rubric's scale",
+    "not-a-whole-level": "a level question answered with a fraction",
+    "number-too-large": "a number too large to be a measurement",
+    "number-out-of-range": "a number outside the indicator's range; it is scored at the nearest end",
+    "invalid-evidence-level": "evidence_level is not none, documented or verified",
+    "evidence-not-described": "an evidence level is given but no evidence is described",
+    "missing-answer": "an indicator has no answer",
+    "unanswered-indicators": "a note: how many indicators a file with other errors leaves unanswered",
+    "partial-answers": "answers are missing and --partial scores each like 'unknown'",
+    # several files of one agency-round
+    "respondent-rubric-clash": "respondents of one assessment use different rubrics",
+    "agency-name-clash": "files of one agency id name the agency differently",
+    "duplicate-file": "the same content twice: that respondent would be counted twice",
+    # workbooks
+    "not-a-workbook": "the file is not an Excel workbook (.xlsx)",
+    "macros": "the workbook is macro-enabled or holds macros",
+    "encrypted": "the workbook is encrypted or password-protected",
+    "zip-bomb": "the workbook would expand to an implausible size",
+    "damaged-workbook": "the workbook cannot be read as a spreadsheet",
+    "missing-sheet": "a sheet that a readiness workbook needs is missing",
+    "no-rubric-stamp": "the workbook does not say which rubric it was made from",
+    "header-not-found": "the Assessment sheet's header row cannot be found",
+    "doubled-column": "two columns share one title",
+    "duplicate-row": "an indicator has two rows",
+    "id-moved": "an indicator id no longer stands beside its question",
+    "sheet-too-long": "a sheet goes on far past where an assessment ends",
+    "missing-row": "an indicator's row was deleted from the workbook",
+    # survey import
+    "unknown-column": "a mapping names a column the table does not have",
+    "row-cut-short": "a row has fewer fields than the header",
+    "empty-table": "the table has no header, or no rows of answers",
+    "no-round": "the mapping gives no round",
+    "no-answer-columns": "no column of the table maps to an indicator",
+    "duplicate-recode": "a recode key is listed twice",
+    # rubrics
+    "duplicate-id": "an id used twice in a rubric",
+    "scale": "the rubric's scale is inconsistent",
+    "no-capability-pillar": "a rubric without a capability pillar has no readiness to compute",
+    "misplaced-field": "a field that does not belong to this kind of indicator or dimension",
+    "level-descriptors": "a level indicator lacks descriptors, or describes levels outside the scale",
+    "number-range": "a number indicator lacks min and max, or max is not above min",
+    # scoring
+    "not-scorable": "an assessment is valid but readiness cannot be computed from it",
+}
 
 
 @dataclass(frozen=True, order=True)
@@ -34,19 +119,28 @@ class Location:
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong (or worth a warning) in an input, with its location."""
+    """One thing wrong (or worth a warning) in an input: where, a stable code, and a message."""
 
     location: Location
+    code: str
     message: str
     severity: Severity = "error"
+
+    def __post_init__(self) -> None:
+        if self.code not in PROBLEM_CODES:  # a programming error: every code is documented
+            raise ValueError(f"unknown problem code {self.code!r}")
 
     def __str__(self) -> str:
         prefix = "warning: " if self.severity == "warning" else ""
         return f"{self.location}: {prefix}{self.message}"
 
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
     def to_dict(self) -> dict:
         loc = {k: v for k, v in vars(self.location).items() if v is not None}
-        return {"location": loc, "message": self.message, "severity": self.severity}
+        return {"location": loc, "code": self.code, "message": self.message, "severity": self.severity}
 
 
 class ReadinessError(Exception):
@@ -54,7 +148,7 @@ class ReadinessError(Exception):
 
 
 class InvalidInput(ReadinessError):
-    """An input file (assessment or rubric) has one or more problems; all are listed."""
+    """An input file (assessment, rubric, mapping or table) has one or more problems; all are listed."""
 
     def __init__(self, problems: Iterable[Problem]):
         self.problems = sorted(problems, key=problem_order)
@@ -63,6 +157,10 @@ class InvalidInput(ReadinessError):
 
 class RubricNotFound(ReadinessError):
     """A rubric reference (``id`` or ``id@version``) matches no known rubric."""
+
+
+class NotScorable(ReadinessError):
+    """A valid assessment from which the method cannot compute readiness (e.g. every capability ``na``)."""
 
 
 def problem_order(problem: Problem):
@@ -78,3 +176,39 @@ def _cell_order(cell: str | None) -> tuple[int, str]:
     letters = cell.rstrip("0123456789")
     digits = cell[len(letters):]
     return (int(digits) if digits else 0, letters.rjust(3))
+
+
+@dataclass
+class Document:
+    """Data read from a file, and where each part of it came from.
+
+    Paths are tuples of mapping keys and list indices, e.g. ``("answers", "strategy.vision")``.
+    YAML files and workbooks are both read into a document, so that the format-neutral checks
+    locate their problems in lines or cells alike.  ``problems`` holds what was wrong with the
+    file's syntax itself (duplicate keys, aliases, ...), to be reported with everything else.
+    """
+
+    source: str
+    sha256: str
+    data: Any = None
+    values: dict[tuple, Location] = field(default_factory=dict)
+    keys: dict[tuple, Location] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def where(self, path: tuple = (), *, key: bool = False) -> Location:
+        """The location of the value (or, with ``key=True``, the key) at ``path``.
+
+        Falls back to the nearest enclosing value that has a location, then to the file itself.
+        """
+        path = tuple(path)
+        found = (self.keys if key else self.values).get(path)
+        if found is not None:
+            return found
+        while path:
+            path = path[:-1]
+            if path in self.values:
+                return self.values[path]
+        return self.file_location()
+
+    def file_location(self) -> Location:
+        return Location(self.source)

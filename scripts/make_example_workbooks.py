@@ -26,9 +26,9 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import make_examples as mx  # noqa: E402  (the shared profiles and answer generator)
 
-from readiness.catalog import Catalog  # noqa: E402
-from readiness.template_xlsx import write_workbook  # noqa: E402
-from readiness.xlsx_layout import ASSESSMENT_SHEET, COVER_SHEET, DONT_KNOW, NOT_APPLICABLE, level_choice  # noqa: E402
+from readiness.rubric.catalog import Catalog  # noqa: E402
+from readiness.intake.workbook.write import write_workbook  # noqa: E402
+from readiness.intake.workbook.layout import ASSESSMENT_SHEET, COVER_SHEET, DONT_KNOW, NOT_APPLICABLE, level_choice  # noqa: E402
 
 ROUND = "2026"
 AGENCIES = [

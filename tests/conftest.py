@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from readiness.catalog import Catalog, load_rubric
+from readiness.rubric.catalog import Catalog, load_rubric
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -34,7 +34,7 @@ answers:
 
 @pytest.fixture
 def runner() -> CliRunner:
-    return CliRunner()
+    return CliRunner(env={"COLUMNS": "100"})  # tables fit the terminal: fix its width
 
 
 @pytest.fixture
@@ -44,9 +44,7 @@ def mini_rubric():
 
 @pytest.fixture
 def mini_catalog() -> Catalog:
-    catalog = Catalog()
-    catalog.add(MINI_RUBRIC)
-    return catalog
+    return Catalog([MINI_RUBRIC])
 
 
 @pytest.fixture

@@ -10,23 +10,84 @@ import sys
 
 import pytest
 
-from readiness.catalog import Catalog
+from readiness.rubric.catalog import Catalog
 from readiness.cli import main
-from readiness.intake import load_assessments
-from readiness.schema import schema_file_name, schema_json
+from readiness.intake.batch import load_assessments
+from readiness.intake.schema import schema_file_name, schema_json
 
 from .conftest import MINI_A, MINI_RUBRIC, ROOT
 
 
 def test_score_table(write, runner):
     write("a.yaml", MINI_A)
-    result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "a.yaml"])
+    result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "a.yaml"])  # 100 columns (conftest)
     assert result.exit_code == 0
     assert result.output.splitlines()[:3] == [
         "Agency       Round  Ready  Risk  (amp)  Stage      Quadrant               Cover  Evid  N",
-        "-----------  -----  -----  ----  -----  ---------  ---------------------  -----  ----  -",
+        "─" * 88,
         "Test Agency  2026    66.9  58.6   +9.2  4 Managed  Capable but contested   100%   17%  1",
     ]
+
+
+LONG_NAME = "Northern Province Land Records Authority of the Highlands"
+
+
+def test_score_table_fits_a_narrow_terminal(write, runner):
+    write("a.yaml", MINI_A)
+    write("b.yaml", MINI_A.replace("agency: Test Agency", f"agency: {LONG_NAME}").replace("agency_id: test",
+                                                                                          "agency_id: nplra"))
+    result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "a.yaml", "b.yaml"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    # The name wraps first; the stage and the quadrant wrap only when the name is down to 20 columns.
+    assert result.output.splitlines()[:8] == [
+        "Agency               Round Ready Risk (amp) Stage     Quadrant      Cover Evid N",
+        "─" * 80,
+        "Northern Province    2026   66.9 58.6  +9.2 4 Managed Capable but    100%  17% 1",
+        "Land Records                                          contested",
+        "Authority of the",
+        "Highlands",
+        "Test Agency          2026   66.9 58.6  +9.2 4 Managed Capable but    100%  17% 1",
+        "                                                      contested",
+    ]
+    # Too narrow for every column: each agency-round becomes a block of lines, nothing is cut off.
+    result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "a.yaml", "b.yaml"], env={"COLUMNS": "50"})
+    assert result.output.splitlines()[:8] == [
+        "Northern Province Land Records Authority of the",
+        "  Highlands (2026)",
+        "  Ready 66.9, Risk 58.6 (+9.2), 4 Managed, Capable",
+        "  but contested, Cover 100%, Evid 17%, N 1",
+        "Test Agency (2026)",
+        "  Ready 66.9, Risk 58.6 (+9.2), 4 Managed, Capable",
+        "  but contested, Cover 100%, Evid 17%, N 1",
+        "",
+    ]
+
+
+@pytest.mark.parametrize("columns", [40, 57, 64, 76, 80, 91, 100, 120, 200])
+def test_no_line_is_wider_than_the_terminal(write, runner, columns):
+    from rich.cells import cell_len
+
+    write("a.yaml", MINI_A.replace("agency: Test Agency", "agency: 北部省土地记录局 Land Records"))
+    write("b.yaml", MINI_A.replace("agency: Test Agency", f"agency: {LONG_NAME}").replace("agency_id: test",
+                                                                                          "agency_id: nplra"))
+    for args in (["score", "--rubric", str(MINI_RUBRIC), "a.yaml", "b.yaml"], ["rubric", "show", "egov-readiness"],
+                 ["rubric", "list"]):
+        result = runner.invoke(main, args, env={"COLUMNS": str(columns)})
+        assert result.exit_code == 0, result.output
+        widest = max(cell_len(line) for line in result.output.splitlines())
+        assert widest <= columns, (args, widest)
+        if args[0] == "score":
+            assert "北部省土地记录局" in result.output and "Highlands" in result.output
+
+
+def test_agency_text_is_never_markup(write, runner):
+    write("a.yaml", MINI_A.replace("agency: Test Agency", "agency: '[bold red]Agency[/] :warning:'"))
+    result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "a.yaml"])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[2:4] == [
+        "[bold red]Agency[/]      2026    66.9  58.6   +9.2  4 Managed  Capable but contested   100%   17%  1",
+        ":warning:"]
+    assert "\x1b" not in result.output
 
 
 def test_table_flags_low_coverage(write, runner):
@@ -133,7 +194,7 @@ def test_committed_schema_is_fresh(rubric):
 
 def test_schema_is_draft7_and_accepts_the_examples():
     jsonschema = pytest.importorskip("jsonschema")
-    from readiness.yamlsource import load_yaml_file
+    from readiness.yamlio import load_yaml_file
 
     schema = json.loads(schema_json(Catalog().resolve("egov-readiness")))
     jsonschema.Draft7Validator.check_schema(schema)
@@ -168,12 +229,12 @@ def test_python_dash_m_and_version():
 
 
 def test_internal_errors_are_short_without_debug(write, runner, monkeypatch):
-    import readiness.service
+    import readiness.scoring.batch
 
     def boom(*args, **kwargs):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(readiness.service, "score_batch", boom)
+    monkeypatch.setattr(readiness.scoring.batch, "score_batch", boom)
     write("a.yaml", MINI_A)
     result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "a.yaml"])
     assert result.exit_code == 1

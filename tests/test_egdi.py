@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from readiness.catalog import Catalog
-from readiness.intake import load_assessments
-from readiness.service import score_batch
+from readiness.rubric.catalog import Catalog
+from readiness.intake.batch import load_assessments
+from readiness.scoring.batch import score_batch
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "egdi"
 
@@ -46,7 +46,7 @@ def scored(tmp_path_factory):
     catalog = Catalog()
     batch = load_assessments([folder], catalog)
     assert batch.errors == []
-    return {(card.round, card.agency_id): card for card in score_batch(batch, catalog)}
+    return {(card.round, card.agency_id): card for card in score_batch(batch.groups()).scorecards}
 
 
 @pytest.mark.parametrize("year", [2014, 2016, 2018])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from readiness.cli import main
-from readiness.intake import load_assessments
+from readiness.intake.batch import load_assessments
 
 from .conftest import MINI_A, MINI_RUBRIC
 
@@ -85,7 +85,7 @@ def test_rubric_reference_unknown_or_other_version(write, mini_catalog):
 
 
 def test_pinned_rubric_must_match(write, mini_catalog):
-    from readiness.catalog import Catalog
+    from readiness.rubric.catalog import Catalog
 
     catalog = Catalog()
     pinned = catalog.resolve("un-egdi")
@@ -152,7 +152,7 @@ def test_cli_usage_errors_exit_2(write, runner):
 
 
 def test_oversized_file_is_refused_before_parsing(write, mini_catalog):
-    from readiness.yamlsource import MAX_YAML_BYTES
+    from readiness.yamlio import MAX_YAML_BYTES
 
     write("huge.yaml", MINI_A + "#" * MAX_YAML_BYTES)
     batch = load_assessments(["huge.yaml"], mini_catalog)

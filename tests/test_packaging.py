@@ -42,4 +42,4 @@ def test_installed_wheel_runs_from_another_directory(wheel, tmp_path):
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
     assert lines[0].startswith(str(target))  # the installed copy, not the checkout
-    assert lines[2].startswith("egov-readiness@1.0 ")
+    assert lines[3].startswith("egov-readiness@1.0 ")  # after the header and its rule

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from readiness.intake import load_assessments
-from readiness.service import score_batch
+from readiness.intake.batch import load_assessments
+from readiness.scoring.batch import score_batch
 
 HEAD = """\
 rubric: mini@0.1
@@ -53,7 +53,7 @@ def card(write, mini_catalog):
     paths = [write("it.yaml", IT_LEAD), write("senior.yaml", SENIOR), write("staff.yaml", STAFF)]
     batch = load_assessments(paths, mini_catalog)
     assert batch.problems == []  # respondents may leave answers out: no error, no warning
-    (scorecard,) = score_batch(batch, mini_catalog)
+    (scorecard,) = score_batch(batch.groups()).scorecards
     return scorecard
 
 
@@ -96,7 +96,7 @@ def test_respondents_with_the_same_label_are_all_kept(write, mini_catalog):
                  STAFF.replace("{name: C. Baig, role: staff}", "{role: staff}")]
     paths = [write("s1.yaml", anonymous[0]), write("s2.yaml", anonymous[1])]
     batch = load_assessments(paths, mini_catalog)
-    (card,) = score_batch(batch, mini_catalog)
+    (card,) = score_batch(batch.groups()).scorecards
     assert [(a.respondent, a.source, a.answer) for a in card.divergences[0].answers] == [
         ("staff", "s1.yaml", 4), ("staff", "s2.yaml", 1)]
     assert list(card.roles) == ["staff"]

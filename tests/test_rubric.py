@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from readiness.catalog import Catalog, load_rubric
+from readiness.rubric.catalog import Catalog, load_rubric
 from readiness.cli import main
 from readiness.errors import InvalidInput, RubricNotFound
-from readiness.resources import shipped_rubrics_dir
+from readiness.files import shipped_data_dir
 
 from .conftest import MINI_RUBRIC
 
@@ -93,21 +93,25 @@ def test_resolve_by_id_version_and_file():
 
 
 def test_cli_rubric_commands(runner, tmp_path):
-    result = runner.invoke(main, ["rubric", "list"])
+    result = runner.invoke(main, ["rubric", "list"], env={"COLUMNS": "120"})
     assert result.exit_code == 0
     assert result.output.splitlines() == [
         "Rubric              Pillars  Dimensions  Indicators  Title",
+        "─" * 106,
         "egov-readiness@1.0        3          21          72  Digital government readiness, resistance and barriers",
         "un-egdi@2018              1           3           3  UN E-Government Development Index (2014-2018 method)",
     ]
-    result = runner.invoke(main, ["rubric", "show", "un-egdi"])
+    result = runner.invoke(main, ["rubric", "show", "un-egdi"], env={"COLUMNS": "80"})
     assert result.exit_code == 0
-    assert "  online_services  [weight 1]  Online services" in result.output.splitlines()
-    assert "    tii  [weight 1, number 0-1 higher is better]  Telecommunication Infrastructure Index (TII), " \
-           "as published in the UN E-Government Survey" in result.output.splitlines()
-    result = runner.invoke(main, ["rubric", "validate", str(shipped_rubrics_dir() / "un-egdi.yaml")])
+    lines = result.output.splitlines()
+    assert "  online_services  [weight 1]  Online services" in lines
+    assert lines[lines.index("  telecommunication  [weight 1]  Telecommunication infrastructure") + 1:][:2] == [
+        "    tii  [weight 1, number 0-1 higher is better]  Telecommunication",
+        "        Infrastructure Index (TII), as published in the UN E-Government Survey",
+    ]
+    result = runner.invoke(main, ["rubric", "validate", str(shipped_data_dir("rubrics") / "un-egdi.yaml")])
     assert result.exit_code == 0
-    assert result.output.startswith(f"{shipped_rubrics_dir() / 'un-egdi.yaml'}: ok: un-egdi@2018, 1 pillars, "
+    assert result.output.startswith(f"{shipped_data_dir('rubrics') / 'un-egdi.yaml'}: ok: un-egdi@2018, 1 pillars, "
                                     "3 dimensions, 3 indicators, sha256 ")
     broken = tmp_path / "broken.yaml"
     broken.write_text("id: x\nversion: '1'\ntitle: X\npillars: []\n", encoding="utf-8")

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from readiness.intake import load_assessments
-from readiness.scoring import band, compute_indices, quadrant, risk_band
-from readiness.service import score_batch
+from readiness.intake.batch import load_assessments
+from readiness.scoring.method import band, compute_indices, quadrant, risk_band
+from readiness.scoring.batch import score_batch
 
 from .conftest import MINI_A
 
@@ -20,7 +20,7 @@ def score(write, catalog, *texts: str, partial: bool = False):
     paths = [write(f"a{index}.yaml", text) for index, text in enumerate(texts)]
     batch = load_assessments(paths, catalog, partial=partial)
     assert batch.errors == []
-    cards = score_batch(batch, catalog)
+    cards = score_batch(batch.groups()).scorecards
     return cards
 
 
@@ -160,7 +160,7 @@ def test_partial_file_scores_missing_like_unknown(write, mini_catalog):
     assert [str(p) for p in batch.problems] == [
         "partial.yaml: warning: 1 of 9 indicators have no answer; each scores as 'unknown' and is reported "
         "as missing (--partial)"]
-    (card,) = score_batch(batch, mini_catalog)
+    (card,) = score_batch(batch.groups()).scorecards
     assert card.indicators["i1.b"].state == "missing"
     assert card.dimensions["d1"].score == pytest.approx(50.0)
     assert card.coverage == pytest.approx(87.5)
@@ -168,7 +168,7 @@ def test_partial_file_scores_missing_like_unknown(write, mini_catalog):
 
 
 def test_same_input_gives_the_same_json(write, mini_catalog):
-    from readiness.render import to_json
+    from readiness.scoring.export import to_json
 
     first = to_json(score(write, mini_catalog, MINI_A))
     second = to_json(score(write, mini_catalog, MINI_A))

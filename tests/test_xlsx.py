@@ -9,9 +9,9 @@ import zipfile
 import openpyxl
 import pytest
 
-from readiness.catalog import Catalog
+from readiness.rubric.catalog import Catalog
 from readiness.cli import main
-from readiness.intake import load_assessments
+from readiness.intake.batch import load_assessments
 
 from .conftest import FIXTURES
 from .xlsx_helpers import answer_cell, blank_workbook, fill_workbook

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import openpyxl
 
-from readiness.template_xlsx import write_workbook
-from readiness.xlsx_layout import ASSESSMENT_SHEET, COVER_SHEET
+from readiness.intake.workbook.write import write_workbook
+from readiness.intake.workbook.layout import ASSESSMENT_SHEET, COVER_SHEET
 
 
 def blank_workbook(path: Path, rubric, **cover) -> Path:

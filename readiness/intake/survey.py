@@ -9,7 +9,6 @@ checked exactly like a YAML assessment; problems name the row and the column.
 from __future__ import annotations
 
 import csv
-import difflib
 import hashlib
 import io
 import re
@@ -17,19 +16,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from ._pydantic import problems_from_validation
+from ..errors import Document, InvalidInput, Location, Problem, RubricNotFound
+from ..rubric.catalog import Catalog
+from ..rubric.model import Rubric
+from ..text import did_you_mean
+from ..yamlio import YamlDocument, load_model_file, read_bytes
 from .answers import normalise_answer
-from .assessment import Assessment
-from .catalog import Catalog
-from .errors import InvalidInput, Location, Problem, RubricNotFound
-from .intake_xlsx import CellDocument, damaged, value_as_shown
-from .intake_yaml import assessment_from_data
-from .rubric import Rubric
-from .xlsx_safety import check_workbook_file
-from .yaml_writer import assessment_yaml
-from .yamlsource import YamlDocument, load_and_build, load_located, read_bytes
+from .checks import RubricChoice, agency_name_clashes, check_assessment, slug_agency_id
+from .model import Assessment
+from .workbook.read import value_as_shown
+from .workbook.safety import damaged, open_workbook
+from .yaml import assessment_yaml
 
 MAX_CSV_BYTES = 50 * 1024 * 1024
 
@@ -64,23 +63,9 @@ class Mapping(BaseModel):
 
 
 def load_mapping(path: Path) -> tuple[Mapping, YamlDocument]:
-    """Read and check a mapping file (positions kept, to locate problems found later)."""
-    raw = read_bytes(path)
-
-    def build(doc: YamlDocument) -> Mapping:
-        if not isinstance(doc.data, dict):
-            raise InvalidInput([Problem(doc.where(()), "a mapping file must be a mapping with rubric, agency, "
-                                                       "agency_id and answers")])
-        try:
-            mapping = Mapping.model_validate(doc.data)
-        except ValidationError as exc:
-            raise InvalidInput(doc.problems + problems_from_validation(exc, doc, Mapping)) from None
-        if doc.problems:
-            raise InvalidInput(doc.problems)
-        return mapping
-
-    mapping = load_and_build(raw, str(path), build)
-    return mapping, load_located(raw, str(path))
+    """Read and check a mapping file; its document locates problems found later (e.g. a missing column)."""
+    return load_model_file(path, Mapping, what="a mapping file must be a mapping with rubric, agency, agency_id "
+                                               "and answers")
 
 
 @dataclass
@@ -110,8 +95,8 @@ def read_table(path: Path, *, sheet: str | None = None) -> Table:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InvalidInput([Problem(Location(source), "file is not UTF-8 text; export the table as CSV UTF-8")]) \
-            from None
+        raise InvalidInput([Problem(Location(source), "not-utf8", "file is not UTF-8 text; export the table as CSV "
+                                                                   "UTF-8")]) from None
     sample = text[:8192]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
@@ -130,30 +115,24 @@ def read_table(path: Path, *, sheet: str | None = None) -> Table:
             continue
         if any(value.strip() for value in values):
             if len(values) < len(header):
-                problems.append(Problem(Location(source, reader.line_num), f"this row has {len(values)} fields but "
-                                                                           f"the header has {len(header)}; the row "
-                                                                           f"is cut short"))
+                problems.append(Problem(Location(source, reader.line_num), "row-cut-short",
+                                        f"this row has {len(values)} fields but the header has {len(header)}; the "
+                                        f"row is cut short"))
             rows.append((reader.line_num, values))
     if problems:
         raise InvalidInput(problems)
     if header is None:
-        raise InvalidInput([Problem(Location(source), "the table is empty: it needs a header row and one row per "
-                                                      "respondent")])
+        raise InvalidInput([Problem(Location(source), "empty-table", "the table is empty: it needs a header row and "
+                                                                     "one row per respondent")])
     return Table(source, hashlib.sha256(raw).hexdigest(), header, rows)
 
 
 def _read_workbook_table(path: Path, source: str, sheet_name: str | None) -> Table:
-    from openpyxl import load_workbook
-
-    check_workbook_file(path, source)
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=False, keep_links=False)
-    except Exception as exc:  # a damaged file fails in openpyxl in many ways
-        raise InvalidInput([damaged(source, exc)]) from None
+    workbook = open_workbook(path, source)
     try:
         if sheet_name is not None and sheet_name not in workbook.sheetnames:
-            raise InvalidInput([Problem(Location(source), f"no sheet named {sheet_name!r}; sheets: "
-                                                          f"{', '.join(workbook.sheetnames)}")])
+            raise InvalidInput([Problem(Location(source), "missing-sheet", f"no sheet named {sheet_name!r}; sheets: "
+                                                                           f"{', '.join(workbook.sheetnames)}")])
         sheet = workbook[sheet_name] if sheet_name else workbook.worksheets[0]
         sheet.reset_dimensions()
         header = None
@@ -167,7 +146,7 @@ def _read_workbook_table(path: Path, source: str, sheet_name: str | None) -> Tab
             if any(v is not None and str(v).strip() for v in values):
                 rows.append((number, values))
         if header is None:
-            raise InvalidInput([Problem(Location(source, sheet=sheet.title), "the sheet is empty")])
+            raise InvalidInput([Problem(Location(source, sheet=sheet.title), "empty-table", "the sheet is empty")])
         return Table(source, hashlib.sha256(path.read_bytes()).hexdigest(), header, rows, sheet=sheet.title)
     except InvalidInput:
         raise
@@ -197,9 +176,9 @@ def import_responses(table: Table, mapping: Mapping, mapping_doc: YamlDocument, 
     """Turn every row of ``table`` into a YAML assessment, checking each as ``validate`` would."""
     result = ImportResult(rows=len(table.rows))
     try:
-        rubric = catalog.resolve(mapping.rubric)
+        rubric = catalog.resolve(mapping.rubric)  # the reform unit's own file may name a rubric file
     except RubricNotFound as exc:
-        result.problems.append(Problem(mapping_doc.where(("rubric",)), str(exc)))
+        result.problems.append(Problem(mapping_doc.where(("rubric",)), "rubric-not-found", str(exc)))
         return result
     columns = _columns(table, mapping, rubric, mapping_doc, result.problems, round_)
     result.mapped, result.indicators = len(columns["answers"]), len(rubric.places)
@@ -209,22 +188,27 @@ def import_responses(table: Table, mapping: Mapping, mapping_doc: YamlDocument, 
     for key, value in mapping.recode.items():
         folded = _fold(str(key))
         if folded in recode:
-            result.problems.append(Problem(mapping_doc.where(("recode", key), key=True),
+            result.problems.append(Problem(mapping_doc.where(("recode", key), key=True), "duplicate-recode",
                                            f"recode lists {str(key)!r} twice (letter case and spaces do not count)"))
         recode[folded] = value
     if not table.rows:
-        result.problems.append(Problem(Location(table.source), "the table has a header but no rows of answers"))
+        result.problems.append(Problem(Location(table.source), "empty-table", "the table has a header but no rows of "
+                                                                              "answers"))
     if not result.ok:
         return result
     names: dict[str, int] = {}  # file name stem -> rows that would take it
     built: list[tuple[str, Assessment]] = []
     for number, values in table.rows:
-        assessment = _row(table, number, values, columns, rubric, recode, catalog, result.problems)
+        assessment = _row(table, number, values, columns, rubric, recode, RubricChoice(catalog, rubric),
+                          result.problems)
         if assessment is not None:
             stem = f"{assessment.agency_id}-{assessment.round}"
             names[stem] = names.get(stem, 0) + 1
             built.append((stem, assessment))
-    _check_agencies(built, result.problems)
+    for first, other in agency_name_clashes([assessment for _, assessment in built]):
+        result.problems.append(Problem(_row_location(other), "agency-name-clash",
+                                       f"agency id {other.agency_id!r} names {other.agency!r} here but "
+                                       f"{first.agency!r} in {first.source}; give each agency its own id"))
     if not result.ok:
         return result
     counters: dict[str, int] = {}
@@ -242,26 +226,13 @@ def import_responses(table: Table, mapping: Mapping, mapping_doc: YamlDocument, 
 _FIELDS = ("agency", "agency_id", "round", "respondent_name", "respondent_role")
 
 
-def _check_agencies(built: list[tuple[str, Assessment]], problems: list[Problem]) -> None:
-    """Rows of one agency id and round are respondents of one agency: they must name it alike."""
-    first: dict[tuple[str, str], Assessment] = {}
-    for _, assessment in built:
-        earlier = first.setdefault(assessment.key, assessment)
-        if earlier.agency != assessment.agency:
-            problems.append(Problem(_row_location(assessment), f"agency id {assessment.agency_id!r} names "
-                                                               f"{assessment.agency!r} here but {earlier.agency!r} "
-                                                               f"in {earlier.source}; give each agency its own id"))
-
-
 def _row_location(assessment: Assessment) -> Location:
     file, _, row = assessment.source.rpartition(" row ")
     return Location(file, line=int(row)) if row.isdigit() else Location(assessment.source)
 
 
-def _is_number(raw) -> bool:
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        return True
-    return isinstance(raw, str) and re.fullmatch(r"\s*[+-]?(\d+([.,]\d*)?|[.,]\d+)\s*%?\s*", raw) is not None
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _fold(text: str) -> str:
@@ -274,16 +245,15 @@ def _columns(table: Table, mapping: Mapping, rubric: Rubric, doc: YamlDocument, 
     index: dict[str, int] = {}
     for position, name in enumerate(table.header, start=1):
         if name and name in index:
-            problems.append(Problem(table.location(1, position), f"column name {name!r} is used twice; each "
-                                                                 f"column needs its own name"))
+            problems.append(Problem(table.location(1, position), "doubled-column",
+                                    f"column name {name!r} is used twice; each column needs its own name"))
         index.setdefault(name, position)
 
     def column(name: str, path: tuple) -> int | None:
         if name in index:
             return index[name]
-        close = difflib.get_close_matches(name, list(index), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        problems.append(Problem(doc.where(path), f"no column {name!r} in {Path(table.source).name}{hint}"))
+        problems.append(Problem(doc.where(path), "unknown-column",
+                                f"no column {name!r} in {Path(table.source).name}{did_you_mean(name, index)}"))
         return None
 
     columns: dict = {"fields": {}, "answers": {}, "evidence": {}, "evidence_level": {}}
@@ -295,32 +265,32 @@ def _columns(table: Table, mapping: Mapping, rubric: Rubric, doc: YamlDocument, 
             source = Constant(value=source)
         if source is None:
             if name == "round":
-                problems.append(Problem(doc.where(()), "the mapping gives no round: add round: {value: \"2026\"} "
-                                                       "or a column, or pass --round"))
+                problems.append(Problem(doc.where(()), "no-round", "the mapping gives no round: add round: {value: "
+                                                                   "\"2026\"} or a column, or pass --round"))
             continue
         columns["fields"][name] = source if isinstance(source, Constant) else column(source, (name,))
     answers = mapping.answers
     if answers is None:  # columns named exactly like indicator ids
         answers = {ident: ident for ident in rubric.places if ident in index}
         if not answers:
-            problems.append(Problem(doc.where(()), f"no column is named like an indicator of {rubric.ref}; add an "
-                                                   f"answers: section mapping indicator ids to columns"))
+            problems.append(Problem(doc.where(()), "no-answer-columns",
+                                    f"no column is named like an indicator of {rubric.ref}; add an answers: section "
+                                    f"mapping indicator ids to columns"))
     for part in ("answers", "evidence", "evidence_level"):
         for ident, name in (answers if part == "answers" else getattr(mapping, part)).items():
             if ident not in rubric.places:
-                close = difflib.get_close_matches(ident, list(rubric.places), n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                problems.append(Problem(doc.where((part, ident), key=True),
-                                        f"unknown indicator {ident!r}{hint} in rubric {rubric.ref}"))
+                problems.append(Problem(doc.where((part, ident), key=True), "unknown-indicator",
+                                        f"unknown indicator {ident!r}{did_you_mean(ident, rubric.places)} in rubric "
+                                        f"{rubric.ref}"))
                 continue
             columns[part][ident] = column(name, (part, ident))
     return columns
 
 
-def _row(table: Table, number: int, values: list, columns: dict, rubric: Rubric, recode: dict, catalog: Catalog,
-         problems: list[Problem]) -> Assessment | None:
+def _row(table: Table, number: int, values: list, columns: dict, rubric: Rubric, recode: dict,
+         rubrics: RubricChoice, problems: list[Problem]) -> Assessment | None:
     """One row as an assessment, checked like a file; its problems located at its cells."""
-    doc = CellDocument(table.source, table.sha256, {"rubric": rubric.ref})
+    doc = Document(table.source, table.sha256, {"rubric": rubric.ref})
     doc.values[()] = table.location(number, None)
 
     def cell(position: int):
@@ -340,7 +310,7 @@ def _row(table: Table, number: int, values: list, columns: dict, rubric: Rubric,
         if name == "agency_id" and isinstance(value, int):
             value = str(value)  # a numeric agency code from a spreadsheet cell
         if name == "agency_id" and isinstance(value, str):
-            value = slug(value)  # ids exported by survey tools are often upper case or spaced
+            value = slug_agency_id(value)  # ids exported by survey tools are often upper case or spaced
         if name.startswith("respondent_"):
             respondent[name.removeprefix("respondent_")] = None if value is None else str(value)
             doc.values[("respondent", name.removeprefix("respondent_"))] = location
@@ -355,9 +325,9 @@ def _row(table: Table, number: int, values: list, columns: dict, rubric: Rubric,
             continue  # an empty cell: the respondent skipped the question
         indicator = rubric.places[ident].indicator
         # Recoding is for answer words and Likert codes: a number question's number is never recoded.
-        if indicator.type == "level" or not _is_number(raw):
+        if indicator.type == "level" or not _is_number(normalise_answer(raw, indicator, rubric)):
             raw = recode.get(_fold(str(raw)), raw)
-        key = "level" if indicator.type == "level" else "value"
+        key = indicator.answer_key
         location = table.location(number, position)
         doc.values[("answers", ident)] = doc.values[("answers", ident, key)] = location
         doc.keys[("answers", ident)] = location
@@ -371,7 +341,7 @@ def _row(table: Table, number: int, values: list, columns: dict, rubric: Rubric,
         answers[ident] = {key: value, **extra} if extra else value
     doc.data["answers"] = answers
     doc.values[("answers",)] = table.location(number, None)
-    assessment, found = assessment_from_data(doc, catalog, rubric, note_gaps=False)  # skipped questions are normal
+    assessment, found, _ = check_assessment(doc, rubrics, note_gaps=False)  # skipped questions are normal
     problems.extend(_name_columns(found, table))
     if assessment is None:
         return None
@@ -389,15 +359,10 @@ def _name_columns(problems: list[Problem], table: Table) -> list[Problem]:
 
             column = column_index_from_string(letters)
         if column and column <= len(table.header):
-            problem = Problem(problem.location, f"column {table.header[column - 1]!r}: {problem.message}",
-                              problem.severity)
+            problem = Problem(problem.location, problem.code, f"column {table.header[column - 1]!r}: "
+                                                              f"{problem.message}", problem.severity)
         named.append(problem)
     return named
-
-
-def slug(text: str) -> str:
-    """An agency id from what a survey tool exported: ``"NPLRA "`` → ``nplra``, ``"Land Records"`` → ``land-records``."""
-    return re.sub(r"[^a-z0-9_-]+", "-", text.strip().lower()).strip("-")
 
 
 IMPORT_MARK = "# Imported by `readiness import`"
@@ -410,26 +375,3 @@ def written_by_import(path: Path) -> bool:
             return handle.readline().startswith(IMPORT_MARK)
     except (OSError, UnicodeDecodeError):
         return False
-
-
-def write_files(folder: Path, files: list[tuple[str, str]], *, remove: list[Path] = ()) -> None:
-    """Write every file, or none: stage them beside ``folder``, then move them in.
-
-    ``remove`` (the old files of a re-import) are deleted only once everything new is written.
-    """
-    import os
-    import shutil
-    import tempfile
-
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".readiness-import-", dir=folder.parent))
-    try:
-        for name, text in files:
-            (staging / name).write_text(text, encoding="utf-8")
-        folder.mkdir(exist_ok=True)
-        for path in remove:
-            path.unlink()
-        for name, _ in files:
-            os.replace(staging / name, folder / name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)

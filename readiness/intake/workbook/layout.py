@@ -8,7 +8,7 @@ and every indicator id, so a returned workbook is matched by id, not by position
 
 from __future__ import annotations
 
-from .rubric import Rubric
+from ...rubric.model import Rubric
 
 GUIDE_SHEET = "Guide"
 COVER_SHEET = "Cover"

@@ -1,6 +1,6 @@
-"""Generate a self-assessment workbook from a rubric (no formulas at all).
+"""The blank self-assessment workbook sent to agencies, generated from a rubric (no formulas at all).
 
-openpyxl is imported here, lazily, so that commands that do not write workbooks never load it.
+openpyxl is imported inside the functions, so that commands that do not write workbooks never load it.
 """
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from . import __version__
-from .rubric import Rubric
-from .xlsx_layout import (
+from ...files import atomic_write
+from ...rubric.model import Rubric
+from .layout import (
     ASSESSMENT_SHEET,
     COL_DIMENSION,
     COL_FIRST_LEVEL,
@@ -63,8 +63,6 @@ def build_workbook(rubric: Rubric, *, agency: str | None = None, agency_id: str 
 
 def write_workbook(rubric: Rubric, path: str | Path, **cover) -> None:
     """Write the workbook atomically to ``path``."""
-    from .atomic import atomic_write
-
     workbook = build_workbook(rubric, **cover)
     with atomic_write(path, "wb") as handle:
         workbook.save(handle)
@@ -270,7 +268,9 @@ def _indicator_row(sheet, row, rubric, dimension_title, indicator, columns, styl
 
 
 def _meta(sheet, rubric: Rubric) -> None:
-    values = (rubric.id, rubric.version, rubric.sha256, f"readiness {__version__}")
+    from ... import version
+
+    values = (rubric.id, rubric.version, rubric.sha256, f"readiness {version()}")
     for row, (key, value) in enumerate(zip(META_KEYS, values), start=1):
         set_text(sheet.cell(row=row, column=1), key)
         set_text(sheet.cell(row=row, column=2), value)

@@ -1,7 +1,8 @@
-"""Checking one answer value against its indicator: the rules every reader (YAML, Excel) shares.
+"""One answer value against its indicator: the rules every format (YAML, workbook, survey) shares.
 
-Each function returns ``(value, error, warning)``: the accepted value (or ``None``), and messages
-that the reader attaches to the place the value came from.
+:func:`normalise_answer` turns what a person typed into the answer it means; the checks return
+the accepted value (or ``None``) and ``(code, message)`` pairs that the caller attaches to the
+place the value came from.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 import math
 import re
 
-from .rubric import Indicator, Rubric
+from ..rubric.model import Indicator, Rubric
+from ..text import show
 
 #: What people type for "not applicable" and "don't know" (compared in lower case).
 NA_WORDS = {"na", "n/a", "n.a.", "n.a", "not applicable", "not-applicable"}
@@ -19,20 +21,6 @@ _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d{1,2}\s*%?\Z")  # 42,5 and 42,75 but no
 _WHOLE = re.compile(r"[+-]?\d+\Z")
 _LEVEL_WITH_LABEL = re.compile(r"(\d+)\s*[-–—:.)]\s*(\S.*)\Z")
 _LARGEST = 10**15  # beyond this an integer is no measurement (and no longer exact as a float)
-
-
-def show(value) -> str:
-    """A value as the user wrote it (``true``, not ``True``), for messages."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, (dict, list)):
-        return "a mapping" if isinstance(value, dict) else "a list"
-    if isinstance(value, float):
-        return f"{value:g}"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def level_expected(rubric: Rubric) -> str:
@@ -84,27 +72,38 @@ def normalise_answer(value, indicator: Indicator, rubric: Rubric):
     return labels.get(lowered, value)
 
 
-def check_level(raw, indicator: Indicator, rubric: Rubric) -> tuple[int | None, str | None]:
-    """A level answer: a whole number within the scale."""
+Message = tuple[str, str]  # (problem code, message)
+
+
+def check_level(raw, indicator: Indicator, rubric: Rubric) -> tuple[int | None, Message | None]:
+    """A level answer: a whole number within the scale.  Returns the level, or ``None`` and an error."""
     valid = level_expected(rubric)
     if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-        return None, f"{show(raw)} is not a valid answer for {indicator.id}; expected {valid}"
+        return None, ("invalid-answer", f"{show(raw)} is not a valid answer for {indicator.id}; expected {valid}")
     if isinstance(raw, float) and not raw.is_integer():
-        return None, f"{raw:g} is a number, but {indicator.id} expects a whole level; expected {valid}"
+        return None, ("not-a-whole-level", f"{raw:g} is a number, but {indicator.id} expects a whole level; "
+                                           f"expected {valid}")
     level = int(raw)
     if not rubric.scale.min <= level <= rubric.scale.max:
-        return None, f"level {show(level)} is out of range for {indicator.id}; expected {valid}"
+        return None, ("level-out-of-range", f"level {show(level)} is out of range for {indicator.id}; "
+                                            f"expected {valid}")
     return level, None
 
 
-def check_number(raw, indicator: Indicator) -> tuple[float | None, str | None, str | None]:
-    """A number answer: finite; outside the rubric's goalposts it is kept, with a warning."""
+def check_number(raw, indicator: Indicator) -> tuple[float | None, Message | None, Message | None]:
+    """A number answer: finite; outside the rubric's goalposts it is kept, with a warning.
+
+    Returns the number (or ``None``), an error and a warning.
+    """
+    expected = number_expected(indicator)
     if isinstance(raw, int) and not isinstance(raw, bool) and abs(raw) > _LARGEST:
-        return None, f"{show(raw)} is too large for {indicator.id}; expected {number_expected(indicator)}", None
+        return None, ("number-too-large", f"{show(raw)} is too large for {indicator.id}; expected {expected}"), None
     if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not math.isfinite(raw):
-        return None, f"{show(raw)} is not a valid answer for {indicator.id}; expected {number_expected(indicator)}", None
+        return None, ("invalid-answer", f"{show(raw)} is not a valid answer for {indicator.id}; "
+                                        f"expected {expected}"), None
     low, high = indicator.min, indicator.max
     warning = None
     if not low <= raw <= high:
-        warning = f"{raw:g} is outside {low:g}–{high:g} for {indicator.id}; it scores as {low if raw < low else high:g}"
+        warning = ("number-out-of-range", f"{raw:g} is outside {low:g}–{high:g} for {indicator.id}; it scores as "
+                                          f"{low if raw < low else high:g}")
     return float(raw), None, warning

@@ -64,6 +64,11 @@ class Indicator(_Model):
     direction: Literal["higher", "lower"] = "higher"
     unit: str | None = Field(default=None, max_length=40)
 
+    @property
+    def answer_key(self) -> str:
+        """How an answer with evidence names its value: ``{level: 3, ...}`` or ``{value: 42.5, ...}``."""
+        return "level" if self.type == "level" else "value"
+
 
 class Dimension(_Model):
     id: str = Field(pattern=ID_PATTERN, max_length=60)
@@ -94,8 +99,11 @@ class IndicatorPlace:
 
 
 class Rubric(_Model):
-    """A whole rubric.  Build one with :func:`readiness.catalog.load_rubric` to get its checks."""
+    """A whole rubric.  Build one with :func:`readiness.rubric.load_rubric` to get its checks."""
 
+    # Every data file under rubrics/ says what it is; a rubric may leave it out.  Not part of the
+    # content, so not part of the hash.
+    kind: Literal["rubric"] = Field(default="rubric", exclude=True)
     id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=60)
     version: str = Field(min_length=1, max_length=20)
     title: str = _Text
@@ -133,7 +141,6 @@ class Rubric(_Model):
             for indicator in dimension.indicators
         }
 
-
     def alpha(self, dimension: Dimension) -> float:
         """The amplification α of a barrier dimension: its own, or the rubric's default."""
         return self.amplification if dimension.amplification is None else dimension.amplification
@@ -142,25 +149,25 @@ class Rubric(_Model):
         return self.scale.labels.get(level, str(level))
 
 
-def check_rubric(rubric: Rubric) -> list[tuple[tuple, str]]:
-    """Checks that span fields.  Returns ``(path, message)`` pairs; the path points into the file."""
-    found: list[tuple[tuple, str]] = []
+def check_rubric(rubric: Rubric) -> list[tuple[tuple, str, str]]:
+    """Checks that span fields.  Returns ``(path, code, message)``; the path points into the file."""
+    found: list[tuple[tuple, str, str]] = []
     scale = rubric.scale
     if scale.min >= scale.max:
-        found.append((("scale", "max"), f"scale max ({scale.max}) must be greater than min ({scale.min})"))
+        found.append((("scale", "max"), "scale", f"scale max ({scale.max}) must be greater than min ({scale.min})"))
     elif scale.max - scale.min > MAX_SCALE_SPAN:
-        found.append((("scale", "max"), f"a scale has at most {MAX_SCALE_SPAN + 1} levels; "
+        found.append((("scale", "max"), "scale", f"a scale has at most {MAX_SCALE_SPAN + 1} levels; "
                                         f"{scale.min}–{scale.max} has {scale.max - scale.min + 1}"))
     elif sorted(scale.labels) != list(scale.levels):
-        found.append((("scale", "labels"), f"scale labels must name every level {scale.min}–{scale.max} exactly once"))
+        found.append((("scale", "labels"), "scale", f"scale labels must name every level {scale.min}–{scale.max} exactly once"))
     if not any(p.kind == "capability" for p in rubric.pillars):
-        found.append((("pillars",), "a rubric needs at least one pillar of kind 'capability'"))
+        found.append((("pillars",), "no-capability-pillar", "a rubric needs at least one pillar of kind 'capability'"))
 
     first_seen: dict[tuple[str, str], tuple] = {}
 
     def unique(kind: str, ident: str, path: tuple) -> None:
         if (kind, ident) in first_seen:
-            found.append((path, f"{kind} id {ident!r} is used twice; ids must be unique"))
+            found.append((path, "duplicate-id", f"{kind} id {ident!r} is used twice; ids must be unique"))
         else:
             first_seen[(kind, ident)] = path
 
@@ -171,7 +178,7 @@ def check_rubric(rubric: Rubric) -> list[tuple[tuple, str]]:
             d_path = p_path + ("dimensions", d_index)
             unique("dimension", dimension.id, d_path + ("id",))
             if dimension.amplification is not None and pillar.kind != "barrier":
-                found.append((d_path + ("amplification",),
+                found.append((d_path + ("amplification",), "misplaced-field",
                                f"amplification is only allowed on barrier dimensions; {dimension.id!r} is in "
                                f"the {pillar.kind} pillar {pillar.id!r}"))
             for i_index, indicator in enumerate(dimension.indicators):
@@ -181,31 +188,31 @@ def check_rubric(rubric: Rubric) -> list[tuple[tuple, str]]:
     return found
 
 
-def _check_indicator(indicator: Indicator, scale: Scale, path: tuple) -> list[tuple[tuple, str]]:
+def _check_indicator(indicator: Indicator, scale: Scale, path: tuple) -> list[tuple[tuple, str, str]]:
     found = []
     if indicator.type == "level":
         for field in ("min", "max"):
             if getattr(indicator, field) is not None:
-                found.append((path + (field,), f"{field} is only for indicators of type: number"))
+                found.append((path + (field,), "misplaced-field", f"{field} is only for indicators of type: number"))
         if indicator.levels is None:
-            found.append((path, f"indicator {indicator.id!r} needs levels: a descriptor for each level "
+            found.append((path, "level-descriptors", f"indicator {indicator.id!r} needs levels: a descriptor for each level "
                                 f"{scale.min}–{scale.max}"))
         else:
             missing = [level for level in scale.levels if not (indicator.levels.get(level) or "").strip()]
             extra = [level for level in indicator.levels if level not in scale.levels]
             if missing:
-                found.append((path + ("levels",), f"indicator {indicator.id!r} has no descriptor for level(s) "
+                found.append((path + ("levels",), "level-descriptors", f"indicator {indicator.id!r} has no descriptor for level(s) "
                                                   f"{', '.join(map(str, missing))}; every level "
                                                   f"{scale.min}–{scale.max} needs one"))
             if extra:
-                found.append((path + ("levels",), f"indicator {indicator.id!r} describes level(s) "
+                found.append((path + ("levels",), "level-descriptors", f"indicator {indicator.id!r} describes level(s) "
                                                   f"{', '.join(map(str, extra))} outside the scale "
                                                   f"{scale.min}–{scale.max}"))
     else:
         if indicator.levels is not None:
-            found.append((path + ("levels",), "levels are only for indicators of type: level"))
+            found.append((path + ("levels",), "misplaced-field", "levels are only for indicators of type: level"))
         if indicator.min is None or indicator.max is None:
-            found.append((path, f"number indicator {indicator.id!r} needs both min and max"))
+            found.append((path, "number-range", f"number indicator {indicator.id!r} needs both min and max"))
         elif indicator.min >= indicator.max:
-            found.append((path + ("max",), f"max ({indicator.max:g}) must be greater than min ({indicator.min:g})"))
+            found.append((path + ("max",), "number-range", f"max ({indicator.max:g}) must be greater than min ({indicator.min:g})"))
     return found

@@ -3,15 +3,22 @@
 Editors that speak the yaml-language-server protocol (VS Code, many others) use it to complete
 indicator ids and check answers while an assessment is typed.  ``readiness validate`` remains
 the authority: it also checks completeness and what spans several files.
+
+The committed schemas under docs/schema/ are regenerated with ``make schemas``
+(``python -m readiness.intake.schema docs/schema``); a test checks that they are fresh.
 """
 
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
-from .assessment import EVIDENCE_LEVELS
-from .intake_yaml import AGENCY_ID, ROUND
-from .rubric import Rubric
+from ..files import write_text
+from ..rubric.catalog import Catalog
+from ..rubric.model import Rubric
+from .checks import AGENCY_ID, ROUND
+from .model import EVIDENCE_LEVELS
 
 SCHEMA_DRAFT = "http://json-schema.org/draft-07/schema#"
 
@@ -32,11 +39,11 @@ def assessment_schema(rubric: Rubric) -> dict:
             descriptors = "\n".join(f"{level} {rubric.level_label(level)}: {text}"
                                     for level, text in sorted((indicator.levels or {}).items()))
             description = f"{indicator.text}\n{descriptors}"
-            value_key, value_ref = "level", "#/definitions/level"
+            value_ref = "#/definitions/level"
         else:
             description = f"{indicator.text} (a number; range {indicator.min:g}–{indicator.max:g}, " \
                           f"{indicator.direction} is healthier)"
-            value_key, value_ref = "value", "#/definitions/number"
+            value_ref = "#/definitions/number"
         answers[ident] = {
             "description": description,
             "anyOf": [
@@ -46,7 +53,7 @@ def assessment_schema(rubric: Rubric) -> dict:
                     "type": "object",
                     "additionalProperties": False,
                     "properties": {
-                        value_key: {"anyOf": [{"$ref": value_ref}, {"$ref": "#/definitions/special"}]},
+                        indicator.answer_key: {"anyOf": [{"$ref": value_ref}, {"$ref": "#/definitions/special"}]},
                         "evidence": {"type": "string", "maxLength": 4000},
                         "evidence_level": {"$ref": "#/definitions/evidence_level"},
                     },
@@ -95,3 +102,19 @@ def assessment_schema(rubric: Rubric) -> dict:
 def schema_json(rubric: Rubric) -> str:
     """The schema as stable, pretty-printed JSON text (ends with a newline)."""
     return json.dumps(assessment_schema(rubric), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    """Write the assessment schema of every shipped rubric into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for rubric in Catalog().rubrics:
+        path = folder / schema_file_name(rubric)
+        write_text(path, schema_json(rubric))
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":  # pragma: no cover - a maintenance command (make schemas)
+    for written_path in write_schemas(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/schema")):
+        print(f"wrote {written_path}")

@@ -1,4 +1,4 @@
-"""The scoring engine (DESIGN.md §4): pure functions from answers to a :class:`Scorecard`.
+"""The scoring method (DESIGN.md §4): pure functions from answers to indices, stages and bands.
 
 The method, in the rubric's own terms:
 
@@ -12,31 +12,25 @@ The method, in the rubric's own terms:
 * risk ``RK``: the pillar-weight mix of ``R`` and ``B``; ``risk_base`` is the same with α = 0 (§4.7);
 * a gated stage, risk band and quadrant (§4.8); several respondents merge by the median (§4.9);
   coverage and evidence are shares of effective weight (§4.10).
+
+Nothing here reads files or builds output models: :mod:`readiness.scoring.scorecard` assembles
+a scorecard from these numbers.
 """
 
 from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
-from .assessment import Assessment
-from .rubric import Rubric
-from .scorecard import (
-    QUADRANTS,
-    RISK_BANDS,
-    STAGE_NAMES,
-    DimensionScore,
-    DivergentAnswer,
-    Divergence,
-    IndicatorScore,
-    PillarScore,
-    RespondentInfo,
-    RubricStamp,
-    Scorecard,
-    Stage,
-)
+from ..rubric.model import Rubric
 
+if TYPE_CHECKING:  # scoring knows the shape of an Assessment, but never imports the intake stage
+    from ..intake.model import Assessment
+
+STAGE_NAMES = {1: "Initial", 2: "Developing", 3: "Defined", 4: "Managed", 5: "Optimised"}
+RISK_BANDS = ("Low", "Moderate", "High", "Critical")
+QUADRANTS = ("Ready to scale", "Capable but contested", "Willing but under-equipped", "Stalled")
 #: A spread of this many levels (or more) between respondents is flagged as a divergence (§4.9).
 DIVERGENCE_LEVELS = 2
 UNSPECIFIED_ROLE = "unspecified"
@@ -77,7 +71,7 @@ def indicator_score(rubric: Rubric, indicator_id: str, value: float) -> float:
     return 1.0 - share if indicator.direction == "lower" else share
 
 
-def merge_answers(rubric: Rubric, assessments: Sequence[Assessment]) -> dict[str, Merged]:
+def merge_answers(rubric: Rubric, assessments: Sequence["Assessment"]) -> dict[str, Merged]:
     """§4.9: one score per indicator from one or several respondents.
 
     With one respondent this is just that respondent's answers.  With several, the score is the
@@ -107,7 +101,7 @@ def merge_answers(rubric: Rubric, assessments: Sequence[Assessment]) -> dict[str
     return merged
 
 
-def _single(rubric: Rubric, assessment: Assessment) -> dict[str, Merged]:
+def _single(rubric: Rubric, assessment: "Assessment") -> dict[str, Merged]:
     """The one-respondent case of :func:`merge_answers`, without medians (the common, hot path)."""
     merged = {}
     for ident, answer in assessment.answers.items():
@@ -185,8 +179,7 @@ def compute_indices(
             dim_total = sum(weight for weight, _, _ in dims)
             amplified = base = 0.0
             for weight, b, alpha in dims:
-                b_amp = min(1.0, b * (1.0 + alpha * resistance))
-                amplified += weight * b_amp
+                amplified += weight * amplify(b, alpha, resistance)
                 base += weight * b
             pressure += pillar_weight * amplified / dim_total
             pressure_base += pillar_weight * base / dim_total
@@ -200,7 +193,7 @@ def compute_indices(
             if score is not None:
                 alpha = alphas[dimension.id] if alphas else rubric.alpha(dimension)
                 b = 1.0 - score
-                severity[dimension.id] = (b, min(1.0, b * (1.0 + alpha * resistance)))
+                severity[dimension.id] = (b, amplify(b, alpha, resistance))
 
     risk = risk_base = None
     if res_weight + bar_weight:
@@ -216,6 +209,11 @@ def compute_indices(
         dimensions=dimensions,
         severity=severity,
     )
+
+
+def amplify(severity: float, alpha: float, resistance: float) -> float:
+    """§4.6: a barrier's severity ``b`` amplified by resistance ``R``: ``min(1, b·(1 + α·R))``."""
+    return min(1.0, severity * (1.0 + alpha * resistance))
 
 
 def _settled(x: float) -> float:
@@ -236,7 +234,14 @@ def band(x: float) -> int:
     return 5
 
 
-def stage(rubric: Rubric, indices: Indices) -> Stage:
+@dataclass(frozen=True)
+class StageResult:
+    level: int
+    name: str
+    limited_by: str | None = None
+
+
+def stage(rubric: Rubric, indices: Indices) -> StageResult:
     """§4.8: the maturity stage, gated by the weakest capability dimension (the barrier point)."""
     by_readiness = band(100 * indices.readiness)
     capability = [
@@ -247,8 +252,8 @@ def stage(rubric: Rubric, indices: Indices) -> Stage:
     weakest_score, weakest_id = min(capability, key=lambda pair: _settled(pair[0]))
     gate = band(100 * weakest_score) + 1
     if gate < by_readiness:
-        return Stage(level=gate, name=STAGE_NAMES[gate], limited_by=weakest_id)
-    return Stage(level=by_readiness, name=STAGE_NAMES[by_readiness])
+        return StageResult(gate, STAGE_NAMES[gate], weakest_id)
+    return StageResult(by_readiness, STAGE_NAMES[by_readiness])
 
 
 def risk_band(risk: float) -> str:
@@ -306,102 +311,13 @@ def coverage(rubric: Rubric, merged: Mapping[str, Merged]) -> tuple[float, float
     return answered_share, evidenced_share, per_dimension
 
 
-def respondent_label(assessment: Assessment, index: int) -> str:
-    """How a respondent is named in divergence reports: name and role, else the file."""
-    respondent = assessment.respondent
-    if respondent.name and respondent.role:
-        return f"{respondent.name} ({respondent.role})"
-    return respondent.name or respondent.role or f"respondent {index + 1}"
-
-
-def score_assessment(rubric: Rubric, assessments: Sequence[Assessment]) -> Scorecard:
-    """Score one agency-round from one or more respondents' assessments of ``rubric``."""
-    if not assessments:
-        raise ValueError("score_assessment needs at least one assessment")
-    first = assessments[0]
-    merged = merge_answers(rubric, assessments)
-    indices = compute_indices(rubric, {ident: item.score for ident, item in merged.items()})
-    if indices.readiness is None:
-        raise ValueError(f"{first.agency_id} {first.round}: every capability indicator is 'na', "
-                         f"so readiness cannot be computed")
-    share_answered, share_evidenced, per_dimension = coverage(rubric, merged)
-
-    dimensions = {}
-    for pillar in rubric.pillars:
-        for dimension in pillar.dimensions:
-            score = indices.dimensions[dimension.id]
-            shares = per_dimension[dimension.id]
-            b = indices.severity.get(dimension.id)
-            dimensions[dimension.id] = DimensionScore(
-                score=_pct(score),
-                pillar=pillar.id,
-                kind=pillar.kind,
-                coverage=_pct(shares[0]) if shares else None,
-                evidence=_pct(shares[1]) if shares else None,
-                severity=_pct(b[0]) if b else None,
-                amplified=_pct(b[1]) if b else None,
-            )
-
-    indicators = {}
-    divergences = []
-    for ident, item in merged.items():
-        divergent = item.spread is not None and item.spread >= DIVERGENCE_LEVELS - 1e-9
-        indicators[ident] = IndicatorScore(
-            score=_pct(item.score), answer=_plain(item.answer), state=item.state,
-            evidence_level=item.evidence_level, spread=item.spread, divergent=divergent,
-        )
-        if divergent:
-            answers = [
-                DivergentAnswer(respondent=respondent_label(assessment, index), role=assessment.respondent.role,
-                                source=assessment.source,
-                                answer=_plain(answer.value) if answer.state == "answered" else answer.state)
-                for index, assessment in enumerate(assessments)
-                if (answer := assessment.answers[ident]).state != "missing"
-            ]
-            divergences.append(Divergence(indicator=ident, spread=item.spread, answers=answers))
-
-    counts = {state: 0 for state in ("answered", "na", "unknown", "missing")}
-    for item in merged.values():
-        counts[item.state] += 1
-
-    readiness = 100 * indices.readiness
-    risk = _pct(indices.risk)
-    return Scorecard(
-        agency=first.agency,
-        agency_id=first.agency_id,
-        round=first.round,
-        rubric=RubricStamp(id=rubric.id, version=rubric.version, sha256=rubric.sha256),
-        readiness=readiness,
-        risk=risk,
-        risk_base=_pct(indices.risk_base),
-        amplification=None if risk is None else risk - 100 * indices.risk_base,
-        resistance=_pct(indices.resistance),
-        barrier_pressure=_pct(indices.barrier_pressure),
-        stage=stage(rubric, indices),
-        risk_band=None if risk is None else risk_band(risk),
-        quadrant=None if risk is None else quadrant(readiness, risk),
-        coverage=100 * share_answered,
-        evidence=100 * share_evidenced,
-        respondents=[
-            RespondentInfo(name=a.respondent.name, role=a.respondent.role, source=a.source, sha256=a.sha256)
-            for a in assessments
-        ],
-        counts=counts,
-        pillars={p.id: PillarScore(score=_pct(indices.pillars[p.id]), kind=p.kind) for p in rubric.pillars},
-        dimensions=dimensions,
-        indicators=indicators,
-        roles=role_pillar_scores(rubric, assessments, merged, indices),
-        divergences=divergences,
-    )
-
-
 def role_pillar_scores(
     rubric: Rubric,
-    assessments: Sequence[Assessment],
+    assessments: Sequence["Assessment"],
     merged_all: Mapping[str, Merged] | None = None,
     indices_all: Indices | None = None,
 ) -> dict[str, dict[str, float | None]]:
-    """§4.9: pillar scores from each role's respondents alone (a senior/staff gap shows here).
+    """§4.9: pillar scores (0–1) from each role's respondents alone (a senior/staff gap shows here).
 
     An indicator that nobody of a role answered is left out of that role's scores (as if ``na``)
     rather than scored 0, so that a role is judged on what it actually said.
@@ -414,20 +330,11 @@ def role_pillar_scores(
             and all(item.state != "missing" for item in merged_all.values()):
         # One role and nothing missing: that role's scores are the group's, already computed.
         (role,) = by_role
-        return {role: {pillar_id: _pct(score) for pillar_id, score in indices_all.pillars.items()}}
+        return {role: dict(indices_all.pillars)}
     for role in sorted(by_role):
         # With a single role, its merge is the whole group's: reuse it rather than redo it.
         merged = merged_all if merged_all is not None and len(by_role) == 1 else merge_answers(rubric, by_role[role])
         scores = {ident: None if item.state == "missing" else item.score for ident, item in merged.items()}
         indices = compute_indices(rubric, scores)
-        result[role] = {pillar_id: _pct(score) for pillar_id, score in indices.pillars.items()}
+        result[role] = dict(indices.pillars)
     return result
-
-
-def _plain(value):
-    """A whole-number answer as an integer (level 3, not 3.0), anything else unchanged."""
-    return int(value) if isinstance(value, float) and value.is_integer() else value
-
-
-def _pct(x: float | None) -> float | None:
-    return None if x is None else 100 * x

@@ -1,29 +1,28 @@
-"""A blank YAML assessment for a rubric: every indicator, with its level descriptors as comments."""
+"""Blank assessment forms for a rubric: a YAML file with every question as comments, or a workbook.
+
+These are what a reform unit sends out (``readiness template``); what comes back is read by the
+readers of this package.  The workbook form lives in :mod:`readiness.intake.workbook.write`.
+"""
 
 from __future__ import annotations
 
-import json
+from pathlib import Path
 
-from .rubric import Rubric
+from ..files import write_text
+from ..rubric.model import Indicator, Rubric
+from ..yamlio import yaml_string
 from .schema import schema_file_name
+from .yaml import rubric_sections
 
-
-def _quote(text: str | None) -> str:
-    # A JSON string is a valid YAML double-quoted scalar: safe for any text a user passes in.
-    return "null" if text is None else json.dumps(text, ensure_ascii=False)
+FORMATS = ("yaml", "xlsx")
 
 
 def _comment(text: str) -> str:
     return " ".join(text.split())
 
 
-def yaml_template(
-    rubric: Rubric,
-    *,
-    agency: str | None = None,
-    agency_id: str | None = None,
-    round_: str | None = None,
-) -> str:
+def yaml_form(rubric: Rubric, *, agency: str | None = None, agency_id: str | None = None,
+              round_: str | None = None) -> str:
     """The text of a blank assessment file for ``rubric``; answers are left empty (``null``)."""
     scale = rubric.scale
     levels = ", ".join(f"{level} {rubric.level_label(level)}" for level in scale.levels)
@@ -45,9 +44,9 @@ def yaml_template(
         f"rubric: {rubric.ref}",
         "# The agency's full name; a short id (lowercase letters, digits, - or _, e.g. nplra) that stays",
         "# the same in every round; and the round, e.g. \"2026\".",
-        f"agency: {_quote(agency)}",
-        f"agency_id: {_quote(agency_id)}",
-        f"round: {_quote(round_)}",
+        f"agency: {yaml_string(agency)}",
+        f"agency_id: {yaml_string(agency_id)}",
+        f"round: {yaml_string(round_)}",
         "# Who answered. The role is free text, e.g. it_lead, senior, staff: several people of one agency",
         "# may each fill a file (same agency_id and round) and readiness merges them.",
         "respondent:",
@@ -55,18 +54,25 @@ def yaml_template(
         "  role: null",
         "answers:",
     ]
-    for pillar in rubric.pillars:
-        lines += ["", f"  # {'=' * 70}", f"  # {pillar.title} ({pillar.kind} pillar '{pillar.id}')",
-                  f"  # {'=' * 70}"]
-        for dimension in pillar.dimensions:
-            lines += ["", f"  # --- {dimension.title} ({dimension.id}) ---"]
-            for indicator in dimension.indicators:
-                lines.append(f"  # {_comment(indicator.text)}")
-                if indicator.type == "level":
-                    for level, text in sorted((indicator.levels or {}).items()):
-                        lines.append(f"  #   {level} {rubric.level_label(level)}: {_comment(text)}")
-                else:
-                    better = "higher" if indicator.direction == "higher" else "lower"
-                    lines.append(f"  #   a number from {indicator.min:g} to {indicator.max:g}; {better} is healthier")
-                lines.append(f"  {indicator.id}: null")
-    return "\n".join(lines) + "\n"
+
+    def question(indicator: Indicator) -> list[str]:
+        out = [f"  # {_comment(indicator.text)}"]
+        if indicator.type == "level":
+            for level, text in sorted((indicator.levels or {}).items()):
+                out.append(f"  #   {level} {rubric.level_label(level)}: {_comment(text)}")
+        else:
+            better = "higher" if indicator.direction == "higher" else "lower"
+            out.append(f"  #   a number from {indicator.min:g} to {indicator.max:g}; {better} is healthier")
+        return out + [f"  {indicator.id}: null"]
+
+    return "\n".join(lines + rubric_sections(rubric, question)) + "\n"
+
+
+def write_form(rubric: Rubric, path: Path, fmt: str, **cover) -> None:
+    """Write a blank form (``yaml`` or ``xlsx``) to ``path``, atomically, the cover pre-filled where given."""
+    if fmt == "xlsx":
+        from .workbook.write import write_workbook
+
+        write_workbook(rubric, path, **cover)
+    else:
+        write_text(path, yaml_form(rubric, **cover))

@@ -1,7 +1,7 @@
 """The validated assessment: what one respondent answered for one agency and round (DESIGN.md §3.2).
 
-Every reader (YAML today, Excel and survey exports later) produces these same objects, so
-nothing downstream knows which format an assessment came from.
+Every reader (YAML files, Excel workbooks, rows of a survey export) produces these same objects,
+so nothing downstream knows which format an assessment came from.
 """
 
 from __future__ import annotations

@@ -1,0 +1,247 @@
+"""What the terminal shows: tables that fit its width, rubrics as trees, and progress for long batches.
+
+Everything here returns text (or writes to standard error, for progress), so that the CLI decides
+where it goes.  Untrusted text (agency names, rounds) is made printable and handed to rich as
+plain text, never as markup.  rich is imported here only, when a command prints a table.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import sys
+import textwrap
+from typing import Sequence
+
+from .text import printable
+
+#: Below this coverage (percent) the table flags a scorecard: most of its weight is unanswered.
+LOW_COVERAGE = 50
+#: Batches of more files than this show progress (on a terminal only).
+PROGRESS_AFTER = 5
+DEFAULT_WIDTH = 80
+MIN_WIDTH = 40
+#: A name column keeps at least this width while other columns can still give way.
+NAME_WIDTH = 20
+
+
+def terminal_width() -> int:
+    """Columns to fit: ``COLUMNS`` if set, else the terminal's width, else 80 (e.g. into a pipe)."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return max(MIN_WIDTH, int(columns))
+    try:
+        return max(MIN_WIDTH, os.get_terminal_size(sys.stdout.fileno()).columns)
+    except (OSError, ValueError, AttributeError):
+        return DEFAULT_WIDTH
+
+
+def _render(renderables, width: int) -> str:
+    from rich.console import Console
+
+    out = io.StringIO()
+    # No colour, markup or emoji codes: the text is data, and tests and pipes see what a terminal shows.
+    console = Console(file=out, width=width, color_system=None, highlight=False, markup=False, emoji=False,
+                      force_terminal=False, legacy_windows=False, safe_box=True)
+    for item in renderables:
+        console.print(item)
+    return "\n".join(line.rstrip() for line in out.getvalue().splitlines()) + "\n"
+
+
+def _column_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], wrap: Sequence[int], width: int,
+                   gap: int) -> list[int] | None:
+    """Widths that fit ``width``, or ``None`` if even the narrowest layout does not.
+
+    Only the ``wrap`` columns shrink, never below their longest word.  The first of them (a name)
+    gives way first, down to :data:`NAME_WIDTH`; then the others, widest first; the name last.  A
+    name wraps well and its row is tall already, so short cells (a stage, a quadrant) stay on one
+    line as long as possible, and a name is never squeezed to a word per line before they wrap.
+    """
+    from rich.cells import cell_len
+
+    cells = [[printable(str(row[i])) for row in rows] + [headers[i]] for i in range(len(headers))]
+    widths = [max(cell_len(text) for text in column) for column in cells]
+    narrowest = [max(cell_len(word) for text in column for word in text.split() or [""]) if i in wrap
+                 else widths[i] for i, column in enumerate(cells)]
+    excess = sum(widths) + gap * (len(headers) - 1) - width
+    if wrap:
+        name, others = wrap[0], wrap[1:]
+        excess = _give_way(widths, {name: max(narrowest[name], min(widths[name], NAME_WIDTH))}, excess)
+        excess = _give_way(widths, {i: narrowest[i] for i in others}, excess)
+        excess = _give_way(widths, {name: narrowest[name]}, excess)
+    return widths if excess <= 0 else None
+
+
+def _give_way(widths: list[int], floors: dict[int, int], excess: int) -> int:
+    """Narrow the widest of the ``floors`` columns, one character at a time, until ``excess`` is gone."""
+    while excess > 0:
+        shrinkable = [i for i, floor in floors.items() if widths[i] > floor]
+        if not shrinkable:
+            break
+        widest = max(shrinkable, key=lambda i: widths[i])
+        widths[widest] -= 1
+        excess -= 1
+    return excess
+
+
+def _table(headers: Sequence[tuple[str, str]], rows: Sequence[Sequence[str]], *, width: int,
+           wrap: Sequence[int] = ()):
+    """A plain table fitted to ``width`` (a header, a rule, no borders), or ``None`` if it cannot fit.
+
+    Only the ``wrap`` columns may wrap; the others keep their natural width.
+    """
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    gap = 2 if width >= 100 else 1  # narrow terminals keep every column, a little closer together
+    widths = _column_widths([title for title, _ in headers], rows, wrap, width, gap)
+    if widths is None:
+        return None
+    # The box draws one space between columns; padding adds the rest of the gap.
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, gap - 1, 0, 0),
+                  collapse_padding=True, header_style="bold")
+    for index, ((title, justify), column_width) in enumerate(zip(headers, widths)):
+        table.add_column(title, justify=justify, width=column_width, no_wrap=index not in wrap, overflow="fold")
+    for row in rows:
+        table.add_row(*(Text(printable(str(cell))) for cell in row))
+    return table
+
+
+def _fmt(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def scorecard_table(scorecards, width: int | None = None) -> str:
+    """``readiness score``: a table of the headline figures per agency-round, fitted to the width, and a key.
+
+    Long agency names, stages and quadrants wrap within their columns; on a terminal too narrow
+    for the table, each agency-round becomes a short block of lines instead.
+    """
+    width = width or terminal_width()
+    rows = [_scorecard_row(card) for card in scorecards]
+    # The risk band is left to JSON and CSV: the risk figure and the quadrant say it, in less width.
+    headers = [("Agency", "left"), ("Round", "left"), ("Ready", "right"), ("Risk", "right"), ("(amp)", "right"),
+               ("Stage", "left"), ("Quadrant", "left"), ("Cover", "right"), ("Evid", "right"), ("N", "right")]
+    table = _table(headers, rows, width=width, wrap=(0, 5, 6))
+    body = _render([table], width) if table is not None else "".join(_record(row, width) for row in rows)
+    return body + "\n" + _wrap_notes(_scorecard_notes(scorecards), width)
+
+
+def _scorecard_row(card) -> tuple[str, ...]:
+    amp = "" if card.amplification is None else f"+{card.amplification:.1f}"
+    stage = f"{card.stage.level} {card.stage.name}" + ("*" if card.stage.limited_by else "")
+    cover = f"{card.coverage:.0f}%" + ("!" if card.coverage < LOW_COVERAGE else "")
+    return (card.agency, card.round, _fmt(card.readiness), _fmt(card.risk), amp, stage, card.quadrant or "–", cover,
+            f"{card.evidence:.0f}%", str(len(card.respondents)))
+
+
+def _record(row: tuple[str, ...], width: int) -> str:
+    """One agency-round as a few lines, for terminals too narrow for the table."""
+    agency, round_, ready, risk, amp, stage, quadrant, cover, evidence, respondents = (printable(c) for c in row)
+    risk = f"{risk} ({amp})" if amp else risk
+    figures = (f"Ready {ready}, Risk {risk}, {stage}, {quadrant}, Cover {cover}, Evid {evidence}, "
+               f"N {respondents}")
+    return (textwrap.fill(f"{agency} ({round_})", width, subsequent_indent="  ") + "\n"
+            + textwrap.fill(figures, width, initial_indent="  ", subsequent_indent="  ") + "\n")
+
+
+def _scorecard_notes(scorecards) -> list[str]:
+    notes = []
+    if any(card.stage.limited_by for card in scorecards):
+        notes.append("* stage held back by the weakest capability dimension (JSON: stage.limited_by)")
+    if any(card.coverage < LOW_COVERAGE for card in scorecards):
+        notes.append(f"! under {LOW_COVERAGE}% answered: these scores rest mostly on missing or 'unknown' answers")
+    if any(card.divergences for card in scorecards):
+        count = sum(len(card.divergences) for card in scorecards)
+        notes.append(f"{count} indicator(s) where respondents differ by 2 levels or more (JSON: divergences)")
+    notes.append("Ready = readiness index, Risk = risk index, both 0-100; (amp) = risk points added by resistance "
+                 "amplifying barriers; Cover/Evid = share of weight answered / with evidence; N = respondents. "
+                 "Every number in full: --format json.")
+    return notes
+
+
+def _wrap_notes(notes: Sequence[str], width: int) -> str:
+    return "".join(textwrap.fill(note, width, subsequent_indent="  ") + "\n" for note in notes)
+
+
+def rubric_summary(rubrics, width: int | None = None) -> str:
+    """``readiness rubric list``: one line per rubric."""
+    headers = [("Rubric", "left"), ("Pillars", "right"), ("Dimensions", "right"), ("Indicators", "right"),
+               ("Title", "left")]
+    rows = [(rubric.ref, str(len(rubric.pillars)), str(sum(len(p.dimensions) for p in rubric.pillars)),
+             str(len(rubric.places)), rubric.title) for rubric in rubrics]
+    width = width or terminal_width()
+    table = _table(headers, rows, width=width, wrap=(4,))
+    if table is None:
+        return "".join(textwrap.fill(f"{printable(row[0])}: {printable(row[4])}", width, subsequent_indent="  ")
+                       + "\n" for row in rows)
+    return _render([table], width)
+
+
+def rubric_tree(rubric, width: int | None = None) -> str:
+    """``readiness rubric show``: the rubric as an indented tree with weights, wrapped to the width."""
+    width = width or terminal_width()
+
+    def line(indent: int, *parts: str) -> list[str]:
+        pad = " " * indent
+        text = "  ".join(printable(part) for part in parts)
+        return textwrap.wrap(text, width, initial_indent=pad, subsequent_indent=pad + "    ",
+                             break_on_hyphens=False, break_long_words=True) or [""]
+
+    lines = line(0, rubric.title) + line(0, rubric.ref, f"sha256 {rubric.sha256}")
+    lines += line(0, f"scale {rubric.scale.min}-{rubric.scale.max}: "
+                     + ", ".join(f"{k} {v}" for k, v in sorted(rubric.scale.labels.items())))
+    lines += line(0, f"default amplification (alpha) {rubric.amplification:g}") + [""]
+    for pillar in rubric.pillars:
+        lines += line(0, pillar.id, f"[{pillar.kind}, weight {pillar.weight:g}]", pillar.title)
+        for dimension in pillar.dimensions:
+            extra = f", alpha {rubric.alpha(dimension):g}" if pillar.kind == "barrier" else ""
+            lines += line(2, dimension.id, f"[weight {dimension.weight:g}{extra}]", dimension.title)
+            for indicator in dimension.indicators:
+                kind = "" if indicator.type == "level" else \
+                    f", number {indicator.min:g}-{indicator.max:g} {indicator.direction} is better"
+                lines += line(4, indicator.id, f"[weight {indicator.weight:g}{kind}]", indicator.text)
+        lines.append("")
+    return "\n".join(lines)
+
+
+class Progress:
+    """A progress bar on standard error for batches of more than a few files, only on a terminal.
+
+    Call it with (files done, files in all), as :func:`readiness.intake.batch.load_assessments`
+    does; close it when done.  Off a terminal (a pipe, a log file, a test) it does nothing.
+    """
+
+    def __init__(self, description: str, stream=None):
+        self.description = description
+        self.stream = stream or sys.stderr
+        self._bar = None
+        self._task = None
+        self.enabled = hasattr(self.stream, "isatty") and self.stream.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total <= PROGRESS_AFTER:
+            return
+        if self._bar is None:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeRemainingColumn
+
+            console = Console(file=self.stream, width=min(terminal_width(), shutil.get_terminal_size().columns))
+            self._bar = Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            TimeRemainingColumn(), console=console, transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task(self.description, total=total)
+        self._bar.update(self._task, completed=done)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+    def __enter__(self) -> "Progress":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,348 @@
+"""The format-neutral checks of one assessment: from a located document to an :class:`Assessment`.
+
+Every reader turns its file into a :class:`~readiness.errors.Document` shaped like a YAML
+assessment (``rubric``, ``agency``, ``agency_id``, ``round``, ``respondent``, ``answers``), with
+the place of each value; :func:`check_assessment` then checks it field by field and collects
+every problem, located at lines or cells alike.  Checks that span files (respondents of one
+agency-round, answers nobody gave) run later, in :mod:`readiness.intake.batch`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+from ..errors import Document, Problem, RubricNotFound
+from ..rubric.catalog import Catalog
+from ..rubric.model import Indicator, Rubric
+from ..text import control_character, did_you_mean, show
+from .answers import check_level, check_number, normalise_answer
+from .model import EVIDENCE_LEVELS, Answer, Assessment, Respondent
+
+TOP_LEVEL_FIELDS = ("rubric", "agency", "agency_id", "round", "respondent", "answers")
+REQUIRED_FIELDS = ("rubric", "agency", "agency_id", "round", "answers")
+AGENCY_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,59}\Z")
+ROUND = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}\Z")
+MAX_TEXT = 4000
+MAX_NAME = 200
+#: Past this many problems in one file, the rest are counted rather than listed.
+MAX_PROBLEMS = 200
+MISSING = Answer(state="missing", value=None, evidence=None, evidence_level="none")
+
+
+@dataclass(frozen=True)
+class RubricChoice:
+    """Where an assessment's rubric comes from: the catalogue, or one rubric the user pinned (--rubric)."""
+
+    catalog: Catalog
+    pinned: Rubric | None = None
+
+
+def slug_agency_id(text: str) -> str:
+    """An agency id from free text: ``"NPLRA "`` → ``nplra``, ``"Land Records"`` → ``land-records``."""
+    return re.sub(r"[^a-z0-9_-]+", "-", text.strip().lower()).strip("-")
+
+
+def agency_name_clashes(assessments: Iterable[Assessment]) -> Iterator[tuple[Assessment, Assessment]]:
+    """``(first, other)`` for each assessment naming its agency otherwise than the first of its agency-round."""
+    first: dict[tuple[str, str], Assessment] = {}
+    for assessment in assessments:
+        earlier = first.setdefault(assessment.key, assessment)
+        if earlier.agency != assessment.agency:
+            yield earlier, assessment
+
+
+class Collector:
+    """Collects the problems of one document, located at its keys or values."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.problems: list[Problem] = []
+
+    def error(self, path: tuple, code: str, message: str, *, key: bool = False) -> None:
+        self.problems.append(Problem(self.doc.where(path, key=key), code, message))
+
+    def warn(self, path: tuple, code: str, message: str, *, key: bool = False) -> None:
+        self.problems.append(Problem(self.doc.where(path, key=key), code, message, "warning"))
+
+    @property
+    def has_errors(self) -> bool:
+        return any(problem.is_error for problem in self.problems)
+
+
+def check_assessment(doc: Document, rubrics: RubricChoice, *, note_gaps: bool = True
+                     ) -> tuple[Assessment | None, list[Problem], Rubric | None]:
+    """Check a document as an assessment.  Returns it (``None`` on errors), its problems and its rubric.
+
+    Missing answers are not errors here: they come back as ``state: missing`` and the batch
+    decides (a partial file, or one respondent among several, may leave answers out).  With
+    ``note_gaps``, a file that has other errors also says how many indicators it leaves
+    unanswered, so that a person sees the whole task at once.
+    """
+    out = Collector(doc)
+    out.problems.extend(doc.problems)  # duplicate keys, aliases, tags: reported with the rest
+    data = doc.data
+    if not isinstance(data, dict):
+        out.error((), "not-a-mapping", "an assessment file must be a mapping with rubric, agency, agency_id, "
+                                       "round and answers")
+        return None, out.problems, None
+    other = other_kind_of_file(data)
+    if other:  # one clear sentence instead of a list of fields it lacks
+        out.error((), "other-kind-of-file", other)
+        return None, out.problems, None
+
+    for key in data:
+        if key not in TOP_LEVEL_FIELDS:
+            out.error((key,), "unknown-field", f"unknown field {key!r}{did_you_mean(key, TOP_LEVEL_FIELDS)}; "
+                                               f"valid fields: {', '.join(TOP_LEVEL_FIELDS)}", key=True)
+    for key in REQUIRED_FIELDS:
+        if key not in data or data[key] is None:
+            out.error((key,) if key in data else (), "missing-field", f"missing required field {key!r}",
+                      key=key in data)
+
+    rubric = _rubric(data.get("rubric"), rubrics, out)
+    agency = _text(data, "agency", out)
+    agency_id = _agency_id(data.get("agency_id"), out)
+    round_ = _round(data.get("round"), out)
+    respondent = _respondent(data.get("respondent"), out)
+    answers = _answers(data.get("answers"), rubric, out) if rubric is not None else None
+
+    errors = out.has_errors
+    _cap(out)
+    if errors and answers is not None and note_gaps:
+        given = data.get("answers") if isinstance(data.get("answers"), dict) else {}
+        gaps = sum(given.get(ident) is None for ident in answers)
+        if gaps:  # say it now, rather than only after the other problems are fixed
+            out.warn(("answers",), "unanswered-indicators", f"also, {gaps} of {len(answers)} indicators have no "
+                                                            f"answer yet", key=True)
+    if errors or rubric is None or answers is None:
+        return None, out.problems, rubric
+    assessment = Assessment.model_construct(
+        rubric_id=rubric.id,
+        rubric_version=rubric.version,
+        agency=agency,
+        agency_id=agency_id,
+        round=round_,
+        respondent=respondent,
+        answers=answers,
+        source=doc.source,
+        sha256=doc.sha256,
+    )
+    return assessment, out.problems, rubric
+
+
+def _cap(out: Collector) -> None:
+    """Keep the first :data:`MAX_PROBLEMS` problems, errors first, and count the rest."""
+    if len(out.problems) <= MAX_PROBLEMS:
+        return
+    # Errors first, so that a flood of warnings never hides one; the note keeps the file's verdict.
+    ranked = sorted(out.problems, key=lambda p: not p.is_error)
+    kept, dropped = ranked[:MAX_PROBLEMS], ranked[MAX_PROBLEMS:]
+    severity = "error" if any(p.is_error for p in dropped) else "warning"
+    last = kept[-1].location  # so that the note sorts after what it follows
+    out.problems[:] = kept + [Problem(last, "too-many-problems", f"… and {len(dropped)} more problems in this file",
+                                      severity)]
+
+
+def other_kind_of_file(data: dict) -> str | None:
+    """If ``data`` is plainly a rubric, an import mapping or another data file, say which."""
+    if "pillars" in data or "scale" in data:
+        return "this is a rubric file, not an assessment; check it with `readiness rubric validate`"
+    mapping_only = {"recode", "respondent_name", "respondent_role", "evidence", "evidence_level"}
+    if mapping_only & set(data) or (isinstance(data.get("round"), dict) and "value" in data["round"]):
+        return ("this is an import mapping file, not an assessment; use it with `readiness import RESPONSES "
+                "--map FILE`")
+    if isinstance(data.get("kind"), str):
+        return f"this is a data file of kind {data['kind']!r}, not an assessment"
+    return None
+
+
+def _rubric(ref, rubrics: RubricChoice, out: Collector) -> Rubric | None:
+    if ref is None:
+        return None
+    if not isinstance(ref, str) or "@" not in ref:
+        out.error(("rubric",), "invalid-rubric-reference",
+                  f"rubric must be written id@version, e.g. rubric: egov-readiness@1.0; got {show(ref)}")
+        return None
+    if "/" in ref or "\\" in ref or ref.endswith((".yaml", ".yml")):
+        # A file path here would let one agency's file swap the rubric for everyone in the run (and
+        # would tell the sender whether a path exists on the reform unit's machine): never opened.
+        out.error(("rubric",), "invalid-rubric-reference",
+                  "an assessment names its rubric as id@version, e.g. rubric: egov-readiness@1.0, never as a "
+                  "file; to score against a rubric file, give it with --rubric FILE")
+        return None
+    pinned = rubrics.pinned
+    if pinned is not None:
+        if ref != pinned.ref:
+            out.error(("rubric",), "rubric-mismatch",
+                      f"this file is for rubric {ref}, but {pinned.ref} was asked for (--rubric)")
+            return None
+        return pinned
+    try:
+        return rubrics.catalog.find(ref)
+    except RubricNotFound as exc:
+        out.error(("rubric",), "rubric-not-found", str(exc))
+        return None
+
+
+def _text(data: dict, field: str, out: Collector) -> str | None:
+    value = data.get(field)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        out.error((field,), "invalid-text", f"{field} must be text, e.g. {field}: Northern Province Land Records "
+                                            f"Authority")
+        return None
+    character = control_character(value)
+    if character:
+        out.error((field,), "control-character", f"{field} contains the control character {character}; remove it")
+        return None
+    if len(value) > MAX_NAME:
+        out.error((field,), "invalid-text", f"{field} is {len(value)} characters long; at most {MAX_NAME} are "
+                                            f"allowed")
+        return None
+    return value.strip()
+
+
+def _agency_id(value, out: Collector) -> str | None:
+    if value is None or (isinstance(value, str) and AGENCY_ID.match(value)):
+        return value
+    fixed = slug_agency_id(value) if isinstance(value, str) else ""
+    hint = f" (did you mean {fixed!r}?)" if AGENCY_ID.match(fixed) else ""
+    out.error(("agency_id",), "invalid-agency-id",
+              f"agency_id {show(value)} is not valid{hint}: use 1–60 lowercase letters, digits, '-' or '_', "
+              f"starting with a letter or digit (e.g. nplra)")
+    return None
+
+
+def _round(value, out: Collector) -> str | None:
+    if value is None:
+        return None
+    # `round: 2026` is an integer in YAML; a round is a label, so take it as text.
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value and len(str(value)) <= 40:
+        return str(value)
+    if isinstance(value, str) and ROUND.match(value.strip()):
+        return value.strip()
+    out.error(("round",), "invalid-round", f"round must be a label such as 2026 or 2026-q1 (letters, digits, '.', "
+                                           f"'-', '_'); got {show(value)}")
+    return None
+
+
+def _respondent(value, out: Collector) -> Respondent:
+    if value is None:
+        return Respondent()
+    if not isinstance(value, dict):
+        out.error(("respondent",), "not-a-mapping", "respondent must be a mapping, e.g. respondent: {name: A. Khan, "
+                                                    "role: it_lead}")
+        return Respondent()
+    fields = {}
+    for key, item in value.items():
+        path = ("respondent", key)
+        if key not in ("name", "role"):
+            out.error(path, "unknown-field", f"unknown field {key!r} in respondent; valid fields: name, role",
+                      key=True)
+        elif item is not None and not isinstance(item, str):
+            out.error(path, "invalid-text", f"respondent {key} must be text")
+        elif item is not None and len(item) > MAX_NAME:
+            out.error(path, "invalid-text", f"respondent {key} is longer than {MAX_NAME} characters")
+        elif item is not None and control_character(item):
+            out.error(path, "control-character", f"respondent {key} contains the control character "
+                                                 f"{control_character(item)}; remove it")
+        elif item is not None:
+            fields[key] = item.strip() or None
+    return Respondent(**fields)
+
+
+def _answers(value, rubric: Rubric, out: Collector) -> dict[str, Answer] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        out.error(("answers",), "not-a-mapping", "answers must be a mapping of indicator id to answer, e.g. "
+                                                 "strategy.vision: 3")
+        return None
+    places = rubric.places
+    answers: dict[str, Answer] = {}
+    unknown = 0
+    for ident, raw in value.items():
+        place = places.get(ident)
+        if place is None:
+            unknown += 1
+            # Suggestions cost a fuzzy match each: enough for typos, not for a file of junk keys.
+            hint = did_you_mean(ident, places) if unknown <= 20 else ""
+            out.error(("answers", ident), "unknown-indicator", f"unknown indicator {show(ident)}{hint} in rubric "
+                                                               f"{rubric.ref}", key=True)
+            continue
+        answer = parse_answer(raw, place.indicator, rubric, out, ("answers", ident))
+        if answer is not None:
+            answers[ident] = answer
+    return {ident: answers.get(ident, MISSING) for ident in places}
+
+
+def parse_answer(raw, indicator: Indicator, rubric: Rubric, out: Collector, path: tuple) -> Answer | None:
+    """One answer in any of its written forms: ``3``, ``na``, ``{level: 3, evidence: ...}``, ``{value: 42.5}``."""
+    value_key = indicator.answer_key
+    evidence = None
+    evidence_level = "none"
+    value_path = path
+    if isinstance(raw, dict):
+        evidence, evidence_level = _evidence(raw, indicator, out, path)
+        raw = raw.get(value_key)
+        value_path = path + (value_key,)
+    if isinstance(raw, str):
+        # Quoted "3", "Established" or "n/a" mean what they say, as they do in a workbook.
+        raw = normalise_answer(raw, indicator, rubric)
+    if raw is None:
+        return Answer(state="missing", evidence=evidence, evidence_level=evidence_level)
+    if raw in ("na", "unknown"):  # normalise_answer has turned n/a, Don't know... into these
+        return Answer(state=raw, evidence=evidence, evidence_level=evidence_level)
+    if indicator.type == "level":
+        value, error = check_level(raw, indicator, rubric)
+        warning = None
+    else:
+        value, error, warning = check_number(raw, indicator)
+    if error:
+        out.error(value_path, *error)
+    if warning:
+        out.warn(value_path, *warning)
+    if value is None:
+        return None
+    return Answer(state="answered", value=value, evidence=evidence, evidence_level=evidence_level)
+
+
+def _evidence(raw: dict, indicator: Indicator, out: Collector, path: tuple) -> tuple[str | None, str]:
+    """The evidence text and level of an answer written as a mapping (its other keys checked too)."""
+    value_key = indicator.answer_key
+    allowed = (value_key, "evidence", "evidence_level")
+    for key in raw:
+        if key not in allowed:
+            hint = ""
+            if key in ("level", "value"):
+                hint = f" ({indicator.id} is a {indicator.type} indicator: write {value_key}:)"
+            out.error(path + (key,), "unknown-field", f"unknown field {key!r} in the answer{hint}; valid fields: "
+                                                      f"{', '.join(allowed)}", key=True)
+    evidence = raw.get("evidence")
+    if evidence is not None and not isinstance(evidence, str):
+        evidence = str(evidence) if isinstance(evidence, (int, float)) and not isinstance(evidence, bool) else None
+        if evidence is None:
+            out.error(path + ("evidence",), "invalid-text", "evidence must be text describing the document or source")
+    if evidence is not None and len(evidence) > MAX_TEXT:
+        out.error(path + ("evidence",), "invalid-text", f"evidence is {len(evidence)} characters long; at most "
+                                                        f"{MAX_TEXT} are allowed")
+    elif evidence is not None and control_character(evidence, allow="\n\t"):
+        out.error(path + ("evidence",), "control-character", f"evidence contains the control character "
+                                                             f"{control_character(evidence, allow=chr(10) + chr(9))}"
+                                                             f"; remove it")
+    level = raw.get("evidence_level", "none")
+    if level is None:
+        level = "none"
+    evidence_level = "none"
+    if level not in EVIDENCE_LEVELS:
+        out.error(path + ("evidence_level",), "invalid-evidence-level", f"evidence_level {show(level)} is not valid; "
+                                                                        f"use one of {', '.join(EVIDENCE_LEVELS)}")
+    else:
+        evidence_level = level
+    if evidence_level != "none" and not (evidence or "").strip():
+        out.warn(path + ("evidence_level",), "evidence-not-described",
+                 f"evidence_level is {evidence_level!r} but no evidence is described")
+    return evidence, evidence_level

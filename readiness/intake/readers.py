@@ -1,0 +1,56 @@
+"""The one registry of assessment readers: file suffix → reader, used by every command and by folder search.
+
+A reader turns one file into a :class:`ReadResult`: the assessment (or ``None`` if the file has
+errors), every problem found, the rubric it answers, and a way to say where each unanswered
+indicator is, so that the batch can name lines and cells without reading the file again.
+Readers are imported when first used: reading YAML never loads openpyxl.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import import_module
+from pathlib import Path
+from typing import Callable, Sequence
+
+from ..errors import Problem
+from ..rubric.model import Rubric
+from .model import Assessment
+
+#: Suffix → module under readiness.intake whose ``read(path, rubrics)`` reads it.  ``.xlsm`` is
+#: found so that it can be refused with a reason.
+READERS: dict[str, str] = {
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".xlsx": "workbook.read",
+    ".xlsm": "workbook.read",
+}
+
+MissingProblems = Callable[[Sequence[str]], list[Problem]]
+
+
+@dataclass
+class ReadResult:
+    """What reading one file gave."""
+
+    source: str
+    assessment: Assessment | None = None
+    problems: list[Problem] = field(default_factory=list)
+    rubric: Rubric | None = None
+    #: One problem per unanswered indicator id, located at its key, row or cell.
+    missing_problems: MissingProblems = lambda idents: []
+
+    @property
+    def ok(self) -> bool:
+        return self.assessment is not None and not any(p.is_error for p in self.problems)
+
+
+def reader_for(path: Path) -> Callable | None:
+    """The ``read(path, rubrics)`` function for a file, or ``None`` for a type no reader takes."""
+    module = READERS.get(path.suffix.lower())
+    return None if module is None else import_module(f"{__package__}.{module}").read
+
+
+def readable_suffixes() -> tuple[str, ...]:
+    """The suffixes readers take, as folder search looks for them."""
+    return tuple(READERS)

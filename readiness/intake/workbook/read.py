@@ -1,0 +1,356 @@
+"""Read a filled self-assessment workbook (.xlsx) into the same :class:`Assessment` as a YAML file.
+
+The workbook's cells are turned into a :class:`~readiness.errors.Document` shaped like a YAML
+assessment, with each value's cell remembered; the format-neutral checks of
+:mod:`readiness.intake.checks` then run unchanged, so both formats give the same messages, located
+as ``file.xlsx: Assessment!I14``.
+
+Tolerant of what people do (answers typed instead of picked, ``3 - Defined``, `` 3 ``, ``n/a``,
+numbers stored as text, rows re-sorted, extra blank rows, a re-save by LibreOffice); strict about
+what matters.  Formulas are never evaluated: a formula in an answer cell is read as its text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+from functools import partial
+from pathlib import Path
+from typing import Sequence
+
+from ...errors import Document, InvalidInput, Location, Problem, RubricNotFound
+from ...rubric.model import Rubric
+from ...text import did_you_mean
+from ..answers import normalise_answer
+from ..checks import RubricChoice, check_assessment
+from ..readers import ReadResult
+from .layout import (
+    ASSESSMENT_SHEET,
+    COVER_FIELDS,
+    COVER_SHEET,
+    DONT_KNOW,
+    HEADER_ROW,
+    META_KEYS,
+    META_SHEET,
+    NOT_APPLICABLE,
+)
+from .safety import damaged, open_workbook
+
+#: Rows read past the header: room for headings, blank rows and notes, not for a million rows.
+MAX_ROWS_PER_INDICATOR = 3
+MAX_EXTRA_ROWS = 500
+
+
+def read(path: Path, rubrics: RubricChoice) -> ReadResult:
+    """Read one workbook; every problem comes back located at its sheet and cell."""
+    source = str(path)
+    try:
+        doc, problems, rubric = workbook_document(path, source, rubrics)
+    except InvalidInput as exc:
+        return ReadResult(source, problems=exc.problems)
+    if rubric is None:
+        return ReadResult(source, problems=problems)
+    assessment, more, _ = check_assessment(doc, RubricChoice(rubrics.catalog, rubric))
+    problems += more
+    if any(problem.is_error for problem in problems):
+        assessment = None
+    return ReadResult(source, assessment, problems, rubric, missing_problems=partial(_missing_problems, doc))
+
+
+def _missing_problems(doc: Document, idents: Sequence[str]) -> list[Problem]:
+    """Where each unanswered indicator is: its empty answer cell, or the sheet if its row is gone."""
+    rows = doc.data.get("answers", {})
+    choices = f"a level, '{NOT_APPLICABLE}' or '{DONT_KNOW}'"
+    return [
+        Problem(doc.values[("answers", ident)], "missing-answer",
+                f"no answer for {ident}; pick {choices} (or use --partial)")
+        if ident in rows else
+        Problem(Location(doc.source, sheet=ASSESSMENT_SHEET), "missing-row",
+                f"the row for {ident} is missing; copy it back from a new template, or use --partial")
+        for ident in idents
+    ]
+
+
+def _location(doc: Document, sheet: str, coordinate: str) -> Location:
+    return Location(doc.source, sheet=sheet, cell=coordinate)
+
+
+def workbook_document(path: Path, source: str, rubrics: RubricChoice
+                      ) -> tuple[Document, list[Problem], Rubric | None]:
+    """The workbook as a :class:`Document`, problems found on the way, and its rubric."""
+    workbook = open_workbook(path, source)
+    try:
+        doc = Document(source, hashlib.sha256(path.read_bytes()).hexdigest(), {})
+        problems: list[Problem] = []
+        rubric, stamped_sha256 = _rubric(workbook, doc, rubrics, problems)
+        if rubric is None:
+            return doc, problems, None
+        _cover(workbook, doc, problems)
+        _answers(workbook, doc, rubric, problems, same_edition=stamped_sha256 == rubric.sha256)
+        return doc, problems, rubric
+    except InvalidInput:
+        raise
+    except Exception as exc:  # openpyxl parses parts lazily: a damaged sheet fails mid-read, in many ways
+        raise InvalidInput([damaged(source, exc)]) from None
+    finally:
+        workbook.close()
+
+
+def _rows(sheet, *, cells: bool = False):
+    """Every row's values (or cells), numbered from 1, however the file recorded the sheet's size."""
+    if hasattr(sheet, "reset_dimensions"):
+        sheet.reset_dimensions()  # LibreOffice and others may record a wrong used range
+    return enumerate(sheet.iter_rows(values_only=not cells), start=1)
+
+
+def _coordinate(row: int, column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(column)}{row}"
+
+
+def _rubric(workbook, doc: Document, rubrics: RubricChoice, problems: list[Problem]
+            ) -> tuple[Rubric | None, str | None]:
+    """The rubric the hidden sheet says the workbook was made from, and the hash it recorded."""
+    if META_SHEET not in workbook.sheetnames:
+        problems.append(Problem(Location(doc.source), "missing-sheet", f"not a readiness workbook: it has no "
+                                                                       f"{META_SHEET} sheet; make one with "
+                                                                       "`readiness template --format xlsx`"))
+        return None, None
+    meta = {}
+    # Only the first rows hold the rubric's identity; the id list below them is for people.
+    for _, row in itertools.islice(_rows(workbook[META_SHEET]), len(META_KEYS)):
+        if row and isinstance(row[0], str) and len(row) > 1:
+            meta.setdefault(row[0], row[1])
+    rubric_id, version, sha = meta.get("rubric_id"), meta.get("rubric_version"), meta.get("rubric_sha256")
+    where_id, where_version = _location(doc, META_SHEET, "B1"), _location(doc, META_SHEET, "B2")
+    if not isinstance(rubric_id, str) or version is None:
+        problems.append(Problem(where_id, "no-rubric-stamp", "the workbook does not say which rubric it was made "
+                                                             "from; make a new one with `readiness template "
+                                                             "--format xlsx`"))
+        return None, None
+    ref = f"{rubric_id}@{version}"
+    doc.data["rubric"] = ref
+    doc.values[("rubric",)] = where_id
+    if rubrics.pinned is not None:
+        if ref != rubrics.pinned.ref:
+            problems.append(Problem(where_id, "rubric-mismatch", f"this workbook was made from rubric {ref}, but "
+                                                                 f"{rubrics.pinned.ref} was asked for (--rubric)"))
+            return None, None
+        rubric = rubrics.pinned
+    else:
+        try:
+            rubric = rubrics.catalog.find(ref)
+        except RubricNotFound as exc:
+            wrong_version = any(r.id == rubric_id for r in rubrics.catalog.rubrics)
+            where = where_version if wrong_version else where_id
+            problems.append(Problem(where, "rubric-not-found", f"this workbook was made from rubric {ref}: {exc}"))
+            return None, None
+    if sha and sha != rubric.sha256:
+        problems.append(Problem(_location(doc, META_SHEET, "B3"), "rubric-edition",
+                                f"this workbook was made from a different edition of {ref} (its questions may "
+                                f"differ); answers are read by indicator id", "warning"))
+    return rubric, sha
+
+
+def _defined_cells(workbook) -> dict[str, tuple[str, str]]:
+    """Cover field name → (sheet, cell), from the workbook's defined names.
+
+    A name that no longer points at exactly one cell (edited into a range, or #REF!) is ignored:
+    the cover's default cell is read instead.
+    """
+    from openpyxl.utils.cell import range_boundaries
+
+    found = {}
+    for name, _, _ in COVER_FIELDS:
+        definition = workbook.defined_names.get(name)
+        if definition is None:
+            continue
+        try:
+            destinations = list(definition.destinations)
+            if len(destinations) != 1:
+                continue
+            sheet, reference = destinations[0]
+            min_col, min_row, max_col, max_row = range_boundaries(reference.replace("$", ""))
+        except (ValueError, TypeError, AttributeError):
+            continue
+        if None in (min_col, min_row) or (min_col, min_row) != (max_col, max_row) or sheet != COVER_SHEET:
+            continue
+        found[name] = (sheet, _coordinate(min_row, min_col))
+    return found
+
+
+def _cover(workbook, doc: Document, problems: list[Problem]) -> None:
+    if COVER_SHEET not in workbook.sheetnames:
+        problems.append(Problem(Location(doc.source), "missing-sheet", f"the workbook has no {COVER_SHEET} sheet "
+                                                                       f"with the agency details; do not rename or "
+                                                                       f"delete sheets"))
+        return
+    defined = _defined_cells(workbook)
+    values: dict[str, object] = {}
+    last_row = max(int(re.sub(r"[A-Z]", "", cell)) for _, cell in defined.values()) if defined else 0
+    last_row = max(last_row, max(int(cell[1:]) for _, _, cell in COVER_FIELDS))
+    for row_number, row in itertools.islice(_rows(workbook[COVER_SHEET]), last_row):
+        for column, value in enumerate(row, start=1):
+            if value is not None:
+                values[_coordinate(row_number, column)] = value
+    respondent = {}
+    for name, _, default_cell in COVER_FIELDS:
+        sheet, at = defined.get(name, (COVER_SHEET, default_cell))
+        value = _text_value(values.get(at)) if sheet == COVER_SHEET else None
+        location = _location(doc, COVER_SHEET, at)
+        if name.startswith("respondent_"):
+            respondent[name.removeprefix("respondent_")] = value
+            doc.values[("respondent", name.removeprefix("respondent_"))] = location
+            continue
+        doc.values[(name,)] = location
+        doc.keys[(name,)] = location
+        doc.data[name] = value  # an empty cell is None: reported as a missing field, at this cell
+    doc.data["respondent"] = respondent
+    doc.values[("respondent",)] = _location(doc, COVER_SHEET, "B7")
+
+
+def _text_value(value):
+    """A cover cell's value: stripped text, an integral number as an integer (round 2026.0 → 2026)."""
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _header(sheet_rows) -> tuple[int, dict[str, int]]:
+    """Find the header row and the columns by their titles (a user may have inserted a column)."""
+    for row_number, row in sheet_rows:
+        named = [(str(value).strip().lower(), column) for column, value in enumerate(row, start=1) if value]
+        titles = dict(reversed(named))  # a title used twice: the first column counts, and it is reported
+        if "indicator id" in titles and "answer" in titles:
+            seen = [title for title, _ in named]
+            twice = sorted({t for t in seen if seen.count(t) > 1 and t in ("indicator id", "answer", "evidence level")})
+            columns = {
+                "id": titles["indicator id"],
+                "question": titles.get("question"),
+                "answer": titles["answer"],
+                "evidence": next((c for t, c in titles.items() if t.startswith("evidence (")), None),
+                "evidence_level": titles.get("evidence level"),
+                "twice": twice,
+            }
+            return row_number, columns
+        if row_number > HEADER_ROW + 10:
+            break
+    return 0, {}
+
+
+def _answers(workbook, doc: Document, rubric: Rubric, problems: list[Problem], *, same_edition: bool) -> None:
+    if ASSESSMENT_SHEET not in workbook.sheetnames:
+        problems.append(Problem(Location(doc.source), "missing-sheet", f"the workbook has no {ASSESSMENT_SHEET} "
+                                                                       "sheet; do not rename or delete sheets"))
+        return
+    # Cells, not just values: a number typed as "42.5%" is stored as 0.425 in a percent-formatted
+    # cell, and only the cell's format tells.
+    rows = ((number, [cell.value for cell in row], row) for number, row in _rows(workbook[ASSESSMENT_SHEET], cells=True))
+    header_row, columns = _header((number, values) for number, values, _ in rows)
+    answers: dict = {}
+    doc.data["answers"] = answers
+    doc.values[("answers",)] = _location(doc, ASSESSMENT_SHEET, f"A{max(header_row, 1)}")
+    doc.keys[("answers",)] = doc.values[("answers",)]
+    if not header_row:
+        problems.append(Problem(_location(doc, ASSESSMENT_SHEET, f"A{HEADER_ROW}"), "header-not-found",
+                                "cannot find the header row ('Indicator id' … 'Answer'); do not change the header"))
+        return
+    for title in columns["twice"]:
+        problems.append(Problem(_location(doc, ASSESSMENT_SHEET, f"A{header_row}"), "doubled-column",
+                                f"the header has two columns titled {title!r}; delete the extra one"))
+    first_row: dict[str, int] = {}
+    places = rubric.places
+    row_limit = header_row + MAX_ROWS_PER_INDICATOR * len(places) + MAX_EXTRA_ROWS
+    for row_number, row, cells in rows:
+        if row_number > row_limit:
+            # Stop here either way; only a value (not mere formatting, which Excel also records)
+            # past the limit says the sheet is not an assessment.
+            if any(value is not None and str(value).strip() for value in row):
+                problems.append(Problem(_location(doc, ASSESSMENT_SHEET, f"A{row_number}"), "sheet-too-long",
+                                        f"the Assessment sheet goes on past row {row_limit}; an assessment of "
+                                        f"{rubric.ref} is far shorter"))
+            break
+        ident = _cell(row, columns["id"])
+        if ident is None:
+            continue  # heading or blank row
+        id_cell = _coordinate(row_number, columns["id"])
+        ident = str(ident).strip()
+        if ident not in places:
+            problems.append(Problem(_location(doc, ASSESSMENT_SHEET, id_cell), "unknown-indicator",
+                                    f"unknown indicator id {ident!r}{did_you_mean(ident, places)}; the ids in "
+                                    f"column A must not be changed"))
+            continue
+        if ident in first_row:
+            problems.append(Problem(_location(doc, ASSESSMENT_SHEET, id_cell), "duplicate-row",
+                                    f"second row for {ident} (first on row {first_row[ident]}); delete the copy"))
+            continue
+        first_row[ident] = row_number
+        question = _cell(row, columns["question"])
+        if same_edition and isinstance(question, str) and _fold(question) != _fold(places[ident].indicator.text):
+            problems.append(Problem(_location(doc, ASSESSMENT_SHEET, id_cell), "id-moved",
+                                    f"{ident} is not the indicator of the question in this row; the ids in column A "
+                                    f"must stay with their questions"))
+        answer_cell = cells[columns["answer"] - 1] if columns["answer"] <= len(cells) else None
+        shown = value_as_shown(answer_cell)
+        if answer_cell is not None and shown is not answer_cell.value:
+            row = list(row)
+            row[columns["answer"] - 1] = shown
+        answers[ident] = _answer(doc, rubric, ident, row, row_number, columns)
+
+
+def value_as_shown(cell):
+    """A cell's value as a person sees it: 0.425 in a percentage format is the 42.5 they typed."""
+    value = getattr(cell, "value", None)
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return value
+    number_format = getattr(cell, "number_format", None) or ""
+    # Quoted text ("%") and escaped characters (\%) in a format are literal, not percentages.
+    number_format = re.sub(r'"[^"]*"|\\.', "", number_format)
+    return round(value * 100, 10) if "%" in number_format else value
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _cell(row: tuple, column: int | None):
+    if column is None or column > len(row):
+        return None
+    value = row[column - 1]
+    # Array and data-table formulas come back as objects: their text is what the cell says.
+    return getattr(value, "text", value) if not isinstance(value, (str, int, float, bool)) else value
+
+
+def _answer(doc: Document, rubric: Rubric, ident: str, row: tuple, row_number: int, columns: dict):
+    """The answer in YAML form (``3``, ``na``, ``{level: 3, evidence: ...}``), each part located."""
+    path = ("answers", ident)
+    indicator = rubric.places[ident].indicator
+    key = indicator.answer_key
+    answer_cell = _location(doc, ASSESSMENT_SHEET, _coordinate(row_number, columns["answer"]))
+    doc.keys[path] = _location(doc, ASSESSMENT_SHEET, _coordinate(row_number, columns["id"]))
+    doc.values[path] = answer_cell
+    doc.values[path + (key,)] = answer_cell
+    value = normalise_answer(_cell(row, columns["answer"]), indicator, rubric)
+    evidence = _cell(row, columns["evidence"])
+    if isinstance(evidence, str):
+        evidence = evidence.strip() or None
+    elif evidence is not None:
+        evidence = str(evidence)
+    level = _cell(row, columns["evidence_level"])
+    level = level.strip().lower() or None if isinstance(level, str) else level
+    if evidence is None and level in (None, "none"):
+        return value
+    answer = {key: value}
+    if evidence is not None:
+        answer["evidence"] = evidence
+        doc.values[path + ("evidence",)] = _location(doc, ASSESSMENT_SHEET, _coordinate(row_number, columns["evidence"]))
+    if level is not None:
+        answer["evidence_level"] = level
+        doc.values[path + ("evidence_level",)] = _location(
+            doc, ASSESSMENT_SHEET, _coordinate(row_number, columns["evidence_level"]))
+    return answer

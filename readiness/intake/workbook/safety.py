@@ -1,0 +1,85 @@
+"""Opening an untrusted workbook safely: checks before any XML is parsed, then a read-only open.
+
+An .xlsx file is a zip archive of XML parts.  Before openpyxl sees it, refuse what is not a
+workbook, what carries macros, what is too large, and what would expand to far more than it
+claims (a zip bomb).  The XML itself is then parsed by openpyxl through defusedxml, which refuses
+entity expansion and external entities.  Assessment workbooks and survey exports both open here.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from ...errors import InvalidInput, Location, Problem
+
+MAX_XLSX_BYTES = 20 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024  # a filled assessment workbook is about 150 KB unpacked
+MAX_ENTRIES = 1000
+#: A generated workbook's XML compresses about 5–15×; past this ratio a part is not a spreadsheet.
+MAX_COMPRESSION_RATIO = 200
+
+
+def check_workbook_file(path: Path, source: str) -> None:
+    """Raise :class:`InvalidInput` if ``path`` must not be opened as a workbook."""
+    where = Location(source)
+
+    def refuse(message: str, code: str = "not-a-workbook") -> None:
+        raise InvalidInput([Problem(where, code, message)])
+
+    if path.suffix.lower() == ".xlsm":
+        refuse("macro-enabled workbooks (.xlsm) are not accepted; save it as an Excel Workbook (.xlsx)", "macros")
+    size = path.stat().st_size
+    if size > MAX_XLSX_BYTES:
+        refuse(f"file is {size:,} bytes; workbooks over {MAX_XLSX_BYTES:,} bytes are not accepted", "file-too-large")
+    if not zipfile.is_zipfile(path):
+        refuse("not an Excel workbook (.xlsx is a zip archive); if it is an old .xls or a CSV file, "
+               "open it and save it as an Excel Workbook (.xlsx)")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        refuse(f"not a readable Excel workbook: {exc}")
+    if len(entries) > MAX_ENTRIES:
+        refuse(f"workbook has {len(entries):,} parts; more than {MAX_ENTRIES:,} is not a plausible assessment", "zip-bomb")
+    names = {entry.filename for entry in entries}
+    if "xl/workbook.xml" not in names:
+        refuse("not an Excel workbook: it has no xl/workbook.xml part; save it as an Excel Workbook (.xlsx)")
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        refuse("workbook contains macros; save it as an Excel Workbook (.xlsx) without macros", "macros")
+    if any(entry.flag_bits & 0x1 for entry in entries):
+        refuse("workbook is encrypted or password-protected; save an unprotected copy", "encrypted")
+    total = sum(entry.file_size for entry in entries)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        refuse(f"workbook would expand to {total:,} bytes; more than {MAX_UNCOMPRESSED_BYTES:,} is refused", "zip-bomb")
+    for entry in entries:
+        if entry.file_size > MAX_COMPRESSION_RATIO * max(entry.compress_size, 1) and entry.file_size > 1_000_000:
+            refuse(f"workbook part {entry.filename} expands {entry.file_size // max(entry.compress_size, 1):,}× "
+                   f"its compressed size; refused as a possible zip bomb", "zip-bomb")
+
+
+def open_workbook(path: Path, source: str):
+    """Check ``path`` (:func:`check_workbook_file`), then open it read-only, formulas as text, no links.
+
+    Raises :class:`InvalidInput` for a file that must not or cannot be opened.  openpyxl parses
+    sheets lazily, so a damaged part may still fail while rows are read: callers turn such a
+    failure into :func:`damaged`.
+    """
+    check_workbook_file(path, source)
+    from openpyxl import load_workbook
+    from openpyxl.xml import DEFUSEDXML
+
+    if not DEFUSEDXML:  # pragma: no cover - defusedxml is a dependency; this guards a broken install
+        raise InvalidInput([Problem(Location(source), "damaged-workbook", "refusing to read workbooks: the "
+                                    "defusedxml package is not installed (or OPENPYXL_DEFUSEDXML is False)")])
+    try:
+        return load_workbook(path, read_only=True, data_only=False, keep_links=False)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise InvalidInput([damaged(source, exc)]) from None
+
+
+def damaged(source: str, exc: Exception) -> Problem:
+    """A workbook that openpyxl cannot read, said in one line."""
+    detail = " ".join(str(exc).split())[:200]
+    return Problem(Location(source), "damaged-workbook", f"cannot be read as an Excel workbook (damaged or not made "
+                                                         f"by a spreadsheet program): {type(exc).__name__}: {detail}")

@@ -1,0 +1,131 @@
+"""Finding and loading rubrics: the ones shipped with the package, and the user's own files.
+
+Every data file under ``rubrics/`` says what it is with ``kind:`` (``rubric``, the default when
+left out, or another kind such as an intervention catalogue); the catalogue lists each kind
+separately, so that a new kind of data file never breaks the loading of rubrics.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import RubricNotFound
+from ..files import shipped_data_dir
+from ..text import did_you_mean
+from ..yamlio import YamlDocument, model_from_document, parse_yaml, read_bytes
+from .model import Rubric, check_rubric
+
+DEFAULT_KIND = "rubric"
+
+
+def load_rubric(path: str | Path) -> Rubric:
+    """Load and check a rubric file; raises :class:`~readiness.errors.InvalidInput` listing every problem."""
+    path = Path(path)
+    stat = path.stat()
+    return _load_cached(str(path.resolve()), str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=32)
+def _load_cached(resolved: str, display: str, _mtime: int, _size: int) -> Rubric:
+    return rubric_from_document(_document(resolved, display, _mtime, _size))
+
+
+@lru_cache(maxsize=32)
+def _document(resolved: str, display: str, _mtime: int, _size: int) -> YamlDocument:
+    # Kept so that the catalogue reads each file once: for its kind, then for what it holds.
+    return parse_yaml(read_bytes(Path(resolved), source=display), display)
+
+
+def _document_of(path: Path) -> YamlDocument:
+    stat = path.stat()
+    return _document(str(path.resolve()), str(path), stat.st_mtime_ns, stat.st_size)
+
+
+def rubric_from_document(doc: YamlDocument) -> Rubric:
+    """A checked rubric from a parsed file."""
+    return model_from_document(doc, Rubric, what="a rubric file must be a mapping with id, version, title, pillars",
+                               other_kind=_not_a_rubric, checks=check_rubric)
+
+
+def _not_a_rubric(data: dict) -> str | None:
+    if "answers" in data and "pillars" not in data:
+        return "this is an assessment file, not a rubric; check it with `readiness validate`"
+    kind = data.get("kind", DEFAULT_KIND)
+    if isinstance(kind, str) and kind != DEFAULT_KIND:
+        return f"this is a data file of kind {kind!r}, not a rubric (kind: rubric)"
+    return None
+
+
+def file_kind(path: Path) -> str:
+    """The ``kind:`` a data file declares (``rubric`` when it says none)."""
+    data = _document_of(path).data
+    kind = data.get("kind", DEFAULT_KIND) if isinstance(data, dict) else DEFAULT_KIND
+    return kind if isinstance(kind, str) else DEFAULT_KIND
+
+
+class Catalog:
+    """The data files readiness knows: those shipped with it, plus extra files (e.g. for tests).
+
+    ``find`` looks a rubric up by ``id`` or ``id@version``; ``resolve`` also takes the path of a
+    rubric file, for options such as ``--rubric FILE``.  Neither changes the catalogue.
+    """
+
+    def __init__(self, extra: list[str | Path] | tuple = (), *, folder: Path | None = None):
+        self._extra = [Path(p) for p in extra]
+        self._folder = folder or shipped_data_dir("rubrics")
+        self._kinds: dict[str, list[Path]] | None = None
+        self._rubrics: list[Rubric] | None = None
+
+    @property
+    def kinds(self) -> dict[str, list[Path]]:
+        """Every data file, by the kind it declares; extra files first."""
+        if self._kinds is None:
+            kinds: dict[str, list[Path]] = {}
+            for path in self._extra + sorted(self._folder.glob("*.yaml")):
+                kinds.setdefault(file_kind(path), []).append(path)
+            self._kinds = kinds
+        return self._kinds
+
+    @property
+    def rubrics(self) -> list[Rubric]:
+        """Every known rubric; an extra file comes before a shipped one with the same ``id@version``."""
+        if self._rubrics is None:
+            unique: dict[str, Rubric] = {}
+            for path in self.kinds.get(DEFAULT_KIND, []):
+                rubric = load_rubric(path)
+                unique.setdefault(rubric.ref, rubric)
+            self._rubrics = list(unique.values())
+        return self._rubrics
+
+    def find(self, ref: str) -> Rubric:
+        """The rubric named ``id`` (its latest version) or ``id@version``; raises :class:`RubricNotFound`."""
+        rubric_id, _, version = ref.partition("@")
+        matches = [r for r in self.rubrics if r.id == rubric_id]
+        if not matches:
+            known = ", ".join(r.ref for r in self.rubrics)
+            hint = did_you_mean(rubric_id, [r.id for r in self.rubrics])
+            raise RubricNotFound(f"no rubric {rubric_id!r}{hint}; known rubrics: {known}")
+        if not version:
+            return max(matches, key=lambda r: _version_key(r.version))
+        for rubric in matches:
+            if rubric.version == version:
+                return rubric
+        have = ", ".join(r.version for r in matches)
+        raise RubricNotFound(
+            f"rubric {rubric_id!r} is known at version {have}, not {version!r}; "
+            f"use a matching rubric file with --rubric, or update the file's rubric: line"
+        )
+
+    def resolve(self, ref: str) -> Rubric:
+        """What a user option names: a rubric file's path, or an ``id``/``id@version`` to :meth:`find`."""
+        if ref.endswith((".yaml", ".yml")) or "/" in ref or "\\" in ref:
+            path = Path(ref)
+            if not path.is_file():
+                raise RubricNotFound(f"rubric file {ref!r} does not exist")
+            return load_rubric(path)
+        return self.find(ref)
+
+
+def _version_key(version: str) -> tuple:
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in version.split("."))

@@ -1,0 +1,47 @@
+"""Scorecards as files for other tools: JSON (every number, DESIGN.md §3.3) and CSV (for spreadsheets)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Sequence
+
+from ..text import safe_cell
+from .scorecard import Scorecard
+
+
+def to_json(scorecards: Sequence[Scorecard]) -> str:
+    """A JSON array, one object per agency-round; the same input always gives the same text."""
+    return json.dumps([card.to_json_dict() for card in scorecards], indent=2, ensure_ascii=False) + "\n"
+
+
+def to_csv(scorecards: Sequence[Scorecard]) -> str:
+    """One row per agency-round: headline figures, then every pillar and dimension score."""
+    pillar_ids = list(dict.fromkeys(pid for card in scorecards for pid in card.pillars))
+    dimension_ids = list(dict.fromkeys(did for card in scorecards for did in card.dimensions))
+    header = ["agency", "agency_id", "round", "rubric", "readiness", "risk", "risk_base", "amplification",
+              "resistance", "barrier_pressure", "stage", "stage_name", "limited_by", "risk_band", "quadrant",
+              "coverage", "evidence", "respondents"]
+    header += [f"pillar.{pid}" for pid in pillar_ids] + [f"dimension.{did}" for did in dimension_ids]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for card in scorecards:
+        row = [card.agency, card.agency_id, card.round, f"{card.rubric.id}@{card.rubric.version}",
+               card.readiness, card.risk, card.risk_base, card.amplification, card.resistance,
+               card.barrier_pressure, card.stage.level, card.stage.name, card.stage.limited_by, card.risk_band,
+               card.quadrant, card.coverage, card.evidence, len(card.respondents)]
+        row += [_pillar(card, pid) for pid in pillar_ids] + [_dimension(card, did) for did in dimension_ids]
+        writer.writerow(["" if value is None else safe_cell(value) for value in row])
+    return out.getvalue()
+
+
+def _pillar(card: Scorecard, pillar_id: str):
+    item = card.pillars.get(pillar_id)
+    return None if item is None else item.score
+
+
+def _dimension(card: Scorecard, dimension_id: str):
+    item = card.dimensions.get(dimension_id)
+    return None if item is None else item.score

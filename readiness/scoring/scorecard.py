@@ -1,0 +1,223 @@
+"""The scorecard: every number computed for one agency-round (DESIGN.md §3.3), and how it is assembled.
+
+Scores are on 0–100 at full precision; coverage and evidence are percentages (0–100) too.
+Fields may be added over time, never renamed.  :func:`score_assessment` applies the method of
+:mod:`readiness.scoring.method` to one agency-round's respondents and fills a :class:`Scorecard`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
+
+from pydantic import BaseModel, ConfigDict
+
+from ..errors import NotScorable
+from ..rubric.model import Rubric
+from .method import (
+    DIVERGENCE_LEVELS,
+    compute_indices,
+    coverage,
+    merge_answers,
+    quadrant,
+    risk_band,
+    role_pillar_scores,
+    stage,
+)
+
+if TYPE_CHECKING:  # scoring knows the shape of an Assessment, but never imports the intake stage
+    from ..intake.model import Assessment
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class RubricStamp(_Model):
+    id: str
+    version: str
+    sha256: str
+
+
+class Stage(_Model):
+    level: int
+    name: str
+    limited_by: str | None = None
+
+
+class PillarScore(_Model):
+    score: float | None
+    kind: str
+
+
+class DimensionScore(_Model):
+    score: float | None
+    pillar: str
+    kind: str
+    coverage: float | None
+    evidence: float | None
+    severity: float | None = None  # barrier dimensions: 100·(1 − D)
+    amplified: float | None = None  # barrier dimensions: severity after amplification by resistance
+
+
+class IndicatorScore(_Model):
+    score: float | None
+    answer: int | float | str | None
+    state: str
+    evidence_level: str = "none"
+    spread: float | None = None  # several respondents: max − min, in levels
+    divergent: bool = False
+
+
+class RespondentInfo(_Model):
+    name: str | None
+    role: str | None
+    source: str
+    sha256: str
+
+
+class DivergentAnswer(_Model):
+    respondent: str  # name (role), or the role, or "respondent N"
+    role: str | None
+    source: str
+    answer: float | int | str  # the level or number, or na / unknown
+
+
+class Divergence(_Model):
+    indicator: str
+    spread: float
+    answers: list[DivergentAnswer]
+
+
+class Scorecard(_Model):
+    agency: str
+    agency_id: str
+    round: str
+    rubric: RubricStamp
+    readiness: float
+    risk: float | None
+    risk_base: float | None
+    amplification: float | None
+    resistance: float | None
+    barrier_pressure: float | None
+    stage: Stage
+    risk_band: str | None
+    quadrant: str | None
+    coverage: float
+    evidence: float
+    respondents: list[RespondentInfo]
+    counts: dict[str, int]
+    pillars: dict[str, PillarScore]
+    dimensions: dict[str, DimensionScore]
+    indicators: dict[str, IndicatorScore]
+    roles: dict[str, dict[str, float | None]]
+    divergences: list[Divergence]
+    interval: dict[str, list[float]] | None = None
+
+    def to_json_dict(self) -> dict:
+        """A plain dict in the published key order, ``interval`` only when it was computed."""
+        data = self.model_dump(mode="json")
+        if data["interval"] is None:
+            del data["interval"]
+        return data
+
+
+def respondent_label(assessment: "Assessment", index: int) -> str:
+    """How a respondent is named in divergence reports: name and role, else the file."""
+    respondent = assessment.respondent
+    if respondent.name and respondent.role:
+        return f"{respondent.name} ({respondent.role})"
+    return respondent.name or respondent.role or f"respondent {index + 1}"
+
+
+def score_assessment(rubric: Rubric, assessments: Sequence["Assessment"]) -> Scorecard:
+    """Score one agency-round from one or more respondents' assessments of ``rubric``.
+
+    Raises :class:`~readiness.errors.NotScorable` when readiness cannot be computed.
+    """
+    if not assessments:
+        raise ValueError("score_assessment needs at least one assessment")  # a programming error
+    first = assessments[0]
+    merged = merge_answers(rubric, assessments)
+    indices = compute_indices(rubric, {ident: item.score for ident, item in merged.items()})
+    if indices.readiness is None:
+        raise NotScorable(f"{first.agency_id} {first.round}: every capability indicator is 'na', "
+                          f"so readiness cannot be computed")
+    share_answered, share_evidenced, per_dimension = coverage(rubric, merged)
+
+    dimensions = {}
+    for pillar in rubric.pillars:
+        for dimension in pillar.dimensions:
+            score = indices.dimensions[dimension.id]
+            shares = per_dimension[dimension.id]
+            b = indices.severity.get(dimension.id)
+            dimensions[dimension.id] = DimensionScore(
+                score=_pct(score),
+                pillar=pillar.id,
+                kind=pillar.kind,
+                coverage=_pct(shares[0]) if shares else None,
+                evidence=_pct(shares[1]) if shares else None,
+                severity=_pct(b[0]) if b else None,
+                amplified=_pct(b[1]) if b else None,
+            )
+
+    indicators = {}
+    divergences = []
+    for ident, item in merged.items():
+        divergent = item.spread is not None and item.spread >= DIVERGENCE_LEVELS - 1e-9
+        indicators[ident] = IndicatorScore(
+            score=_pct(item.score), answer=_plain(item.answer), state=item.state,
+            evidence_level=item.evidence_level, spread=item.spread, divergent=divergent,
+        )
+        if divergent:
+            answers = [
+                DivergentAnswer(respondent=respondent_label(assessment, index), role=assessment.respondent.role,
+                                source=assessment.source,
+                                answer=_plain(answer.value) if answer.state == "answered" else answer.state)
+                for index, assessment in enumerate(assessments)
+                if (answer := assessment.answers[ident]).state != "missing"
+            ]
+            divergences.append(Divergence(indicator=ident, spread=item.spread, answers=answers))
+
+    counts = {state: 0 for state in ("answered", "na", "unknown", "missing")}
+    for item in merged.values():
+        counts[item.state] += 1
+
+    readiness = 100 * indices.readiness
+    risk = _pct(indices.risk)
+    return Scorecard(
+        agency=first.agency,
+        agency_id=first.agency_id,
+        round=first.round,
+        rubric=RubricStamp(id=rubric.id, version=rubric.version, sha256=rubric.sha256),
+        readiness=readiness,
+        risk=risk,
+        risk_base=_pct(indices.risk_base),
+        amplification=None if risk is None else risk - 100 * indices.risk_base,
+        resistance=_pct(indices.resistance),
+        barrier_pressure=_pct(indices.barrier_pressure),
+        stage=Stage(**vars(stage(rubric, indices))),
+        risk_band=None if risk is None else risk_band(risk),
+        quadrant=None if risk is None else quadrant(readiness, risk),
+        coverage=100 * share_answered,
+        evidence=100 * share_evidenced,
+        respondents=[
+            RespondentInfo(name=a.respondent.name, role=a.respondent.role, source=a.source, sha256=a.sha256)
+            for a in assessments
+        ],
+        counts=counts,
+        pillars={p.id: PillarScore(score=_pct(indices.pillars[p.id]), kind=p.kind) for p in rubric.pillars},
+        dimensions=dimensions,
+        indicators=indicators,
+        roles={role: {pillar: _pct(value) for pillar, value in pillars.items()}
+               for role, pillars in role_pillar_scores(rubric, assessments, merged, indices).items()},
+        divergences=divergences,
+    )
+
+
+def _plain(value):
+    """A whole-number answer as an integer (level 3, not 3.0), anything else unchanged."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _pct(x: float | None) -> float | None:
+    return None if x is None else 100 * x
