@@ -42,6 +42,8 @@ __all__ = sorted(_EXPORTS) + ["__version__"]
 
 def __getattr__(name: str):
     if name == "__version__":
+        from .files import version
+
         return version()
     if name in _EXPORTS:
         value = getattr(import_module(_EXPORTS[name]), name)
@@ -52,13 +54,3 @@ def __getattr__(name: str):
 
 def __dir__() -> list[str]:
     return __all__
-
-
-def version() -> str:
-    """The installed version of readiness (from the package metadata)."""
-    from importlib.metadata import PackageNotFoundError, version as installed
-
-    try:
-        return installed("readiness")
-    except PackageNotFoundError:  # run from a source tree that was never installed
-        return "0+unknown"

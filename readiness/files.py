@@ -71,3 +71,13 @@ def shipped_data_dir(name: str) -> Path:
     if installed.is_dir():
         return installed
     return _PACKAGE.parent / name
+
+
+def version() -> str:
+    """The installed version of readiness (from the package metadata)."""
+    from importlib.metadata import PackageNotFoundError, version as installed
+
+    try:
+        return installed("readiness")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "0+unknown"

@@ -59,3 +59,8 @@ def write(tmp_path, monkeypatch):
         return path
 
     return _write
+
+
+def located_codes(problems) -> list[tuple[str, str]]:
+    """Problems as (location, code): what most tests check, so that messages may be reworded."""
+    return [(str(problem.location), problem.code) for problem in problems]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from readiness.cli import main
 from readiness.intake.batch import load_assessments
 
-from .conftest import MINI_A, MINI_RUBRIC
+from .conftest import located_codes, MINI_A, MINI_RUBRIC
 
 BAD = """\
 rubric: mini@0.1
@@ -63,10 +63,10 @@ def test_missing_answers_point_at_the_answers_key(write, mini_catalog):
 def test_missing_required_fields(write, mini_catalog):
     text = "rubric: mini@0.1\nagency_id: t\nround:\nanswers: {}\n"
     batch = load_assessments([write("fields.yaml", text)], mini_catalog)
-    assert messages(batch) == [
-        "fields.yaml:1:1: missing required field 'agency'",
-        "fields.yaml:3:1: missing required field 'round'",
-        "fields.yaml:4:1: warning: also, 9 of 9 indicators have no answer yet",
+    assert located_codes(batch.problems) == [
+        ("fields.yaml:1:1", "missing-field"),
+        ("fields.yaml:3:1", "missing-field"),
+        ("fields.yaml:4:1", "unanswered-indicators"),
     ]
 
 
@@ -75,12 +75,10 @@ def test_rubric_reference_unknown_or_other_version(write, mini_catalog):
     write("old.yaml", MINI_A.replace("mini@0.1", "mini@0.0"))
     write("plain.yaml", MINI_A.replace("mini@0.1", "mini"))
     batch = load_assessments(["typo.yaml", "old.yaml", "plain.yaml"], mini_catalog)
-    assert messages(batch) == [
-        "typo.yaml:1:9: no rubric 'egov-readines' (did you mean 'egov-readiness'?); known rubrics: "
-        "mini@0.1, egov-readiness@1.0, un-egdi@2018",
-        "old.yaml:1:9: rubric 'mini' is known at version 0.1, not '0.0'; use a matching rubric file with "
-        "--rubric, or update the file's rubric: line",
-        "plain.yaml:1:9: rubric must be written id@version, e.g. rubric: egov-readiness@1.0; got 'mini'",
+    assert located_codes(batch.problems) == [
+        ("typo.yaml:1:9", "rubric-not-found"),
+        ("old.yaml:1:9", "rubric-not-found"),
+        ("plain.yaml:1:9", "invalid-rubric-reference"),
     ]
 
 
@@ -90,7 +88,9 @@ def test_pinned_rubric_must_match(write, mini_catalog):
     catalog = Catalog()
     pinned = catalog.resolve("un-egdi")
     batch = load_assessments([write("a.yaml", MINI_A)], mini_catalog, rubric=pinned)
-    assert messages(batch) == ["a.yaml:1:9: this file is for rubric mini@0.1, but un-egdi@2018 was asked for (--rubric)"]
+    assert located_codes(batch.problems) == [
+        ("a.yaml:1:9", "rubric-mismatch"),
+    ]
 
 
 def test_yaml_structure_problems(write, mini_catalog):
@@ -99,12 +99,12 @@ def test_yaml_structure_problems(write, mini_catalog):
     write("syntax.yaml", MINI_A.replace("  i1.b: 2\n", "  i1.b: [2\n"))
     write("list.yaml", "- 1\n- 2\n")
     batch = load_assessments(["alias.yaml", "dupe.yaml", "syntax.yaml", "list.yaml"], mini_catalog)
-    assert messages(batch) == [
-        "alias.yaml:5:1: warning: also, 1 of 9 indicators have no answer yet",
-        "alias.yaml:8:9: aliases (*name) are not allowed; write the value out in full",
-        "dupe.yaml:15:3: duplicate key 'i1.a' (first given on line 6); keep one",
-        "syntax.yaml:8:7: YAML syntax error: while parsing a flow sequence expected ',' or ']', but got ':'",
-        "list.yaml:1:1: an assessment file must be a mapping with rubric, agency, agency_id, round and answers",
+    assert located_codes(batch.problems) == [
+        ("alias.yaml:5:1", "unanswered-indicators"),
+        ("alias.yaml:8:9", "alias"),
+        ("dupe.yaml:15:3", "duplicate-key"),
+        ("syntax.yaml:8:7", "yaml-syntax"),
+        ("list.yaml:1:1", "not-a-mapping"),
     ]
 
 

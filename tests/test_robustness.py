@@ -10,7 +10,7 @@ from readiness.cli import main
 from readiness.intake.batch import load_assessments
 from readiness.intake.checks import MAX_PROBLEMS
 
-from .conftest import FIXTURES, MINI_A, MINI_RUBRIC
+from .conftest import FIXTURES, MINI_A, MINI_RUBRIC, located_codes
 
 
 def messages(batch) -> list[str]:
@@ -21,25 +21,24 @@ def test_structural_problems_are_reported_with_everything_else(write, mini_catal
     text = MINI_A.replace("agency_id: test", "agency_id: BAD").replace("  i1.b: 2\n", "  i1.b: &two 9\n")
     text = text.replace("  i2.a: 1\n", "  i2.a: *two\n  i2.a: 1\n").replace("  i3.a: 1\n", "  i3.a: !!binary aGk=\n")
     batch = load_assessments([write("many.yaml", text)], mini_catalog)
-    assert messages(batch) == [
-        "many.yaml:3:12: agency_id 'BAD' is not valid (did you mean 'bad'?): use 1–60 lowercase letters, digits, "
-        "'-' or '_', starting with a letter or digit (e.g. nplra)",
-        "many.yaml:5:1: warning: also, 2 of 9 indicators have no answer yet",
-        "many.yaml:7:9: level 9 is out of range for i1.b; expected a level 0–4, 'na' (not applicable) or 'unknown' (don't know)",
-        "many.yaml:8:9: aliases (*name) are not allowed; write the value out in full",
-        "many.yaml:9:3: duplicate key 'i2.a' (first given on line 8); keep one",
-        "many.yaml:11:9: YAML tag !!binary is not allowed; remove it",
+    assert located_codes(batch.problems) == [
+        ("many.yaml:3:12", "invalid-agency-id"),
+        ("many.yaml:5:1", "unanswered-indicators"),
+        ("many.yaml:7:9", "level-out-of-range"),
+        ("many.yaml:8:9", "alias"),
+        ("many.yaml:9:3", "duplicate-key"),
+        ("many.yaml:11:9", "yaml-tag"),
     ]
 
 
 def test_keys_are_compared_as_yaml_compares_them(write, mini_catalog):
     text = MINI_A.replace("answers:\n", "answers:\n  1: 3\n  1.0: 3\n  true: 3\n  'i1.a': 4\n")
     batch = load_assessments([write("keys.yaml", text)], mini_catalog)
-    assert messages(batch) == [
-        "keys.yaml:6:3: unknown indicator 1 in rubric mini@0.1",
-        "keys.yaml:7:3: key '1.0' clashes with another key of the same value; write keys as text",
-        "keys.yaml:8:3: key 'true' clashes with another key of the same value; write keys as text",
-        "keys.yaml:10:3: duplicate key 'i1.a' (first given on line 9); keep one",
+    assert located_codes(batch.problems) == [
+        ("keys.yaml:6:3", "unknown-indicator"),
+        ("keys.yaml:7:3", "key-clash"),
+        ("keys.yaml:8:3", "key-clash"),
+        ("keys.yaml:10:3", "duplicate-key"),
     ]
 
 
@@ -50,14 +49,12 @@ def test_huge_numbers_and_deep_nesting(write, mini_catalog):
     write("deepmap.yaml", "".join("  " * depth + f"k{depth}:\n" for depth in range(60)))
     write("nul.yaml", "rubric: mini@0.1\nagency: A\x00B\n")
     batch = load_assessments(["huge.yaml", "bigint.yaml", "deep.yaml", "deepmap.yaml", "nul.yaml"], mini_catalog)
-    assert messages(batch) == [
-        "huge.yaml:9:17: '11111111111111111111111111111111111111111111111111111111… is not a valid answer for "
-        "i2.n; expected a number (the rubric's range is 0–100), 'na' (not applicable) or 'unknown' (don't know)",
-        "bigint.yaml:9:17: 999999999999999999999999999999 is too large for i2.n; expected a number (the rubric's "
-        "range is 0–100), 'na' (not applicable) or 'unknown' (don't know)",
-        "deep.yaml: nesting is too deep (more than 40 levels)",
-        "deepmap.yaml:42:83: nesting is too deep (more than 40 levels)",
-        "nul.yaml:2:10: control character U+0000 is not allowed in a YAML file; remove it",
+    assert located_codes(batch.problems) == [
+        ("huge.yaml:9:17", "invalid-answer"),
+        ("bigint.yaml:9:17", "number-too-large"),
+        ("deep.yaml", "too-deep"),
+        ("deepmap.yaml:42:83", "too-deep"),
+        ("nul.yaml:2:10", "control-character"),
     ]
 
 
@@ -89,8 +86,9 @@ def test_round_must_be_a_label(write, mini_catalog):
     write("neg.yaml", MINI_A.replace("round: 2026", "round: -5"))
     write("zero.yaml", MINI_A.replace("round: 2026", "round: 02026"))
     batch = load_assessments(["neg.yaml", "zero.yaml"], mini_catalog)
-    assert messages(batch) == ["neg.yaml:4:8: round must be a label such as 2026 or 2026-q1 (letters, digits, "
-                               "'.', '-', '_'); got -5"]
+    assert located_codes(batch.problems) == [
+        ("neg.yaml:4:8", "invalid-round"),
+    ]
     assert batch.assessments[0].round == "02026"  # kept as written, not read as a number
 
 
@@ -196,3 +194,56 @@ def test_a_flood_of_warnings_never_makes_a_valid_file_invalid(tmp_path):
     batch = load_assessments([path], catalog)
     assert batch.errors == [] and len(batch.assessments) == 1
     assert str(batch.problems[-1]) == f"{path}:205:38: warning: … and 10 more problems in this file"
+
+
+def test_an_assessment_cannot_bring_its_own_rubric_file(write, runner):
+    """One untrusted file must not swap the rubric for everyone: a rubric is named id@version, never by path."""
+    from .conftest import ROOT
+
+    shipped = (ROOT / "rubrics" / "egov-readiness-1.0.yaml").read_text(encoding="utf-8")
+    write("notes@1.txt", shipped.replace("weight: 1\n", "weight: 9\n", 5))  # same id@version, other weights
+    honest = (ROOT / "examples" / "2026" / "frdsb.yaml").read_text(encoding="utf-8")
+    write("frdsb.yaml", honest)
+    alone = runner.invoke(main, ["score", "--format", "json", "frdsb.yaml"])
+    (expected,) = json.loads(alone.output)
+    hostile = (ROOT / "examples" / "2026" / "wpps.yaml").read_text(encoding="utf-8")
+    for ref in ("./notes@1.txt", "./missing@1.txt", "/etc/readiness@1.yaml"):
+        write("wpps.yaml", hostile.replace("rubric: egov-readiness@1.0", f"rubric: {ref}"))
+        result = runner.invoke(main, ["score", "--format", "json", "frdsb.yaml", "wpps.yaml"])
+        assert result.exit_code == 1
+        (card,) = json.loads(result.stdout)
+        assert card == expected  # the other agency's scores did not move
+        # The same words whether or not the path exists: nothing is revealed about the machine.
+        assert result.stderr.splitlines()[0] == (
+            "wpps.yaml:3:9: an assessment names its rubric as id@version, e.g. rubric: egov-readiness@1.0, never as "
+            "a file; to score against a rubric file, give it with --rubric FILE")
+
+
+def test_one_unreadable_file_never_stops_the_batch(write, runner, mini_catalog, monkeypatch):
+    write("good.yaml", MINI_A)
+    write("directive.yaml", "%YAML 1.3\n---\n" + MINI_A.replace("agency_id: test", "agency_id: other"))
+    result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "--format", "csv", "good.yaml",
+                                  "directive.yaml"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "directive.yaml:1:1: YAML syntax error: %YAML 1.3 is not a version readiness reads; remove this line (files "
+        "are read as YAML 1.2)",
+        "1 file(s) could not be scored; see the messages above.",
+    ]
+    assert [row.split(",")[1] for row in result.stdout.splitlines()[1:]] == ["test"]
+    # Whatever else fails while one file is read becomes that file's problem, with a code to report.
+    import readiness.intake.yaml
+
+    real_read = readiness.intake.yaml.read
+
+    def fragile(path, rubrics):
+        if path.name == "directive.yaml":
+            raise AssertionError("a parser's own assertion")
+        return real_read(path, rubrics)
+
+    monkeypatch.setattr(readiness.intake.yaml, "read", fragile)
+    batch = load_assessments(["good.yaml", "directive.yaml"], mini_catalog)
+    assert [(str(p.location), p.code) for p in batch.problems] == [("directive.yaml", "internal-error")]
+    assert str(batch.problems[0]).startswith("directive.yaml: reading this file failed unexpectedly (AssertionError: "
+                                             "a parser's own assertion)")
+    assert [a.source for a in batch.assessments] == ["good.yaml"]

@@ -121,3 +121,41 @@ def test_cli_rubric_commands(runner, tmp_path):
     result = runner.invoke(main, ["rubric", "show", "nope"])
     assert (result.exit_code, result.output) == (1, "Error: no rubric 'nope'; known rubrics: egov-readiness@1.0, "
                                                     "un-egdi@2018\n")
+
+
+def test_catalogue_lists_each_kind_of_data_file_apart(tmp_path, runner):
+    folder = tmp_path / "rubrics"
+    folder.mkdir()
+    (folder / "mini.yaml").write_text(MINI_RUBRIC.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "interventions-1.0.yaml").write_text(
+        "kind: interventions\nrubric: mini@0.1\ninterventions:\n  - id: sponsor\n    title: Name a sponsor\n",
+        encoding="utf-8")
+    catalog = Catalog(folder=folder)
+    assert {kind: [p.name for p in paths] for kind, paths in catalog.kinds.items()} == {
+        "rubric": ["mini.yaml"], "interventions": ["interventions-1.0.yaml"]}
+    assert [r.ref for r in catalog.rubrics] == ["mini@0.1"]  # the catalogue beside it breaks nothing
+    with pytest.raises(InvalidInput) as caught:
+        load_rubric(folder / "interventions-1.0.yaml")
+    assert [(str(p.location), p.code, p.message) for p in caught.value.problems] == [
+        (f"{folder / 'interventions-1.0.yaml'}:1:1", "other-kind-of-file",
+         "this is a data file of kind 'interventions', not a rubric (kind: rubric)")]
+    result = runner.invoke(main, ["validate", str(folder / "interventions-1.0.yaml")])
+    assert result.output.splitlines()[0] == (f"{folder / 'interventions-1.0.yaml'}:1:1: this is a data file of kind "
+                                             f"'interventions', not an assessment")
+
+
+def test_kind_is_not_part_of_a_rubrics_content(tmp_path):
+    with_kind = tmp_path / "mini.yaml"
+    with_kind.write_text("kind: rubric\n" + MINI_RUBRIC.read_text(encoding="utf-8"), encoding="utf-8")
+    assert load_rubric(with_kind).sha256 == load_rubric(MINI_RUBRIC).sha256
+    for rubric in Catalog().rubrics:  # every shipped data file says what it is
+        path = next(p for p in shipped_data_dir("rubrics").glob("*.yaml") if load_rubric(p).ref == rubric.ref)
+        assert "\nkind: rubric\n" in path.read_text(encoding="utf-8")
+
+
+def test_resolving_a_rubric_file_leaves_the_catalogue_as_it_was():
+    catalog = Catalog()
+    assert catalog.resolve(str(MINI_RUBRIC)).ref == "mini@0.1"
+    assert [r.ref for r in catalog.rubrics] == ["egov-readiness@1.0", "un-egdi@2018"]
+    with pytest.raises(RubricNotFound, match="^no rubric 'mini'"):
+        catalog.find("mini@0.1")

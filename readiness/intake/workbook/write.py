@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from ...files import atomic_write
+from ...files import atomic_write, version
 from ...rubric.model import Rubric
 from .layout import (
     ASSESSMENT_SHEET,
@@ -268,8 +268,6 @@ def _indicator_row(sheet, row, rubric, dimension_title, indicator, columns, styl
 
 
 def _meta(sheet, rubric: Rubric) -> None:
-    from ... import version
-
     values = (rubric.id, rubric.version, rubric.sha256, f"readiness {version()}")
     for row, (key, value) in enumerate(zip(META_KEYS, values), start=1):
         set_text(sheet.cell(row=row, column=1), key)
