@@ -234,24 +234,9 @@ def validate(paths: tuple[Path, ...], partial: bool, rubric_ref: str | None, fmt
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
         sys.exit(0 if report.valid else 1)
-    from .errors import problem_order
+    from .console import validation_text
 
-    by_file: dict[str, list] = {}
-    for problem in sorted(report.problems, key=problem_order):
-        by_file.setdefault(problem.location.file, []).append(problem)
-    for problem in report.problems:
-        if problem.location.file not in report.files:
-            click.echo(str(problem))
-    for source in report.files:
-        if source not in report.failed:
-            click.echo(f"{source}: ok")
-        for problem in by_file.get(source, []):
-            click.echo(str(problem))
-    stats = report.stats
-    summary = f"{stats.files} file(s): {stats.valid} valid, {stats.invalid} invalid"
-    if stats.errors or stats.warnings:
-        summary += f" ({stats.errors} error(s), {stats.warnings} warning(s))"
-    click.echo(summary)
+    click.echo(validation_text(report), nl=False)
     sys.exit(0 if report.valid else 1)
 
 
@@ -317,9 +302,8 @@ def import_(table: Path, mapping_path: Path, out_dir: Path, round_: str | None, 
     old and new respondents never mix (--replace deletes it), and no other .yaml files.
     See docs/user-guide.md.
     """
-    from .errors import InvalidInput, ReadinessError
-    from .files import write_folder
-    from .intake.survey import import_responses, load_mapping, read_table, written_by_import
+    from .errors import InvalidInput
+    from .intake.survey import import_responses, load_mapping, read_table, write_import
     from .rubric.catalog import Catalog
 
     mapping, mapping_doc = load_mapping(mapping_path)
@@ -330,19 +314,7 @@ def import_(table: Path, mapping_path: Path, out_dir: Path, round_: str | None, 
         raise InvalidInput(result.problems)
     for problem in result.problems:
         click.echo(str(problem), err=True)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ReadinessError(f"{out_dir} is a file, not a folder")
-    existing = sorted(p for p in out_dir.glob("*") if p.suffix.lower() in (".yaml", ".yml")) \
-        if out_dir.is_dir() else []
-    old = [p for p in existing if written_by_import(p)]
-    others = [p for p in existing if p not in old]
-    if others:
-        raise ReadinessError(f"{out_dir} holds .yaml files that readiness import did not write (e.g. "
-                             f"{others[0].name}); choose a folder of their own for imported assessments")
-    if old and not replace:
-        raise ReadinessError(f"{out_dir} already holds {len(old)} imported file(s); importing into it would mix old "
-                             f"and new respondents. Choose an empty folder, or add --replace to delete them first.")
-    write_folder(out_dir, result.files, remove=old)
+    removed = write_import(out_dir, result.files, replace=replace)
     click.echo(f"Wrote {len(result.files)} assessment(s) from {result.rows} row(s) to {out_dir}"
-               + (f", after deleting {len(old)} old file(s)" if old else "")
+               + (f", after deleting {removed} old file(s)" if removed else "")
                + f"; the mapping covers {result.mapped} of {result.indicators} indicators", err=True)

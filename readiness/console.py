@@ -14,6 +14,7 @@ import sys
 import textwrap
 from typing import Sequence
 
+from .errors import problem_order
 from .text import printable
 
 #: Below this coverage (percent) the table flags a scorecard: most of its weight is unanswered.
@@ -107,6 +108,26 @@ def _table(headers: Sequence[tuple[str, str]], rows: Sequence[Sequence[str]], *,
     for row in rows:
         table.add_row(*(Text(printable(str(cell))) for cell in row))
     return table
+
+
+def validation_text(report) -> str:
+    """``readiness validate``: each file with its problems (or "ok"), in reading order, and a summary line.
+
+    Problems of no file of the report (a missing folder, say) come first.
+    """
+    by_file: dict[str, list] = {}
+    for problem in sorted(report.problems, key=problem_order):
+        by_file.setdefault(problem.location.file, []).append(problem)
+    lines = [str(problem) for problem in report.problems if problem.location.file not in report.files]
+    for source in report.files:
+        if source not in report.failed:
+            lines.append(f"{source}: ok")
+        lines += [str(problem) for problem in by_file.get(source, [])]
+    stats = report.stats
+    summary = f"{stats.files} file(s): {stats.valid} valid, {stats.invalid} invalid"
+    if stats.errors or stats.warnings:
+        summary += f" ({stats.errors} error(s), {stats.warnings} warning(s))"
+    return "\n".join(lines + [summary]) + "\n"
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:

@@ -234,3 +234,31 @@ def test_internal_errors_are_short_without_debug(write, runner, monkeypatch):
                              "--debug for details and report it.\n")
     result = runner.invoke(main, ["--debug", "score", "--rubric", str(MINI_RUBRIC), "a.yaml"])
     assert isinstance(result.exception, RuntimeError)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_shows_on_a_terminal_only_for_long_batches():
+    from readiness.console import PROGRESS_AFTER, Progress
+
+    shown = _Terminal()
+    with Progress("Reading", shown) as progress:
+        for done in range(1, PROGRESS_AFTER + 2):
+            progress(done, PROGRESS_AFTER + 1)
+    assert "Reading" in shown.getvalue() and f"{PROGRESS_AFTER + 1}/{PROGRESS_AFTER + 1}" in shown.getvalue()
+    few, piped = _Terminal(), io.StringIO()
+    for stream, total in ((few, PROGRESS_AFTER), (piped, PROGRESS_AFTER + 10)):
+        with Progress("Reading", stream) as progress:
+            for done in range(1, total + 1):
+                progress(done, total)
+        assert stream.getvalue() == ""
+
+
+def test_a_long_batch_into_a_pipe_prints_no_progress(write, runner):
+    paths = [write(f"a{index}.yaml", MINI_A.replace("agency_id: test", f"agency_id: t{index}")) for index in range(8)]
+    result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "--format", "csv", *map(str, paths)])
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert len(result.stdout.splitlines()) == 9

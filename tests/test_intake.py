@@ -5,7 +5,7 @@ from __future__ import annotations
 from readiness.cli import main
 from readiness.intake.batch import load_assessments
 
-from .conftest import located_codes, MINI_A, MINI_RUBRIC
+from .conftest import MINI_A, MINI_RUBRIC, located_codes
 
 BAD = """\
 rubric: mini@0.1

@@ -18,9 +18,10 @@ from typing import Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..errors import Document, InvalidInput, Location, Problem, RubricNotFound
+from ..errors import Document, InvalidInput, Location, Problem, ReadinessError, RubricNotFound
 from ..rubric.catalog import Catalog
 from ..rubric.model import Rubric
+from ..files import write_folder
 from ..text import did_you_mean
 from ..yamlio import YamlDocument, load_model_file, read_bytes
 from .answers import normalise_answer
@@ -375,3 +376,25 @@ def written_by_import(path: Path) -> bool:
             return handle.readline().startswith(IMPORT_MARK)
     except (OSError, UnicodeDecodeError):
         return False
+
+
+def write_import(folder: Path, files: list[tuple[str, str]], *, replace: bool = False) -> int:
+    """Write an import's files into ``folder``, all or none; returns how many old files it replaced.
+
+    The folder must hold no other ``.yaml`` files, and no earlier import unless ``replace`` (then
+    only the files an import wrote are deleted, once the new ones are written), so that old and
+    new respondents never mix.  Raises :class:`ReadinessError` otherwise.
+    """
+    if folder.exists() and not folder.is_dir():
+        raise ReadinessError(f"{folder} is a file, not a folder")
+    existing = sorted(p for p in folder.glob("*") if p.suffix.lower() in (".yaml", ".yml")) if folder.is_dir() else []
+    old = [p for p in existing if written_by_import(p)]
+    others = [p for p in existing if p not in old]
+    if others:
+        raise ReadinessError(f"{folder} holds .yaml files that readiness import did not write (e.g. "
+                             f"{others[0].name}); choose a folder of their own for imported assessments")
+    if old and not replace:
+        raise ReadinessError(f"{folder} already holds {len(old)} imported file(s); importing into it would mix old "
+                             f"and new respondents. Choose an empty folder, or add --replace to delete them first.")
+    write_folder(folder, files, remove=old)
+    return len(old)
