@@ -23,8 +23,12 @@ LOW_COVERAGE = 50
 PROGRESS_AFTER = 5
 DEFAULT_WIDTH = 80
 MIN_WIDTH = 40
-#: A name column keeps at least this width while other columns can still give way.
-NAME_WIDTH = 20
+#: Past this many rows a table's widths are shared in order rather than weighed line by line.
+MAX_FITTED_ROWS = 300
+#: A name column narrower than this would wrap into a word per line.
+NAME_WIDTH = 16
+#: What a label split over one more line costs, in lines of the table (see :func:`_column_widths`).
+LABEL_LINE_COST = 2
 
 
 def terminal_width() -> int:
@@ -54,36 +58,81 @@ def _column_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], wrap: 
                    gap: int) -> list[int] | None:
     """Widths that fit ``width``, or ``None`` if even the narrowest layout does not.
 
-    Only the ``wrap`` columns shrink, never below their longest word.  The first of them (a name)
-    gives way first, down to :data:`NAME_WIDTH`; then the others, widest first; the name last.  A
-    name wraps well and its row is tall already, so short cells (a stage, a quadrant) stay on one
-    line as long as possible, and a name is never squeezed to a word per line before they wrap.
+    Only the ``wrap`` columns shrink, never below their longest word.  The first (a name) starts at
+    :data:`NAME_WIDTH` when there is room; from there, room goes where it saves the most lines, the
+    name first among equals; room that saves
+    no more lines goes to the name first.  A short label (a stage, a quadrant) split over lines reads
+    worse than a long name that wraps, so each extra line of a label costs :data:`LABEL_LINE_COST`
+    lines besides.
     """
     from rich.cells import cell_len
 
-    cells = [[printable(str(row[i])) for row in rows] + [headers[i]] for i in range(len(headers))]
-    widths = [max(cell_len(text) for text in column) for column in cells]
-    narrowest = [max(cell_len(word) for text in column for word in text.split() or [""]) if i in wrap
-                 else widths[i] for i, column in enumerate(cells)]
-    excess = sum(widths) + gap * (len(headers) - 1) - width
-    if wrap:
-        name, others = wrap[0], wrap[1:]
-        excess = _give_way(widths, {name: max(narrowest[name], min(widths[name], NAME_WIDTH))}, excess)
-        excess = _give_way(widths, {i: narrowest[i] for i in others}, excess)
-        excess = _give_way(widths, {name: narrowest[name]}, excess)
-    return widths if excess <= 0 else None
+    cells = [[printable(str(row[i])) for row in rows] for i in range(len(headers))]
+    natural = [max([cell_len(headers[i])] + [cell_len(text) for text in column]) for i, column in enumerate(cells)]
+    widths = [max([cell_len(headers[i])] + [cell_len(word) for text in column for word in text.split()])
+              if i in wrap else natural[i] for i, column in enumerate(cells)]
+    spare = width - gap * (len(headers) - 1) - sum(widths)
+    if spare < 0:
+        return None
+    if wrap:  # a name narrower than this wraps into a word per line: it starts here when there is room
+        name = wrap[0]
+        head_start = min(max(0, min(natural[name], NAME_WIDTH) - widths[name]), spare)
+        widths[name] += head_start
+        spare -= head_start
+    if len(rows) <= MAX_FITTED_ROWS:  # beyond, weighing every width costs more than it saves
+        spare = _save_lines(cells, wrap, widths, natural, spare)
+    for i in wrap:  # what is left: the name first, then the others, up to what they need
+        extra = min(natural[i] - widths[i], spare)
+        widths[i] += extra
+        spare -= extra
+    return widths
 
 
-def _give_way(widths: list[int], floors: dict[int, int], excess: int) -> int:
-    """Narrow the widest of the ``floors`` columns, one character at a time, until ``excess`` is gone."""
-    while excess > 0:
-        shrinkable = [i for i, floor in floors.items() if widths[i] > floor]
-        if not shrinkable:
-            break
-        widest = max(shrinkable, key=lambda i: widths[i])
-        widths[widest] -= 1
-        excess -= 1
-    return excess
+def _save_lines(cells: list[list[str]], wrap: Sequence[int], widths: list[int], natural: list[int],
+                spare: int) -> int:
+    """Widen the ``wrap`` columns greedily where a column of room saves the most lines; return the room left."""
+    cache: dict[tuple[int, int], list[int]] = {}
+
+    def lines(column: int, at: int) -> list[int]:
+        if (column, at) not in cache:
+            cache[(column, at)] = [_wrapped_lines(text, at) for text in cells[column]]
+        return cache[(column, at)]
+
+    def total(changed: int = -1, at: int = 0) -> int:
+        per_column = [lines(i, at if i == changed else widths[i]) for i in wrap]
+        rows = sum(max(row) for row in zip(*per_column))
+        return rows + LABEL_LINE_COST * sum(count - 1 for column in per_column[1:] for count in column)
+
+    now = total()
+    while spare > 0:
+        best = None  # (lines saved per column of room, earlier column first, column, width, lines)
+        for order, column in enumerate(wrap):
+            for at in range(widths[column] + 1, min(natural[column], widths[column] + spare) + 1):
+                after = total(column, at)
+                if after < now:
+                    candidate = ((now - after) / (at - widths[column]), -order, column, at, after)
+                    best = candidate if best is None else max(best, candidate)
+                    break
+        if best is None:
+            return spare
+        _, _, column, at, now = best
+        spare -= at - widths[column]
+        widths[column] = at
+    return spare
+
+
+def _wrapped_lines(text: str, width: int) -> int:
+    """Lines ``text`` takes when wrapped at spaces into ``width`` columns (wide characters count two)."""
+    from rich.cells import cell_len
+
+    count, used = 1, 0
+    for word in text.split():
+        size = cell_len(word)
+        if used and used + 1 + size > width:
+            count, used = count + 1, size
+        else:
+            used = used + 1 + size if used else size
+    return count
 
 
 def _table(headers: Sequence[tuple[str, str]], rows: Sequence[Sequence[str]], *, width: int,
