@@ -204,7 +204,7 @@ _partial_option = click.option(
     help="Accept files that leave answers out; each missing answer scores like 'unknown'.")
 _rubric_option = click.option(
     "--rubric", "rubric_ref", metavar="RUBRIC",
-    help="Rubric id, id@version or file that every assessment must use (a file adds a custom rubric).")
+    help="Rubric id, id@version or a rubric file of your own, that every assessment must name.")
 
 
 def _load(paths, partial: bool, rubric_ref: str | None):
