@@ -184,7 +184,8 @@ def template(fmt: str | None, rubric_ref: str, agency: str | None, agency_id: st
         raise click.BadParameter("use 1-200 characters of ordinary text (no control characters)",
                                  param_hint="--agency")
     if agency_id is not None and not AGENCY_ID.match(agency_id):
-        raise click.BadParameter("use 1-60 lowercase letters, digits, '-' or '_' (e.g. nplra)", param_hint="--agency-id")
+        raise click.BadParameter("use 1-60 lowercase letters, digits, '-' or '_' (e.g. nplra)",
+                                 param_hint="--agency-id")
     if round_ is not None and not ROUND.match(round_):
         raise click.BadParameter("use a label such as 2026 or 2026-q1 (letters, digits, '.', '-', '_')",
                                  param_hint="--round")
@@ -274,7 +275,7 @@ def score(paths: tuple[Path, ...], fmt: str, partial: bool, rubric_ref: str | No
         else:
             click.echo(text, nl=False)
     if not (batch.ok and scored.ok):
-        click.echo(f"{len(batch.failed | scored.failed)} file(s) could not be scored; see the messages above.",
+        click.echo(f"{len(batch.report.failed | scored.failed)} file(s) could not be scored; see the messages above.",
                    err=True)
         sys.exit(1)
 

@@ -296,7 +296,8 @@ class Progress:
             return
         if self._bar is None:
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeRemainingColumn
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+            from rich.progress import Progress as Bar
 
             console = Console(file=self.stream, width=min(terminal_width(), shutil.get_terminal_size().columns))
             self._bar = Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),

@@ -27,7 +27,8 @@ def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-
         raise IsADirectoryError(21, "is a folder, not a file", str(path))
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(fd, mode, encoding=None if "b" in mode else encoding, newline=None if "b" in mode else "") as handle:
+        binary = "b" in mode
+        with os.fdopen(fd, mode, encoding=None if binary else encoding, newline=None if binary else "") as handle:
             yield handle
         os.replace(temp, path)
     except BaseException:
@@ -75,7 +76,8 @@ def shipped_data_dir(name: str) -> Path:
 
 def version() -> str:
     """The installed version of readiness (from the package metadata)."""
-    from importlib.metadata import PackageNotFoundError, version as installed
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
 
     try:
         return installed("readiness")

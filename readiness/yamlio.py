@@ -287,7 +287,8 @@ class _Walker:
         self.seen.add(id(node))
         if len(path) > MAX_DEPTH:
             self.fatal = True
-            self.problems.append(Problem(self._loc(node), "too-deep", f"nesting is too deep (more than {MAX_DEPTH} levels)"))
+            self.problems.append(Problem(self._loc(node), "too-deep",
+                                         f"nesting is too deep (more than {MAX_DEPTH} levels)"))
             return None
         if self.record:
             self.doc.values[path] = self._loc(node)
@@ -308,20 +309,21 @@ class _Walker:
         first_seen: dict[tuple, int] = {}
         for key_node, value_node in node.value:
             if key_node.id != "scalar":
-                self.problems.append(Problem(self._loc(key_node), "complex-key", "a key must be a plain value, not a list or mapping"))
+                self.problems.append(Problem(self._loc(key_node), "complex-key",
+                                             "a key must be a plain value, not a list or mapping"))
                 continue
             key = key_node.value if key_node.style else resolve_plain(key_node.value)
             identity = (type(key), key)  # YAML equality: 1, 1.0 and true are three different keys
             if identity in first_seen:
                 first = first_seen[identity]
                 shown = key if isinstance(key, str) else key_node.value
-                self.problems.append(
-                    Problem(self._loc(key_node), "duplicate-key", f"duplicate key {shown!r} (first given on line {first}); keep one")
-                )
+                self.problems.append(Problem(self._loc(key_node), "duplicate-key",
+                                             f"duplicate key {shown!r} (first given on line {first}); keep one"))
                 continue
             if key in result:  # distinct in YAML, equal in Python (1, 1.0, true): one would be lost
-                self.problems.append(Problem(self._loc(key_node), "key-clash", f"key {key_node.value!r} clashes with another "
-                                                                  f"key of the same value; write keys as text"))
+                self.problems.append(Problem(self._loc(key_node), "key-clash",
+                                             f"key {key_node.value!r} clashes with another key of the same value; "
+                                             f"write keys as text"))
                 continue
             first_seen[identity] = key_node.start_mark.line + 1
             if self.record:

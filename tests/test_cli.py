@@ -10,10 +10,10 @@ import sys
 
 import pytest
 
-from readiness.rubric.catalog import Catalog
 from readiness.cli import main
 from readiness.intake.batch import load_assessments
 from readiness.intake.schema import schema_file_name, schema_json
+from readiness.rubric.catalog import Catalog
 
 from .conftest import MINI_A, MINI_RUBRIC, ROOT
 
@@ -152,7 +152,7 @@ def test_template_reads_back_for_every_shipped_rubric(runner, tmp_path):
                                       "Authority", "--agency-id", "nplra", "--round", "2026", "-o", str(path)])
         assert result.exit_code == 0, result.output
         blank = load_assessments([path], Catalog(), partial=True)
-        assert blank.errors == []
+        assert blank.report.errors == []
         (assessment,) = blank.assessments
         assert assessment.agency == "Northern Province Land Records Authority"
         assert assessment.missing == list(rubric.places)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from readiness.rubric.catalog import Catalog
 from readiness.intake.batch import load_assessments
+from readiness.rubric.catalog import Catalog
 from readiness.scoring.batch import score_batch
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "egdi"
@@ -45,7 +45,7 @@ def scored(tmp_path_factory):
                 encoding="utf-8")
     catalog = Catalog()
     batch = load_assessments([folder], catalog)
-    assert batch.errors == []
+    assert batch.report.errors == []
     return {(card.round, card.agency_id): card for card in score_batch(batch.groups()).scorecards}
 
 

@@ -30,7 +30,7 @@ def test_every_example_says_it_is_illustrative():
 
 def test_examples_score_into_the_quadrants_their_stories_name():
     batch = load_assessments([ROOT / "examples"], Catalog())
-    assert batch.errors == []
+    assert batch.report.errors == []
     cards = {(card.agency_id, card.round): card for card in score_batch(batch.groups()).scorecards}
     assert len(cards) == 18
     assert cards[("frdsb", "2026")].quadrant == "Ready to scale"

@@ -48,7 +48,7 @@ def test_every_problem_with_its_line_and_column(write, mini_catalog):
         "bad.yaml:16:9: warning: 200 is outside 0–10 for i5.n; it scores as 10",
     ]
     assert batch.assessments == []
-    assert batch.failed == {"bad.yaml"}
+    assert batch.report.failed == {"bad.yaml"}
 
 
 def test_missing_answers_point_at_the_answers_key(write, mini_catalog):
@@ -125,7 +125,7 @@ def test_folders_are_searched_and_empty_ones_reported(write, mini_catalog, tmp_p
     write("round/.hidden/b.yaml", "not: an assessment\n")
     (tmp_path / "empty").mkdir()
     batch = load_assessments(["round", "empty"], mini_catalog)
-    assert batch.sources == ["round/2026/a.yaml"]
+    assert batch.report.files == ["round/2026/a.yaml"]
     assert messages(batch) == ["empty: folder has no assessment files (.yaml, .yml, .xlsx)"]
 
 

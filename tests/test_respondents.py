@@ -125,14 +125,14 @@ def test_pillar_scores_per_role(card):
 def test_respondents_must_agree_on_the_agency(write, mini_catalog):
     paths = [write("it.yaml", IT_LEAD), write("senior.yaml", SENIOR.replace("Test Agency", "Other Agency"))]
     batch = load_assessments(paths, mini_catalog)
-    assert [str(p) for p in batch.errors] == [
+    assert [str(p) for p in batch.report.errors] == [
         "senior.yaml: names the agency 'Other Agency', but it.yaml (also test, round 2026) names it 'Test Agency'"]
 
 
 def test_a_copied_respondent_file_is_refused(write, mini_catalog):
     paths = [write("it.yaml", IT_LEAD), write("it-copy.yaml", IT_LEAD)]
     batch = load_assessments(paths, mini_catalog)
-    assert [str(p) for p in batch.errors] == [
+    assert [str(p) for p in batch.report.errors] == [
         "it.yaml: has the same content as it-copy.yaml; that respondent would be counted twice"]
 
 
@@ -146,7 +146,7 @@ def only(text: str, *idents: str) -> str:
 def test_an_indicator_nobody_answered_is_an_error_unless_partial(write, mini_catalog):
     paths = [write("s1.yaml", only(IT_LEAD, "i1.a", "i2.n")), write("s2.yaml", only(SENIOR, "i1.a", "i2.n", "i1.b"))]
     batch = load_assessments(paths, mini_catalog)
-    assert [str(p) for p in batch.errors] == [
+    assert [str(p) for p in batch.report.errors] == [
         "s1.yaml: no respondent of test round 2026 (s1.yaml, s2.yaml) answered i2.a, i3.a, i3.b, i4.a, i5.a, "
         "i5.n; someone must answer each indicator (or use --partial)"]
     assert batch.assessments == []
@@ -162,8 +162,8 @@ def test_a_rejected_respondent_leaves_the_rest_checked_as_a_group(write, mini_ca
     paths = [write("s1.yaml", only(IT_LEAD, "i1.a", "i2.n")),
              write("s2.yaml", SENIOR.replace("Test Agency", "Other Agency"))]
     batch = load_assessments(paths, mini_catalog)
-    assert [str(p) for p in batch.errors][0] == (
+    assert [str(p) for p in batch.report.errors][0] == (
         "s2.yaml: names the agency 'Other Agency', but s1.yaml (also test, round 2026) names it 'Test Agency'")
     assert "s1.yaml:6:1: no answer for i1.b; add it, with a level, 'na' or 'unknown' (or use --partial)" in \
-        [str(p) for p in batch.errors]
+        [str(p) for p in batch.report.errors]
     assert batch.assessments == []

@@ -149,8 +149,8 @@ def test_output_into_a_missing_folder(write, runner):
     ("weight: 3\n", "weight: '3'\n"),
 ])
 def test_rubric_numbers_are_strict(tmp_path, change, message):
-    from readiness.rubric.catalog import load_rubric
     from readiness.errors import InvalidInput
+    from readiness.rubric.catalog import load_rubric
 
     path = tmp_path / "r.yaml"
     path.write_text(MINI_RUBRIC.read_text(encoding="utf-8").replace(change, message), encoding="utf-8")
@@ -160,8 +160,8 @@ def test_rubric_numbers_are_strict(tmp_path, change, message):
 
 
 def test_rubric_scale_and_weights_are_bounded(tmp_path):
-    from readiness.rubric.catalog import load_rubric
     from readiness.errors import InvalidInput
+    from readiness.rubric.catalog import load_rubric
 
     text = MINI_RUBRIC.read_text(encoding="utf-8").replace("  max: 4\n", "  max: 100000000\n")
     text = text.replace("        weight: 3\n", "        weight: 1e308\n")
@@ -192,7 +192,7 @@ def test_a_flood_of_warnings_never_makes_a_valid_file_invalid(tmp_path):
     path.write_text(f"rubric: big@1\nagency: A\nagency_id: a\nround: 2026\nanswers:\n{answers}", encoding="utf-8")
     catalog = Catalog([rubric])
     batch = load_assessments([path], catalog)
-    assert batch.errors == [] and len(batch.assessments) == 1
+    assert batch.report.errors == [] and len(batch.assessments) == 1
     assert str(batch.problems[-1]) == f"{path}:205:38: warning: … and 10 more problems in this file"
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from readiness.rubric.catalog import Catalog, load_rubric
 from readiness.cli import main
 from readiness.errors import InvalidInput, RubricNotFound
 from readiness.files import shipped_data_dir
+from readiness.rubric.catalog import Catalog, load_rubric
 
 from .conftest import MINI_RUBRIC
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from readiness.intake.batch import load_assessments
-from readiness.scoring.method import band, compute_indices, quadrant, risk_band
 from readiness.scoring.batch import score_batch
+from readiness.scoring.method import band, compute_indices, quadrant, risk_band
 
 from .conftest import MINI_A
 
@@ -19,7 +19,7 @@ from .conftest import MINI_A
 def score(write, catalog, *texts: str, partial: bool = False):
     paths = [write(f"a{index}.yaml", text) for index, text in enumerate(texts)]
     batch = load_assessments(paths, catalog, partial=partial)
-    assert batch.errors == []
+    assert batch.report.errors == []
     cards = score_batch(batch.groups()).scorecards
     return cards
 

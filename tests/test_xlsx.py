@@ -9,9 +9,9 @@ import zipfile
 import openpyxl
 import pytest
 
-from readiness.rubric.catalog import Catalog
 from readiness.cli import main
 from readiness.intake.batch import load_assessments
+from readiness.rubric.catalog import Catalog
 
 from .conftest import FIXTURES
 from .xlsx_helpers import answer_cell, blank_workbook, fill_workbook
@@ -308,7 +308,7 @@ def test_every_shipped_rubric_template_reads_back(tmp_path):
     for rubric in Catalog().rubrics:
         path = blank_workbook(tmp_path / f"{rubric.id}.xlsx", rubric, agency="A", agency_id="a", round_="2026")
         blank = load_assessments([path], Catalog(), partial=True)
-        assert blank.errors == []
+        assert blank.report.errors == []
         assert blank.assessments[0].missing == list(rubric.places)
 
 

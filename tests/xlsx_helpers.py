@@ -6,8 +6,8 @@ from pathlib import Path
 
 import openpyxl
 
-from readiness.intake.workbook.write import write_workbook
 from readiness.intake.workbook.layout import ASSESSMENT_SHEET, COVER_SHEET
+from readiness.intake.workbook.write import write_workbook
 
 
 def blank_workbook(path: Path, rubric, **cover) -> Path:

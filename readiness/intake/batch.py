@@ -8,7 +8,7 @@ problem of that file; the batch goes on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -72,20 +72,8 @@ class Batch:
         return self.report.problems
 
     @property
-    def errors(self) -> list[Problem]:
-        return self.report.errors
-
-    @property
     def ok(self) -> bool:
         return self.report.valid
-
-    @property
-    def failed(self) -> frozenset[str]:
-        return self.report.failed
-
-    @property
-    def sources(self) -> list[str]:
-        return self.report.files
 
     def groups(self) -> list[tuple[Rubric, list[Assessment]]]:
         """Each agency-round's rubric and respondents, ready for :func:`readiness.scoring.score_batch`."""

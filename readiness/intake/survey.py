@@ -19,9 +19,9 @@ from typing import Union
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import Document, InvalidInput, Location, Problem, ReadinessError, RubricNotFound
+from ..files import write_folder
 from ..rubric.catalog import Catalog
 from ..rubric.model import Rubric
-from ..files import write_folder
 from ..text import did_you_mean
 from ..yamlio import YamlDocument, load_model_file, read_bytes
 from .answers import normalise_answer

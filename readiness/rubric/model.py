@@ -159,7 +159,8 @@ def check_rubric(rubric: Rubric) -> list[tuple[tuple, str, str]]:
         found.append((("scale", "max"), "scale", f"a scale has at most {MAX_SCALE_SPAN + 1} levels; "
                                         f"{scale.min}–{scale.max} has {scale.max - scale.min + 1}"))
     elif sorted(scale.labels) != list(scale.levels):
-        found.append((("scale", "labels"), "scale", f"scale labels must name every level {scale.min}–{scale.max} exactly once"))
+        found.append((("scale", "labels"), "scale",
+                      f"scale labels must name every level {scale.min}–{scale.max} exactly once"))
     if not any(p.kind == "capability" for p in rubric.pillars):
         found.append((("pillars",), "no-capability-pillar", "a rubric needs at least one pillar of kind 'capability'"))
 
@@ -195,24 +196,25 @@ def _check_indicator(indicator: Indicator, scale: Scale, path: tuple) -> list[tu
             if getattr(indicator, field) is not None:
                 found.append((path + (field,), "misplaced-field", f"{field} is only for indicators of type: number"))
         if indicator.levels is None:
-            found.append((path, "level-descriptors", f"indicator {indicator.id!r} needs levels: a descriptor for each level "
-                                f"{scale.min}–{scale.max}"))
+            found.append((path, "level-descriptors", f"indicator {indicator.id!r} needs levels: a descriptor for "
+                                                     f"each level {scale.min}–{scale.max}"))
         else:
             missing = [level for level in scale.levels if not (indicator.levels.get(level) or "").strip()]
             extra = [level for level in indicator.levels if level not in scale.levels]
             if missing:
-                found.append((path + ("levels",), "level-descriptors", f"indicator {indicator.id!r} has no descriptor for level(s) "
-                                                  f"{', '.join(map(str, missing))}; every level "
-                                                  f"{scale.min}–{scale.max} needs one"))
+                found.append((path + ("levels",), "level-descriptors",
+                              f"indicator {indicator.id!r} has no descriptor for level(s) "
+                              f"{', '.join(map(str, missing))}; every level {scale.min}–{scale.max} needs one"))
             if extra:
-                found.append((path + ("levels",), "level-descriptors", f"indicator {indicator.id!r} describes level(s) "
-                                                  f"{', '.join(map(str, extra))} outside the scale "
-                                                  f"{scale.min}–{scale.max}"))
+                found.append((path + ("levels",), "level-descriptors",
+                              f"indicator {indicator.id!r} describes level(s) {', '.join(map(str, extra))} outside "
+                              f"the scale {scale.min}–{scale.max}"))
     else:
         if indicator.levels is not None:
             found.append((path + ("levels",), "misplaced-field", "levels are only for indicators of type: level"))
         if indicator.min is None or indicator.max is None:
             found.append((path, "number-range", f"number indicator {indicator.id!r} needs both min and max"))
         elif indicator.min >= indicator.max:
-            found.append((path + ("max",), "number-range", f"max ({indicator.max:g}) must be greater than min ({indicator.min:g})"))
+            found.append((path + ("max",), "number-range",
+                          f"max ({indicator.max:g}) must be greater than min ({indicator.min:g})"))
     return found

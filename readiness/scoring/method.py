@@ -273,7 +273,8 @@ def quadrant(readiness: float, risk: float) -> str:
     return QUADRANTS[3] if risky else QUADRANTS[2]
 
 
-def coverage(rubric: Rubric, merged: Mapping[str, Merged]) -> tuple[float, float, dict[str, tuple[float, float] | None]]:
+def coverage(rubric: Rubric, merged: Mapping[str, Merged]
+             ) -> tuple[float, float, dict[str, tuple[float, float] | None]]:
     """§4.10: shares of effective weight that are answered, and answered with evidence.
 
     An indicator's effective weight is its share of its dimension times the dimension's share of

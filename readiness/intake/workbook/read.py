@@ -250,7 +250,8 @@ def _answers(workbook, doc: Document, rubric: Rubric, problems: list[Problem], *
         return
     # Cells, not just values: a number typed as "42.5%" is stored as 0.425 in a percent-formatted
     # cell, and only the cell's format tells.
-    rows = ((number, [cell.value for cell in row], row) for number, row in _rows(workbook[ASSESSMENT_SHEET], cells=True))
+    rows = ((number, [cell.value for cell in row], row)
+            for number, row in _rows(workbook[ASSESSMENT_SHEET], cells=True))
     header_row, columns = _header((number, values) for number, values, _ in rows)
     answers: dict = {}
     doc.data["answers"] = answers
@@ -348,7 +349,8 @@ def _answer(doc: Document, rubric: Rubric, ident: str, row: tuple, row_number: i
     answer = {key: value}
     if evidence is not None:
         answer["evidence"] = evidence
-        doc.values[path + ("evidence",)] = _location(doc, ASSESSMENT_SHEET, _coordinate(row_number, columns["evidence"]))
+        doc.values[path + ("evidence",)] = _location(
+            doc, ASSESSMENT_SHEET, _coordinate(row_number, columns["evidence"]))
     if level is not None:
         answer["evidence_level"] = level
         doc.values[path + ("evidence_level",)] = _location(

@@ -41,7 +41,8 @@ def check_workbook_file(path: Path, source: str) -> None:
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         refuse(f"not a readable Excel workbook: {exc}")
     if len(entries) > MAX_ENTRIES:
-        refuse(f"workbook has {len(entries):,} parts; more than {MAX_ENTRIES:,} is not a plausible assessment", "zip-bomb")
+        refuse(f"workbook has {len(entries):,} parts; more than {MAX_ENTRIES:,} is not a plausible assessment",
+               "zip-bomb")
     names = {entry.filename for entry in entries}
     if "xl/workbook.xml" not in names:
         refuse("not an Excel workbook: it has no xl/workbook.xml part; save it as an Excel Workbook (.xlsx)")
