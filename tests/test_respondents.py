@@ -7,6 +7,8 @@ import pytest
 from readiness.intake.batch import load_assessments
 from readiness.scoring.batch import score_batch
 
+from .conftest import located_codes
+
 HEAD = """\
 rubric: mini@0.1
 agency: Test Agency
@@ -125,15 +127,16 @@ def test_pillar_scores_per_role(card):
 def test_respondents_must_agree_on_the_agency(write, mini_catalog):
     paths = [write("it.yaml", IT_LEAD), write("senior.yaml", SENIOR.replace("Test Agency", "Other Agency"))]
     batch = load_assessments(paths, mini_catalog)
-    assert [str(p) for p in batch.report.errors] == [
-        "senior.yaml: names the agency 'Other Agency', but it.yaml (also test, round 2026) names it 'Test Agency'"]
+    assert located_codes(batch.problems) == [("senior.yaml", "agency-name-clash")]
+    assert str(batch.problems[0]) == ("senior.yaml: names the agency 'Other Agency', but it.yaml (also test, round "
+                                      "2026) names it 'Test Agency'")
 
 
 def test_a_copied_respondent_file_is_refused(write, mini_catalog):
     paths = [write("it.yaml", IT_LEAD), write("it-copy.yaml", IT_LEAD)]
     batch = load_assessments(paths, mini_catalog)
-    assert [str(p) for p in batch.report.errors] == [
-        "it.yaml: has the same content as it-copy.yaml; that respondent would be counted twice"]
+    assert located_codes(batch.problems) == [("it.yaml", "duplicate-file")]
+    assert [a.source for a in batch.assessments] == ["it-copy.yaml"]
 
 
 def only(text: str, *idents: str) -> str:
@@ -162,8 +165,6 @@ def test_a_rejected_respondent_leaves_the_rest_checked_as_a_group(write, mini_ca
     paths = [write("s1.yaml", only(IT_LEAD, "i1.a", "i2.n")),
              write("s2.yaml", SENIOR.replace("Test Agency", "Other Agency"))]
     batch = load_assessments(paths, mini_catalog)
-    assert [str(p) for p in batch.report.errors][0] == (
-        "s2.yaml: names the agency 'Other Agency', but s1.yaml (also test, round 2026) names it 'Test Agency'")
-    assert "s1.yaml:6:1: no answer for i1.b; add it, with a level, 'na' or 'unknown' (or use --partial)" in \
-        [str(p) for p in batch.report.errors]
+    assert located_codes(batch.problems)[:2] == [("s2.yaml", "agency-name-clash"), ("s1.yaml:6:1", "missing-answer")]
+    assert {code for _, code in located_codes(batch.problems)} == {"agency-name-clash", "missing-answer"}
     assert batch.assessments == []
