@@ -66,11 +66,12 @@ def main(ctx: click.Context, debug: bool) -> None:
 
     \b
     Typical use:
-      readiness template -o my-agency.xlsx       blank workbook to send (or -o my-agency.yaml)
-      readiness validate my-agency.xlsx          check it; every problem with its cell or line
-      readiness score examples/                  score every assessment in a folder
-      readiness score examples/ --format json    every number, for other tools
-      readiness import export.csv --map m.yaml -o DIR    survey export to assessments
+      readiness template -o nplra.xlsx        a workbook to send (or .yaml)
+      readiness validate nplra.xlsx           every problem, with its place
+      readiness score examples/               score every file in a folder
+      readiness score examples/ --format json every number, for other tools
+      readiness import export.csv --map m.yaml -o DIR
+                                              a survey export to assessments
     """
     ctx.meta["debug"] = debug
 
@@ -165,8 +166,8 @@ def template(fmt: str | None, rubric_ref: str, agency: str | None, agency_id: st
     """Write a blank assessment with every indicator and its level descriptors.
 
     \b
-    readiness template -o nplra.yaml            YAML, with descriptors as comments
-    readiness template -o nplra.xlsx            Excel workbook with drop-downs, to send by email
+    readiness template -o nplra.yaml   YAML, the descriptors as comments
+    readiness template -o nplra.xlsx   an Excel workbook with drop-downs
     """
     from .intake.checks import AGENCY_ID, ROUND
     from .intake.forms import write_form, yaml_form
@@ -275,8 +276,9 @@ def score(paths: tuple[Path, ...], fmt: str, partial: bool, rubric_ref: str | No
         else:
             click.echo(text, nl=False)
     if not (batch.ok and scored.ok):
-        click.echo(f"{len(batch.report.failed | scored.failed)} file(s) could not be scored; see the messages above.",
-                   err=True)
+        unscored = len(batch.report.failed | scored.failed)
+        if unscored:  # else the problem is a path given, already said
+            click.echo(f"{unscored} file(s) could not be scored; see the messages above.", err=True)
         sys.exit(1)
 
 
@@ -301,7 +303,7 @@ def import_(table: Path, mapping_path: Path, out_dir: Path, round_: str | None, 
     written unless every row is valid. Rows of one agency and round become numbered files
     (respondents of one assessment). The output folder must hold no earlier import, so that
     old and new respondents never mix (--replace deletes it), and no other .yaml files.
-    See docs/user-guide.md.
+    The user guide explains the mapping file.
     """
     from .errors import InvalidInput
     from .intake.survey import import_responses, load_mapping, read_table, write_import

@@ -194,7 +194,8 @@ def scorecard_table(scorecards, width: int | None = None) -> str:
     # The risk band is left to JSON and CSV: the risk figure and the quadrant say it, in less width.
     headers = [("Agency", "left"), ("Round", "left"), ("Ready", "right"), ("Risk", "right"), ("(amp)", "right"),
                ("Stage", "left"), ("Quadrant", "left"), ("Cover", "right"), ("Evid", "right"), ("N", "right")]
-    table = _table(headers, rows, width=width, wrap=(0, 5, 6))
+    # A stage never wraps: its level and its '*' must stay with its name.
+    table = _table(headers, rows, width=width, wrap=(0, 6))
     body = _render([table], width) if table is not None else "".join(_record(row, width) for row in rows)
     return body + "\n" + _wrap_notes(_scorecard_notes(scorecards), width)
 
@@ -245,8 +246,9 @@ def rubric_summary(rubrics, width: int | None = None) -> str:
     width = width or terminal_width()
     table = _table(headers, rows, width=width, wrap=(4,))
     if table is None:
-        return "".join(textwrap.fill(f"{printable(row[0])}: {printable(row[4])}", width, subsequent_indent="  ")
-                       + "\n" for row in rows)
+        return "".join(textwrap.fill(f"{printable(row[0])} ({row[1]} pillars, {row[2]} dimensions, {row[3]} "
+                                     f"indicators): {printable(row[4])}", width, subsequent_indent="  ") + "\n"
+                       for row in rows)
     return _render([table], width)
 
 

@@ -261,3 +261,17 @@ def test_a_long_batch_into_a_pipe_prints_no_progress(write, runner):
     result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "--format", "csv", *map(str, paths)])
     assert (result.exit_code, result.stderr) == (0, "")
     assert len(result.stdout.splitlines()) == 9
+
+
+def test_nothing_to_score_says_why_once(runner, tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = runner.invoke(main, ["score", str(tmp_path / "empty")])
+    assert (result.exit_code, result.output) == (1, f"{tmp_path / 'empty'}: folder has no assessment files (.yaml, "
+                                                    f".yml, .xlsx)\n")
+
+
+@pytest.mark.parametrize("command", [[], ["template"], ["validate"], ["score"], ["import"], ["rubric", "show"]])
+def test_help_fits_80_columns(runner, command):
+    result = runner.invoke(main, [*command, "--help"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    assert max(len(line) for line in result.output.splitlines()) <= 80
