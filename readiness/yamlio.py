@@ -95,27 +95,36 @@ class YamlDocument(Document):
     """A parsed YAML file: plain Python data, and where each key and value came from.
 
     A document read on the fast path has no positions yet; it keeps the file's bytes and recovers
-    positions (once) the first time :meth:`where` is asked.
+    positions (once) the first time :meth:`where` is asked.  libyaml accepts a few files that the
+    reference parser refuses (a tab after a colon, say): then :meth:`where` raises that refusal
+    as :class:`InvalidInput`, since it is the file's first problem to fix.
     """
 
     def __init__(self, source: str, sha256: str, raw: bytes | None = None):
         super().__init__(source, sha256)
         self._raw = raw  # set while positions are still to be recovered
-        self.located = raw is None
+        self._refused: list[Problem] = []
+
+    @property
+    def located(self) -> bool:
+        return self._raw is None
 
     def where(self, path: tuple = (), *, key: bool = False) -> Location:
-        if not self.located:
+        if self._raw is not None:
             self._locate()
+        if self._refused:
+            raise InvalidInput(self._refused)
         return super().where(path, key=key)
 
     def file_location(self) -> Location:
         return Location(self.source, 1, 1) if self.values else Location(self.source)
 
     def _locate(self) -> None:
-        raw, self._raw, self.located = self._raw, None, True
+        raw, self._raw = self._raw, None
         try:
             located = load_located(raw, self.source)
-        except InvalidInput:  # the reference parser refuses what the fast one read: no positions to give
+        except InvalidInput as exc:
+            self._refused = exc.problems
             return
         self.values, self.keys = located.values, located.keys
 
@@ -186,17 +195,27 @@ def load_located(raw: bytes, source: str) -> YamlDocument:
 
 
 def _check_directive(text: str, source: str) -> None:
-    """Refuse a ``%YAML`` directive for a version other than 1.1 or 1.2, naming its line."""
+    """Refuse a ``%YAML`` directive for a version other than 1.1 or 1.2, naming its line.
+
+    Directives stand before the document's content (only blank, comment and other directive
+    lines may come before them); a line starting ``%YAML`` inside a value is text, not a directive.
+    """
     if "%YAML" not in text:
         return
     for number, line in enumerate(text.splitlines(), start=1):
-        if line.startswith("---"):
-            return  # directives come before the first document only
+        stripped = line.strip()
+        if stripped and not stripped.startswith(("#", "%")):
+            return
         match = _DIRECTIVE.match(line)
-        if match and match.group(1) not in ("1.1", "1.2"):
+        if match and _yaml_version(match.group(1)) not in ((1, 1), (1, 2)):
             raise InvalidInput([Problem(Location(source, number, 1), "yaml-syntax",
                                         f"YAML syntax error: %YAML {match.group(1)} is not a version readiness "
                                         f"reads; remove this line (files are read as YAML 1.2)")])
+
+
+def _yaml_version(text: str) -> tuple[int, ...] | None:
+    parts = text.split(".")
+    return tuple(int(part) for part in parts) if len(parts) == 2 and all(p.isdigit() for p in parts) else None
 
 
 def _alias_problems(text: str, source: str) -> list[Problem]:

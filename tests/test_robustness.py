@@ -247,3 +247,24 @@ def test_one_unreadable_file_never_stops_the_batch(write, runner, mini_catalog, 
     assert str(batch.problems[0]).startswith("directive.yaml: reading this file failed unexpectedly (AssertionError: "
                                              "a parser's own assertion)")
     assert [a.source for a in batch.assessments] == ["good.yaml"]
+
+
+def test_a_file_only_the_fast_parser_accepts_is_explained_by_the_reference_parser(write, mini_catalog):
+    # libyaml reads a tab after a colon; ruamel.yaml, which locates problems, refuses it: its refusal
+    # is the file's problem, with its place, rather than problems that lost theirs.
+    write("tab.yaml", MINI_A.replace("  i1.b: 2\n", "  i1.b:\t9\n"))
+    batch = load_assessments(["tab.yaml"], mini_catalog)
+    assert [str(p) for p in batch.problems] == [
+        "tab.yaml:7:8: YAML syntax error: a tab character; indent YAML with spaces, not tabs"]
+    write("tab-ok.yaml", MINI_A.replace("  i1.b: 2\n", "  i1.b:\t2\n"))  # nothing to locate: read as it means
+    assert load_assessments(["tab-ok.yaml"], mini_catalog).problems == []
+
+
+def test_yaml_directives_are_read_as_yaml_reads_them(write, mini_catalog):
+    write("v12.yaml", "%YAML 1.02\n---\n" + MINI_A)
+    write("text.yaml", MINI_A.replace("agency: Test Agency", "agency: \"Test\n%YAML 1.3 Agency\"")
+          .replace("agency_id: test", "agency_id: text"))
+    write("v13.yaml", "# a comment\n%YAML 1.3\n---\n" + MINI_A.replace("agency_id: test", "agency_id: other"))
+    batch = load_assessments(["v12.yaml", "text.yaml", "v13.yaml"], mini_catalog)
+    assert located_codes(batch.problems) == [("v13.yaml:2:1", "yaml-syntax")]
+    assert sorted(a.agency for a in batch.assessments) == ["Test %YAML 1.3 Agency", "Test Agency"]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..errors import InvalidInput, Location, Problem, ReadinessError, problem_order
+from ..errors import InvalidInput, Location, Problem, problem_order
 from ..rubric.catalog import Catalog
 from ..rubric.model import Rubric
 from .checks import RubricChoice, agency_name_clashes
@@ -134,16 +134,31 @@ def read_assessment(path: Path, rubrics: RubricChoice) -> ReadResult:
     except OSError as exc:
         return ReadResult(source, problems=[Problem(Location(source), "cannot-read",
                                                     f"cannot read file: {exc.strerror or exc}")])
-    except ReadinessError as exc:
-        return ReadResult(source, problems=[Problem(Location(source), "cannot-read", str(exc))])
-    except (RecursionError, MemoryError):
+    except RecursionError:
         return ReadResult(source, problems=[Problem(Location(source), "too-deep",
-                                                    "the file is too deeply nested or too large to read")])
+                                                    "the file is too deeply nested to read")])
+    except MemoryError:
+        return ReadResult(source, problems=[Problem(Location(source), "file-too-large",
+                                                    "the file is too large to read into memory")])
     except Exception as exc:  # one file must never stop the batch, whatever is wrong with it
-        detail = " ".join(str(exc).split())[:200]
-        return ReadResult(source, problems=[Problem(Location(source), "internal-error",
-                                                    f"reading this file failed unexpectedly ({type(exc).__name__}: "
-                                                    f"{detail}); please report this as a bug in readiness")])
+        return ReadResult(source, problems=[_unexpected(source, exc)])
+
+
+def _missing_problems(result: ReadResult, idents: list[str]) -> list[Problem]:
+    """Where each unanswered indicator is, from the reader; a file that fails even then says why."""
+    try:
+        return result.missing_problems(idents)
+    except InvalidInput as exc:  # the reference parser refused the file while locating
+        return exc.problems
+    except Exception as exc:  # one file must never stop the batch, whatever is wrong with it
+        return [_unexpected(result.source, exc)]
+
+
+def _unexpected(source: str, exc: Exception) -> Problem:
+    detail = " ".join(str(exc).split())[:200]
+    return Problem(Location(source), "internal-error", f"reading this file failed unexpectedly "
+                                                       f"({type(exc).__name__}: {detail}); please report this as a "
+                                                       f"bug in readiness")
 
 
 def load_assessments(
@@ -224,7 +239,7 @@ def _check_groups(results: list[ReadResult], partial: bool) -> tuple[list[ReadRe
                                             f"answer; each scores as 'unknown' and is reported as missing "
                                             f"(--partial)", "warning"))
                 else:
-                    problems.extend(by_source[first.source].missing_problems(first.missing))
+                    problems.extend(_missing_problems(by_source[first.source], first.missing))
                     rejected.add(first.source)
             continue
         unanswered = [ident for ident in first.answers if all(m.answers[ident].state == "missing" for m in members)]

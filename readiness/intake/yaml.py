@@ -25,10 +25,13 @@ def read(path: Path, rubrics: RubricChoice) -> ReadResult:
     source = str(path)
     try:
         doc = parse_yaml(read_bytes(path, source=source), source)
-    except InvalidInput as exc:
+        assessment, problems, rubric = check_assessment(doc, rubrics)
+    except InvalidInput as exc:  # not YAML, or refused by the reference parser once positions were needed
         return ReadResult(source, problems=exc.problems)
-    assessment, problems, rubric = check_assessment(doc, rubrics)
-    return ReadResult(source, assessment, problems, rubric, missing_problems=partial(_missing_problems, doc))
+    result = ReadResult(source, assessment, problems, rubric)
+    if assessment is not None and assessment.missing:  # keep the document only where gaps must be located
+        result.missing_problems = partial(_missing_problems, doc)
+    return result
 
 
 def _missing_problems(doc: YamlDocument, idents: Sequence[str]) -> list[Problem]:

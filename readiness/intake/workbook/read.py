@@ -55,7 +55,10 @@ def read(path: Path, rubrics: RubricChoice) -> ReadResult:
     problems += more
     if any(problem.is_error for problem in problems):
         assessment = None
-    return ReadResult(source, assessment, problems, rubric, missing_problems=partial(_missing_problems, doc))
+    result = ReadResult(source, assessment, problems, rubric)
+    if assessment is not None and assessment.missing:  # keep the cells only where gaps must be located
+        result.missing_problems = partial(_missing_problems, doc)
+    return result
 
 
 def _missing_problems(doc: Document, idents: Sequence[str]) -> list[Problem]:
