@@ -2,7 +2,8 @@
 
 Everything here returns text (or writes to standard error, for progress), so that the CLI decides
 where it goes.  Untrusted text (agency names, rounds) is made printable and handed to rich as
-plain text, never as markup.  rich is imported here only, when a command prints a table.
+plain text, never as markup.  Widths are counted in terminal cells (a Chinese character takes
+two).  rich is imported here only, when a command prints a table.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import io
 import os
 import shutil
 import sys
-import textwrap
 from typing import Sequence
 
 from .errors import problem_order
@@ -22,17 +22,16 @@ LOW_COVERAGE = 50
 #: Batches of more files than this show progress (on a terminal only).
 PROGRESS_AFTER = 5
 DEFAULT_WIDTH = 80
+#: Narrower than this (even if COLUMNS says so), text is laid out for this width.
 MIN_WIDTH = 40
-#: Past this many rows a table's widths are shared in order rather than weighed line by line.
-MAX_FITTED_ROWS = 300
-#: A name column narrower than this would wrap into a word per line.
+#: A name column keeps this width, while other columns can still give way.
 NAME_WIDTH = 16
-#: What a label split over one more line costs, in lines of the table (see :func:`_column_widths`).
-LABEL_LINE_COST = 2
+#: A word longer than this is broken, so that one long word cannot widen its column.
+LONGEST_WORD = 16
 
 
 def terminal_width() -> int:
-    """Columns to fit: ``COLUMNS`` if set, else the terminal's width, else 80 (e.g. into a pipe)."""
+    """Columns to fit: ``COLUMNS`` if set, else the terminal's width, else 80 (e.g. into a pipe); at least 40."""
     columns = os.environ.get("COLUMNS", "")
     if columns.isdigit() and int(columns) > 0:
         return max(MIN_WIDTH, int(columns))
@@ -40,6 +39,38 @@ def terminal_width() -> int:
         return max(MIN_WIDTH, os.get_terminal_size(sys.stdout.fileno()).columns)
     except (OSError, ValueError, AttributeError):
         return DEFAULT_WIDTH
+
+
+def wrap_text(text: str, width: int, indent: str = "", subsequent_indent: str = "") -> list[str]:
+    """``text`` wrapped at spaces into lines of at most ``width`` cells; a longer word is broken.
+
+    Spaces within a line are kept as they are (two spaces stay two); a line never starts with one.
+    """
+    from rich.cells import cell_len, chop_cells
+
+    lines: list[str] = []
+    line = indent
+    fresh = True  # nothing but the indent on this line yet
+    for word in text.split(" "):
+        if not word:  # one of several spaces in a row: kept inside a line, dropped at its ends
+            if not fresh and cell_len(line) < width:
+                line += " "
+            continue
+        room = width - cell_len(line) - (0 if fresh else 1)
+        if cell_len(word) <= room:
+            line += word if fresh else " " + word
+            fresh = False
+            continue
+        if not fresh:
+            lines.append(line)
+            line, fresh = subsequent_indent, True
+        pieces = chop_cells(word, max(1, width - cell_len(line)))
+        for piece in pieces[:-1]:
+            lines.append(line + piece)
+            line = subsequent_indent
+        line, fresh = line + pieces[-1], False
+    lines.append(line)
+    return [line.rstrip() for line in lines]
 
 
 def _render(renderables, width: int) -> str:
@@ -58,81 +89,43 @@ def _column_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], wrap: 
                    gap: int) -> list[int] | None:
     """Widths that fit ``width``, or ``None`` if even the narrowest layout does not.
 
-    Only the ``wrap`` columns shrink, never below their longest word.  The first (a name) starts at
-    :data:`NAME_WIDTH` when there is room; from there, room goes where it saves the most lines, the
-    name first among equals; room that saves
-    no more lines goes to the name first.  A short label (a stage, a quadrant) split over lines reads
-    worse than a long name that wraps, so each extra line of a label costs :data:`LABEL_LINE_COST`
-    lines besides.
+    Only the ``wrap`` columns shrink, never below their longest word (or :data:`LONGEST_WORD`).
+    The first of them (a name) gives way first, down to :data:`NAME_WIDTH`; then the others; then
+    the name again.  A long name wraps well; a short label split over lines does not.
     """
     from rich.cells import cell_len
 
-    cells = [[printable(str(row[i])) for row in rows] for i in range(len(headers))]
-    natural = [max([cell_len(headers[i])] + [cell_len(text) for text in column]) for i, column in enumerate(cells)]
-    widths = [max([cell_len(headers[i])] + [cell_len(word) for text in column for word in text.split()])
-              if i in wrap else natural[i] for i, column in enumerate(cells)]
-    spare = width - gap * (len(headers) - 1) - sum(widths)
-    if spare < 0:
-        return None
-    if wrap:  # a name narrower than this wraps into a word per line: it starts here when there is room
-        name = wrap[0]
-        head_start = min(max(0, min(natural[name], NAME_WIDTH) - widths[name]), spare)
-        widths[name] += head_start
-        spare -= head_start
-    if len(rows) <= MAX_FITTED_ROWS:  # beyond, weighing every width costs more than it saves
-        spare = _save_lines(cells, wrap, widths, natural, spare)
-    for i in wrap:  # what is left: the name first, then the others, up to what they need
-        extra = min(natural[i] - widths[i], spare)
-        widths[i] += extra
-        spare -= extra
-    return widths
+    cells = [[headers[i]] + [printable(str(row[i])) for row in rows] for i in range(len(headers))]
+    widths = [max(cell_len(text) for text in column) for column in cells]
+    narrowest = {i: max(min(cell_len(word), LONGEST_WORD) for text in cells[i] for word in text.split() or [""])
+                 for i in wrap}
+    excess = sum(widths) + gap * (len(headers) - 1) - width
+    if wrap:
+        name, others = wrap[0], wrap[1:]
+        natural_name = widths[name]
+        excess = _give_way(widths, {name: max(narrowest[name], min(widths[name], NAME_WIDTH))}, excess)
+        excess = _give_way(widths, {i: narrowest[i] for i in others}, excess)
+        excess = _give_way(widths, {name: narrowest[name]}, excess)
+        for i in others:  # a label that wraps anyway needs no more room than its lines take: give it to the name
+            lines = sum(len(wrap_text(text, widths[i])) for text in cells[i][1:])
+            tight = min(w for w in range(narrowest[i], widths[i] + 1)
+                        if sum(len(wrap_text(text, w)) for text in cells[i][1:]) == lines)
+            freed = min(widths[i] - tight, natural_name - widths[name])
+            widths[i] -= freed
+            widths[name] += freed
+    return widths if excess <= 0 else None
 
 
-def _save_lines(cells: list[list[str]], wrap: Sequence[int], widths: list[int], natural: list[int],
-                spare: int) -> int:
-    """Widen the ``wrap`` columns greedily where a column of room saves the most lines; return the room left."""
-    cache: dict[tuple[int, int], list[int]] = {}
-
-    def lines(column: int, at: int) -> list[int]:
-        if (column, at) not in cache:
-            cache[(column, at)] = [_wrapped_lines(text, at) for text in cells[column]]
-        return cache[(column, at)]
-
-    def total(changed: int = -1, at: int = 0) -> int:
-        per_column = [lines(i, at if i == changed else widths[i]) for i in wrap]
-        rows = sum(max(row) for row in zip(*per_column))
-        return rows + LABEL_LINE_COST * sum(count - 1 for column in per_column[1:] for count in column)
-
-    now = total()
-    while spare > 0:
-        best = None  # (lines saved per column of room, earlier column first, column, width, lines)
-        for order, column in enumerate(wrap):
-            for at in range(widths[column] + 1, min(natural[column], widths[column] + spare) + 1):
-                after = total(column, at)
-                if after < now:
-                    candidate = ((now - after) / (at - widths[column]), -order, column, at, after)
-                    best = candidate if best is None else max(best, candidate)
-                    break
-        if best is None:
-            return spare
-        _, _, column, at, now = best
-        spare -= at - widths[column]
-        widths[column] = at
-    return spare
-
-
-def _wrapped_lines(text: str, width: int) -> int:
-    """Lines ``text`` takes when wrapped at spaces into ``width`` columns (wide characters count two)."""
-    from rich.cells import cell_len
-
-    count, used = 1, 0
-    for word in text.split():
-        size = cell_len(word)
-        if used and used + 1 + size > width:
-            count, used = count + 1, size
-        else:
-            used = used + 1 + size if used else size
-    return count
+def _give_way(widths: list[int], floors: dict[int, int], excess: int) -> int:
+    """Narrow the widest of the ``floors`` columns, one cell at a time, until ``excess`` is gone."""
+    while excess > 0:
+        shrinkable = [i for i, floor in floors.items() if widths[i] > floor]
+        if not shrinkable:
+            break
+        widest = max(shrinkable, key=lambda i: widths[i])
+        widths[widest] -= 1
+        excess -= 1
+    return excess
 
 
 def _table(headers: Sequence[tuple[str, str]], rows: Sequence[Sequence[str]], *, width: int,
@@ -214,8 +207,8 @@ def _record(row: tuple[str, ...], width: int) -> str:
     risk = f"{risk} ({amp})" if amp else risk
     figures = (f"Ready {ready}, Risk {risk}, {stage}, {quadrant}, Cover {cover}, Evid {evidence}, "
                f"N {respondents}")
-    return (textwrap.fill(f"{agency} ({round_})", width, subsequent_indent="  ") + "\n"
-            + textwrap.fill(figures, width, initial_indent="  ", subsequent_indent="  ") + "\n")
+    return "\n".join(wrap_text(f"{agency} ({round_})", width, subsequent_indent="  ")
+                     + wrap_text(figures, width, "  ", "  ")) + "\n"
 
 
 def _scorecard_notes(scorecards) -> list[str]:
@@ -234,7 +227,7 @@ def _scorecard_notes(scorecards) -> list[str]:
 
 
 def _wrap_notes(notes: Sequence[str], width: int) -> str:
-    return "".join(textwrap.fill(note, width, subsequent_indent="  ") + "\n" for note in notes)
+    return "".join("\n".join(wrap_text(note, width, subsequent_indent="  ")) + "\n" for note in notes)
 
 
 def rubric_summary(rubrics, width: int | None = None) -> str:
@@ -246,8 +239,8 @@ def rubric_summary(rubrics, width: int | None = None) -> str:
     width = width or terminal_width()
     table = _table(headers, rows, width=width, wrap=(4,))
     if table is None:
-        return "".join(textwrap.fill(f"{printable(row[0])} ({row[1]} pillars, {row[2]} dimensions, {row[3]} "
-                                     f"indicators): {printable(row[4])}", width, subsequent_indent="  ") + "\n"
+        return "".join("\n".join(wrap_text(f"{row[0]} ({row[1]} pillars, {row[2]} dimensions, {row[3]} indicators): "
+                                      f"{printable(row[4])}", width, subsequent_indent="  ")) + "\n"
                        for row in rows)
     return _render([table], width)
 
@@ -258,9 +251,7 @@ def rubric_tree(rubric, width: int | None = None) -> str:
 
     def line(indent: int, *parts: str) -> list[str]:
         pad = " " * indent
-        text = "  ".join(printable(part) for part in parts)
-        return textwrap.wrap(text, width, initial_indent=pad, subsequent_indent=pad + "    ",
-                             break_on_hyphens=False, break_long_words=True) or [""]
+        return wrap_text("  ".join(printable(part) for part in parts), width, pad, pad + "    ")
 
     lines = line(0, rubric.title) + line(0, rubric.ref, f"sha256 {rubric.sha256}")
     lines += line(0, f"scale {rubric.scale.min}-{rubric.scale.max}: "

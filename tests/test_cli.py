@@ -38,7 +38,7 @@ def test_score_table_fits_a_narrow_terminal(write, runner):
                                                                                           "agency_id: nplra"))
     result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "a.yaml", "b.yaml"], env={"COLUMNS": "80"})
     assert result.exit_code == 0
-    # Room goes where it saves the most lines; a label split over lines costs more than a name that wraps.
+    # The name gives way first, the quadrant next; a quadrant that wraps anyway gives its spare room back.
     assert result.output.splitlines()[:7] == [
         "Agency                 Round Ready Risk (amp) Stage     Quadrant    Cover Evid N",
         "─" * 80,

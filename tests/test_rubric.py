@@ -159,3 +159,24 @@ def test_resolving_a_rubric_file_leaves_the_catalogue_as_it_was():
     assert [r.ref for r in catalog.rubrics] == ["egov-readiness@1.0", "un-egdi@2018"]
     with pytest.raises(RubricNotFound, match="^no rubric 'mini'"):
         catalog.find("mini@0.1")
+
+
+def test_a_broken_data_file_never_breaks_the_others(tmp_path, runner):
+    folder = tmp_path / "rubrics"
+    folder.mkdir()
+    (folder / "mini.yaml").write_text(MINI_RUBRIC.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "broken.yaml").write_text("kind: rubric\nid: [unclosed\n", encoding="utf-8")
+    (folder / "typo.yaml").write_text("kind: Rubric\nid: typo\n", encoding="utf-8")
+    (folder / "half.yaml").write_text("kind: rubric\nid: half\nversion: '1'\ntitle: Half\npillars: []\n",
+                                      encoding="utf-8")
+    catalog = Catalog(folder=folder)
+    assert [r.ref for r in catalog.rubrics] == ["mini@0.1"]
+    assert [(str(p.location), p.code) for p in catalog.problems] == [
+        (f"{folder / 'broken.yaml'}:3:1", "yaml-syntax"),
+        (f"{folder / 'typo.yaml'}", "other-kind-of-file"),
+        (f"{folder / 'half.yaml'}:5:10", "invalid-value"),
+    ]
+    with pytest.raises(RubricNotFound) as caught:
+        catalog.find("typo@1")
+    assert str(caught.value) == (f"no rubric 'typo'; known rubrics: mini@0.1 (set aside, with problems: "
+                                 f"{folder / 'broken.yaml'}, {folder / 'half.yaml'}, {folder / 'typo.yaml'})")

@@ -10,13 +10,15 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from ..errors import RubricNotFound
+from ..errors import InvalidInput, Location, Problem, RubricNotFound
 from ..files import shipped_data_dir
 from ..text import did_you_mean
 from ..yamlio import YamlDocument, model_from_document, parse_yaml, read_bytes
 from .model import Rubric, check_rubric
 
 DEFAULT_KIND = "rubric"
+#: The kinds of data file readiness reads (intervention catalogues come with the recommendation stage).
+KNOWN_KINDS = ("rubric", "interventions")
 
 
 def load_rubric(path: str | Path) -> Rubric:
@@ -68,7 +70,9 @@ class Catalog:
     """The data files readiness knows: those shipped with it, plus extra files (e.g. for tests).
 
     ``find`` looks a rubric up by ``id`` or ``id@version``; ``resolve`` also takes the path of a
-    rubric file, for options such as ``--rubric FILE``.  Neither changes the catalogue.
+    rubric file, for options such as ``--rubric FILE``.  Neither changes the catalogue.  A data
+    file that cannot be used (broken, or of an unknown kind) never stops the others from being
+    used: it is set aside in :attr:`problems`, and named when a rubric is not found.
     """
 
     def __init__(self, extra: list[str | Path] | tuple = (), *, folder: Path | None = None):
@@ -76,27 +80,48 @@ class Catalog:
         self._folder = folder or shipped_data_dir("rubrics")
         self._kinds: dict[str, list[Path]] | None = None
         self._rubrics: list[Rubric] | None = None
+        self._problems: list[Problem] = []
 
     @property
     def kinds(self) -> dict[str, list[Path]]:
-        """Every data file, by the kind it declares; extra files first."""
+        """Every usable data file, by the kind it declares; extra files first."""
         if self._kinds is None:
             kinds: dict[str, list[Path]] = {}
             for path in self._extra + sorted(self._folder.glob("*.yaml")):
-                kinds.setdefault(file_kind(path), []).append(path)
+                try:
+                    kind = file_kind(path)
+                except InvalidInput as exc:
+                    self._problems += exc.problems
+                    continue
+                if kind not in KNOWN_KINDS:
+                    self._problems.append(Problem(Location(str(path)), "other-kind-of-file",
+                                                  f"kind {kind!r} is not a kind of data file readiness reads "
+                                                  f"(known: {', '.join(KNOWN_KINDS)})"))
+                    continue
+                kinds.setdefault(kind, []).append(path)
             self._kinds = kinds
         return self._kinds
 
     @property
     def rubrics(self) -> list[Rubric]:
-        """Every known rubric; an extra file comes before a shipped one with the same ``id@version``."""
+        """Every usable rubric; an extra file comes before a shipped one with the same ``id@version``."""
         if self._rubrics is None:
             unique: dict[str, Rubric] = {}
             for path in self.kinds.get(DEFAULT_KIND, []):
-                rubric = load_rubric(path)
+                try:
+                    rubric = load_rubric(path)
+                except InvalidInput as exc:
+                    self._problems += exc.problems
+                    continue
                 unique.setdefault(rubric.ref, rubric)
             self._rubrics = list(unique.values())
         return self._rubrics
+
+    @property
+    def problems(self) -> list[Problem]:
+        """What is wrong with the data files set aside (each also checked by ``readiness rubric validate``)."""
+        _ = self.rubrics  # loading them is what finds the problems
+        return list(self._problems)
 
     def find(self, ref: str) -> Rubric:
         """The rubric named ``id`` (its latest version) or ``id@version``; raises :class:`RubricNotFound`."""
@@ -105,7 +130,9 @@ class Catalog:
         if not matches:
             known = ", ".join(r.ref for r in self.rubrics)
             hint = did_you_mean(rubric_id, [r.id for r in self.rubrics])
-            raise RubricNotFound(f"no rubric {rubric_id!r}{hint}; known rubrics: {known}")
+            unusable = sorted({problem.location.file for problem in self.problems})
+            aside = f" (set aside, with problems: {', '.join(unusable)})" if unusable else ""
+            raise RubricNotFound(f"no rubric {rubric_id!r}{hint}; known rubrics: {known}{aside}")
         if not version:
             return max(matches, key=lambda r: _version_key(r.version))
         for rubric in matches:
