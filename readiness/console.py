@@ -64,11 +64,11 @@ def wrap_text(text: str, width: int, indent: str = "", subsequent_indent: str = 
         if not fresh:
             lines.append(line)
             line, fresh = subsequent_indent, True
-        pieces = chop_cells(word, max(1, width - cell_len(line)))
-        for piece in pieces[:-1]:
-            lines.append(line + piece)
-            line = subsequent_indent
-        line, fresh = line + pieces[-1], False
+        while cell_len(word) > width - cell_len(line):  # a word longer than a line: broken where it must be
+            head = chop_cells(word, max(1, width - cell_len(line)))[0]
+            lines.append(line + head)
+            line, word = subsequent_indent, word[len(head):]
+        line, fresh = line + word, False
     lines.append(line)
     return [line.rstrip() for line in lines]
 
