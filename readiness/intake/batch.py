@@ -17,7 +17,7 @@ from ..rubric.catalog import Catalog
 from ..rubric.model import Rubric
 from .checks import RubricChoice, agency_name_clashes
 from .model import Assessment
-from .readers import ReadResult, readable_suffixes, reader_for
+from .readers import ACCEPTED_SUFFIXES, ReadResult, readable_suffixes, reader_for
 
 #: Called after each file with (files done, files in all), e.g. to show progress.
 Progress = Callable[[int, int], None]
@@ -108,7 +108,7 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]
             )
             if not found:
                 problems.append(Problem(Location(str(path)), "empty-folder",
-                                        "folder has no assessment files (.yaml, .yml, .xlsx)"))
+                                        f"folder has no assessment files ({', '.join(ACCEPTED_SUFFIXES)})"))
             files.extend(found)
         elif path.is_file():
             files.append(path)
@@ -124,9 +124,10 @@ def read_assessment(path: Path, rubrics: RubricChoice) -> ReadResult:
     read = reader_for(path)
     if read is None:
         suffix = path.suffix.lower() or "(none)"
+        *others, last = ACCEPTED_SUFFIXES
         return ReadResult(source, problems=[Problem(Location(source), "unsupported-file-type",
-                                                    f"unsupported file type {suffix!r}; assessments are .yaml, "
-                                                    f".yml or .xlsx files")])
+                                                    f"unsupported file type {suffix!r}; assessments are "
+                                                    f"{', '.join(others)} or {last} files")])
     try:
         return read(path, rubrics)
     except InvalidInput as exc:

@@ -14,9 +14,6 @@ from ..yamlio import yaml_string
 from .schema import schema_file_name
 from .yaml import rubric_sections
 
-FORMATS = ("yaml", "xlsx")
-
-
 def _comment(text: str) -> str:
     return " ".join(text.split())
 

@@ -17,14 +17,17 @@ from ..errors import Problem
 from ..rubric.model import Rubric
 from .model import Assessment
 
-#: Suffix → module under readiness.intake whose ``read(path, rubrics)`` reads it.  ``.xlsm`` is
-#: found so that it can be refused with a reason.
+#: Suffix → module under readiness.intake whose ``read(path, rubrics)`` reads it.
 READERS: dict[str, str] = {
     ".yaml": "yaml",
     ".yml": "yaml",
     ".xlsx": "workbook.read",
     ".xlsm": "workbook.read",
 }
+#: Found in folders so that they can be refused with a reason, but never accepted.
+REFUSED_SUFFIXES = (".xlsm",)
+#: What users are told assessments may be.
+ACCEPTED_SUFFIXES = tuple(suffix for suffix in READERS if suffix not in REFUSED_SUFFIXES)
 
 MissingProblems = Callable[[Sequence[str]], list[Problem]]
 

@@ -28,7 +28,7 @@ from .answers import normalise_answer
 from .checks import RubricChoice, agency_name_clashes, check_assessment, slug_agency_id
 from .model import Assessment
 from .workbook.read import value_as_shown
-from .workbook.safety import damaged, open_workbook
+from .workbook.safety import open_workbook
 from .yaml import assessment_yaml
 
 MAX_CSV_BYTES = 50 * 1024 * 1024
@@ -129,8 +129,7 @@ def read_table(path: Path, *, sheet: str | None = None) -> Table:
 
 
 def _read_workbook_table(path: Path, source: str, sheet_name: str | None) -> Table:
-    workbook = open_workbook(path, source)
-    try:
+    with open_workbook(path, source) as workbook:
         if sheet_name is not None and sheet_name not in workbook.sheetnames:
             raise InvalidInput([Problem(Location(source), "missing-sheet", f"no sheet named {sheet_name!r}; sheets: "
                                                                            f"{', '.join(workbook.sheetnames)}")])
@@ -149,12 +148,6 @@ def _read_workbook_table(path: Path, source: str, sheet_name: str | None) -> Tab
         if header is None:
             raise InvalidInput([Problem(Location(source, sheet=sheet.title), "empty-table", "the sheet is empty")])
         return Table(source, hashlib.sha256(path.read_bytes()).hexdigest(), header, rows, sheet=sheet.title)
-    except InvalidInput:
-        raise
-    except Exception as exc:  # sheets are parsed lazily: damage shows while reading rows
-        raise InvalidInput([damaged(source, exc)]) from None
-    finally:
-        workbook.close()
 
 
 @dataclass
@@ -332,7 +325,7 @@ def _row(table: Table, number: int, values: list, columns: dict, rubric: Rubric,
         location = table.location(number, position)
         doc.values[("answers", ident)] = doc.values[("answers", ident, key)] = location
         doc.keys[("answers", ident)] = location
-        value = normalise_answer(raw, indicator, rubric)
+        value = raw  # normalised by the checks, like every answer
         extra = {}
         for part in ("evidence", "evidence_level"):
             position_extra = columns[part].get(ident)

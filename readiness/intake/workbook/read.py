@@ -22,7 +22,6 @@ from typing import Sequence
 from ...errors import Document, InvalidInput, Location, Problem, RubricNotFound
 from ...rubric.model import Rubric
 from ...text import did_you_mean
-from ..answers import normalise_answer
 from ..checks import RubricChoice, check_assessment
 from ..readers import ReadResult
 from .layout import (
@@ -35,7 +34,7 @@ from .layout import (
     META_SHEET,
     NOT_APPLICABLE,
 )
-from .safety import damaged, open_workbook
+from .safety import open_workbook
 
 #: Rows read past the header: room for headings, blank rows and notes, not for a million rows.
 MAX_ROWS_PER_INDICATOR = 3
@@ -82,8 +81,7 @@ def _location(doc: Document, sheet: str, coordinate: str) -> Location:
 def workbook_document(path: Path, source: str, rubrics: RubricChoice
                       ) -> tuple[Document, list[Problem], Rubric | None]:
     """The workbook as a :class:`Document`, problems found on the way, and its rubric."""
-    workbook = open_workbook(path, source)
-    try:
+    with open_workbook(path, source) as workbook:
         doc = Document(source, hashlib.sha256(path.read_bytes()).hexdigest(), {})
         problems: list[Problem] = []
         rubric, stamped_sha256 = _rubric(workbook, doc, rubrics, problems)
@@ -92,12 +90,6 @@ def workbook_document(path: Path, source: str, rubrics: RubricChoice
         _cover(workbook, doc, problems)
         _answers(workbook, doc, rubric, problems, same_edition=stamped_sha256 == rubric.sha256)
         return doc, problems, rubric
-    except InvalidInput:
-        raise
-    except Exception as exc:  # openpyxl parses parts lazily: a damaged sheet fails mid-read, in many ways
-        raise InvalidInput([damaged(source, exc)]) from None
-    finally:
-        workbook.close()
 
 
 def _rows(sheet, *, cells: bool = False):
@@ -339,7 +331,7 @@ def _answer(doc: Document, rubric: Rubric, ident: str, row: tuple, row_number: i
     doc.keys[path] = _location(doc, ASSESSMENT_SHEET, _coordinate(row_number, columns["id"]))
     doc.values[path] = answer_cell
     doc.values[path + (key,)] = answer_cell
-    value = normalise_answer(_cell(row, columns["answer"]), indicator, rubric)
+    value = _cell(row, columns["answer"])  # text is normalised by the checks, as it is from YAML
     evidence = _cell(row, columns["evidence"])
     if isinstance(evidence, str):
         evidence = evidence.strip() or None

@@ -9,7 +9,9 @@ entity expansion and external entities.  Assessment workbooks and survey exports
 from __future__ import annotations
 
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from ...errors import InvalidInput, Location, Problem
 
@@ -59,12 +61,13 @@ def check_workbook_file(path: Path, source: str) -> None:
                    f"its compressed size; refused as a possible zip bomb", "zip-bomb")
 
 
-def open_workbook(path: Path, source: str):
-    """Check ``path`` (:func:`check_workbook_file`), then open it read-only, formulas as text, no links.
+@contextmanager
+def open_workbook(path: Path, source: str) -> Iterator:
+    """Check ``path`` (:func:`check_workbook_file`), open it read-only (formulas as text, no links), close it after.
 
     Raises :class:`InvalidInput` for a file that must not or cannot be opened.  openpyxl parses
-    sheets lazily, so a damaged part may still fail while rows are read: callers turn such a
-    failure into :func:`damaged`.
+    sheets lazily, so a damaged part may fail only while its rows are read, in many ways: any such
+    failure inside the ``with`` block is reported as a damaged workbook too.
     """
     check_workbook_file(path, source)
     from openpyxl import load_workbook
@@ -74,9 +77,17 @@ def open_workbook(path: Path, source: str):
         raise InvalidInput([Problem(Location(source), "damaged-workbook", "refusing to read workbooks: the "
                                     "defusedxml package is not installed (or OPENPYXL_DEFUSEDXML is False)")])
     try:
-        return load_workbook(path, read_only=True, data_only=False, keep_links=False)
+        workbook = load_workbook(path, read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise InvalidInput([damaged(source, exc)]) from None
+    try:
+        yield workbook
+    except InvalidInput:
+        raise
+    except Exception as exc:
+        raise InvalidInput([damaged(source, exc)]) from None
+    finally:
+        workbook.close()
 
 
 def damaged(source: str, exc: Exception) -> Problem:
