@@ -1,4 +1,5 @@
-"""Problem codes: every code is documented, used, stable in the JSON of `validate`, and refused if unknown."""
+"""Problem codes: documented, given in the JSON of `validate`, refused if unknown (tests/test_problem_codes.py:
+every code at its place)."""
 
 from __future__ import annotations
 
@@ -17,13 +18,6 @@ def test_docs_list_every_code_with_its_meaning():
     documented = re.findall(r"^\| `([a-z0-9-]+)` \| (.*) \|$", (ROOT / "docs" / "problems.md").read_text(encoding="utf-8"),
                             re.MULTILINE)
     assert documented == list(PROBLEM_CODES.items()), "docs/problems.md and readiness.errors.PROBLEM_CODES differ"
-
-
-def test_every_code_is_given_by_some_check():
-    source = "\n".join(path.read_text(encoding="utf-8") for path in (ROOT / "readiness").rglob("*.py")
-                       if path.name != "errors.py")
-    unused = [code for code in PROBLEM_CODES if f'"{code}"' not in source]
-    assert unused == []
 
 
 def test_a_problem_needs_a_known_code():

@@ -14,6 +14,7 @@ from ..yamlio import yaml_string
 from .schema import schema_file_name
 from .yaml import rubric_sections
 
+
 def _comment(text: str) -> str:
     return " ".join(text.split())
 
