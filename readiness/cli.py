@@ -53,8 +53,17 @@ class _Group(click.Group):
             ctx.exit(1)
 
 
+def _show_version(ctx: click.Context, _param, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        from .files import version
+
+        click.echo(f"readiness, version {version()}")
+        ctx.exit()
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(None, "--version", package_name="readiness", prog_name="readiness")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
+              help="Show the version and exit.")
 @click.option("--debug", is_flag=True, help="Show a traceback when something unexpected fails.")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
