@@ -43,8 +43,8 @@ def synthetic_assessment(rubric, index: int, rng: random.Random) -> str:
     for ident, place in rubric.places.items():
         indicator = place.indicator
         roll = rng.random()
-        if roll < 0.03:
-            lines.append(f"  {ident}: na")
+        if roll < 0.03:  # not applicable, where the rubric accepts it
+            lines.append(f"  {ident}: {'na' if rubric.accepts_na(ident) else 'unknown'}")
         elif roll < 0.06:
             lines.append(f"  {ident}: unknown")
         elif indicator.type == "number":

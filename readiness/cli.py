@@ -15,6 +15,8 @@ from pathlib import Path
 
 import click
 
+from .scoring import DEFAULT_DRAWS, DEFAULT_SEED
+
 FILES = click.Path(exists=True, dir_okay=True, path_type=Path)
 
 
@@ -83,6 +85,10 @@ def main(ctx: click.Context, debug: bool) -> None:
                                               a survey export to assessments
     """
     ctx.meta["debug"] = debug
+    # The uncertainty's matrices are small: threads of the linear-algebra library only add CPU time
+    # (a quarter more on two cores), so one is used unless the user asks otherwise.
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
 
 
 # ---------------------------------------------------------------- rubric
@@ -257,9 +263,15 @@ def validate(paths: tuple[Path, ...], partial: bool, rubric_ref: str | None, fmt
               help="table: for reading; json: every number at full precision; csv: for spreadsheets.")
 @_partial_option
 @_rubric_option
+@click.option("--draws", type=click.IntRange(0, 100_000), default=DEFAULT_DRAWS, show_default=True,
+              help="How many times to re-run the method for the intervals (weights, amplification and "
+                   "unevidenced answers varied); 0 leaves the intervals out.")
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=DEFAULT_SEED, show_default=True,
+              help="Seed of the draws: the same seed gives the same intervals.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (atomically) instead of standard output.")
-def score(paths: tuple[Path, ...], fmt: str, partial: bool, rubric_ref: str | None, output: Path | None) -> None:
+def score(paths: tuple[Path, ...], fmt: str, partial: bool, rubric_ref: str | None, draws: int, seed: int,
+          output: Path | None) -> None:
     """Score assessments: readiness, risk, stage, coverage and evidence per agency and round.
 
     Folders are searched (recursively) for .yaml, .yml and .xlsx files. Files sharing
@@ -273,7 +285,7 @@ def score(paths: tuple[Path, ...], fmt: str, partial: bool, rubric_ref: str | No
     from .scoring.export import to_csv, to_json
 
     batch = _load(paths, partial, rubric_ref)
-    scored = score_batch(batch.groups())
+    scored = score_batch(batch.groups(), draws=draws, seed=seed)
     for problem in batch.problems + scored.problems:
         click.echo(str(problem), err=True)
     cards = scored.scorecards

@@ -95,7 +95,8 @@ def _column_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], wrap: 
     """
     from rich.cells import cell_len
 
-    cells = [[headers[i]] + [printable(str(row[i])) for row in rows] for i in range(len(headers))]
+    cells = [_cell_lines(headers[i]) + [line for row in rows for line in _cell_lines(row[i])]
+             for i in range(len(headers))]
     widths = [max(cell_len(text) for text in column) for column in cells]
     narrowest = {i: max(min(cell_len(word), LONGEST_WORD) for text in cells[i] for word in text.split() or [""])
                  for i in wrap}
@@ -146,10 +147,16 @@ def _table(headers: Sequence[tuple[str, str]], rows: Sequence[Sequence[str]], *,
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, gap - 1, 0, 0),
                   collapse_padding=True, header_style="bold")
     for index, ((title, justify), column_width) in enumerate(zip(headers, widths)):
-        table.add_column(title, justify=justify, width=column_width, no_wrap=index not in wrap, overflow="fold")
+        table.add_column(Text(title, style="bold"), justify=justify, width=column_width, no_wrap=index not in wrap,
+                         overflow="fold")
     for row in rows:
-        table.add_row(*(Text(printable(str(cell))) for cell in row))
+        table.add_row(*(Text("\n".join(_cell_lines(cell))) for cell in row))
     return table
+
+
+def _cell_lines(cell) -> list[str]:
+    """A cell's lines, each made printable: a figure may stand over its range; agency text never breaks a line."""
+    return [printable(line) for line in str(cell).split("\n")]
 
 
 def validation_text(report) -> str:
@@ -176,50 +183,84 @@ def _fmt(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
+#: A stage, risk band or quadrant held in fewer draws than this is marked as uncertain ("?").
+CONFIDENT = 0.8
+
+
 def scorecard_table(scorecards, width: int | None = None) -> str:
     """``readiness score``: a table of the headline figures per agency-round, fitted to the width, and a key.
 
-    Long agency names, stages and quadrants wrap within their columns; on a terminal too narrow
+    Under readiness and risk stands the range of 90% of the draws (p5–p95) when uncertainty was
+    computed.  Long agency names and quadrants wrap within their columns; on a terminal too narrow
     for the table, each agency-round becomes a short block of lines instead.
     """
     width = width or terminal_width()
     rows = [_scorecard_row(card) for card in scorecards]
     # The risk band is left to JSON and CSV: the risk figure and the quadrant say it, in less width.
+    # Related figures share a column, one over the other: coverage and evidence, respondents and agreement.
     headers = [("Agency", "left"), ("Round", "left"), ("Ready", "right"), ("Risk", "right"), ("(amp)", "right"),
-               ("Stage", "left"), ("Quadrant", "left"), ("Cover", "right"), ("Evid", "right"), ("N", "right")]
-    # A stage never wraps: its level and its '*' must stay with its name.
+               ("Stage", "left"), ("Quadrant", "left"), ("Cover\nEvid", "right"), ("N\nAgree", "right")]
+    # A stage never wraps: its level and its marks must stay with its name.
     table = _table(headers, rows, width=width, wrap=(0, 6))
     body = _render([table], width) if table is not None else "".join(_record(row, width) for row in rows)
     return body + "\n" + _wrap_notes(_scorecard_notes(scorecards), width)
 
 
 def _scorecard_row(card) -> tuple[str, ...]:
+    """The cells of one agency-round; a figure's range of draws stands on a second line of its cell."""
+    interval = card.interval or {}
     amp = "" if card.amplification is None else f"+{card.amplification:.1f}"
-    stage = f"{card.stage.level} {card.stage.name}" + ("*" if card.stage.limited_by else "")
+    stage = f"{card.stage.level} {card.stage.name}" + ("*" if card.stage.limited_by else "") \
+        + _unsure(card.stage_confidence)
     cover = f"{card.coverage:.0f}%" + ("!" if card.coverage < LOW_COVERAGE else "")
-    return (card.agency, card.round, _fmt(card.readiness), _fmt(card.risk), amp, stage, card.quadrant or "–", cover,
-            f"{card.evidence:.0f}%", str(len(card.respondents)))
+    agreement = "" if card.agreement is None or card.agreement.alpha is None else \
+        f"\n{card.agreement.alpha:.2f}" + ("!" if card.agreement.broad_disagreement else "")
+    return (card.agency, card.round, _fmt(card.readiness) + _range(interval.get("readiness")),
+            _fmt(card.risk) + _unsure(card.risk_band_confidence) + _range(interval.get("risk")), amp, stage,
+            (card.quadrant or "–") + _unsure(card.quadrant_confidence), f"{cover}\n{card.evidence:.0f}%",
+            f"{len(card.respondents)}{agreement}")
+
+
+def _unsure(confidence: float | None) -> str:
+    return "?" if confidence is not None and confidence < CONFIDENT else ""
+
+
+def _range(interval: list[float] | None) -> str:
+    return "" if interval is None else f"\n{interval[0]:.0f}–{interval[1]:.0f}"
 
 
 def _record(row: tuple[str, ...], width: int) -> str:
     """One agency-round as a few lines, for terminals too narrow for the table."""
-    agency, round_, ready, risk, amp, stage, quadrant, cover, evidence, respondents = (printable(c) for c in row)
-    risk = f"{risk} ({amp})" if amp else risk
-    figures = (f"Ready {ready}, Risk {risk}, {stage}, {quadrant}, Cover {cover}, Evid {evidence}, "
-               f"N {respondents}")
-    return "\n".join(wrap_text(f"{agency} ({round_})", width, subsequent_indent="  ")
+    agency, round_, ready, risk, amp, stage, quadrant, data, people = row
+    ready, risk = (value.replace("\n", " (") + ")" if "\n" in value else value for value in (ready, risk))
+    cover, evidence = data.split("\n")
+    respondents, _, agreement = people.partition("\n")
+    figures = (f"Ready {ready}, Risk {risk}" + (f", amp {amp}" if amp else "") + f", {stage}, {quadrant}, "
+               f"Cover {cover}, Evid {evidence}, N {respondents}" + (f", Agree {agreement}" if agreement else ""))
+    return "\n".join(wrap_text(f"{printable(agency)} ({printable(round_)})", width, subsequent_indent="  ")
                      + wrap_text(figures, width, "  ", "  ")) + "\n"
 
 
 def _scorecard_notes(scorecards) -> list[str]:
     notes = []
+    if any(card.interval for card in scorecards):
+        draws = next(card.uncertainty.draws for card in scorecards if card.uncertainty)
+        notes.append(f"Under Ready and Risk: where 90% of {draws} draws fall (p5-p95) when weights, amplification "
+                     f"and answers without evidence vary (--draws 0 leaves this out)")
+    if any(_unsure(card.stage_confidence) or _unsure(card.quadrant_confidence) or _unsure(card.risk_band_confidence)
+           for card in scorecards):
+        notes.append(f"? a stage, quadrant or risk band held in fewer than {CONFIDENT:.0%} of the draws")
     if any(card.stage.limited_by for card in scorecards):
         notes.append("* stage held back by the weakest capability dimension (JSON: stage.limited_by)")
     if any(card.coverage < LOW_COVERAGE for card in scorecards):
         notes.append(f"! under {LOW_COVERAGE}% answered: these scores rest mostly on missing or 'unknown' answers")
     if any(card.divergences for card in scorecards):
         count = sum(len(card.divergences) for card in scorecards)
-        notes.append(f"{count} indicator(s) where respondents differ by 2 levels or more (JSON: divergences)")
+        notes.append(f"{count} indicator(s) where respondents differ by their rubric's divergence threshold or more "
+                     f"(JSON: divergences)")
+    if any(card.agreement is not None for card in scorecards):
+        notes.append("Agree = agreement between respondents (Krippendorff's alpha, 1 = full); ! below 0.667: "
+                     "they disagree broadly")
     notes.append("Ready = readiness index, Risk = risk index, both 0-100; (amp) = risk points added by resistance "
                  "amplifying barriers; Cover/Evid = share of weight answered / with evidence; N = respondents. "
                  "Every number in full: --format json.")
@@ -256,11 +297,16 @@ def rubric_tree(rubric, width: int | None = None) -> str:
     lines = line(0, rubric.title) + line(0, rubric.ref, f"sha256 {rubric.sha256}")
     lines += line(0, f"scale {rubric.scale.min}-{rubric.scale.max}: "
                      + ", ".join(f"{k} {v}" for k, v in sorted(rubric.scale.labels.items())))
-    lines += line(0, f"default amplification (alpha) {rubric.amplification:g}") + [""]
+    lines += line(0, f"default amplification (alpha) {rubric.amplification:g}")
+    t = rubric.thresholds
+    lines += line(0, f"thresholds: stages {_cuts(t.stages)}; risk bands {_cuts(t.risk_bands)}; quadrant at readiness "
+                     f"{t.quadrant.readiness:g} and risk {t.quadrant.risk:g}; gate offset {t.gate_offset}; divergence "
+                     f"{t.divergence_levels:g} levels") + [""]
     for pillar in rubric.pillars:
         lines += line(0, pillar.id, f"[{pillar.kind}, weight {pillar.weight:g}]", pillar.title)
         for dimension in pillar.dimensions:
             extra = f", alpha {rubric.alpha(dimension):g}" if pillar.kind == "barrier" else ""
+            extra += "" if dimension.na else ", never na"
             lines += line(2, dimension.id, f"[weight {dimension.weight:g}{extra}]", dimension.title)
             for indicator in dimension.indicators:
                 kind = "" if indicator.type == "level" else \
@@ -268,6 +314,10 @@ def rubric_tree(rubric, width: int | None = None) -> str:
                 lines += line(4, indicator.id, f"[weight {indicator.weight:g}{kind}]", indicator.text)
         lines.append("")
     return "\n".join(lines)
+
+
+def _cuts(cuts) -> str:
+    return ", ".join(f"{cut:g}" for cut in cuts)
 
 
 class Progress:

@@ -58,6 +58,7 @@ PROBLEM_CODES: dict[str, str] = {
     "number-out-of-range": "a number outside the indicator's range; it is scored at the nearest end",
     "invalid-evidence-level": "evidence_level is not none, documented or verified",
     "evidence-not-described": "an evidence level is given but no evidence is described",
+    "na-not-accepted": "'na' (not applicable) for a question the rubric says applies to every agency",
     "missing-answer": "an indicator has no answer",
     "unanswered-indicators": "a note: how many indicators a file with other errors leaves unanswered",
     "partial-answers": "answers are missing and --partial scores each like 'unknown'",
@@ -93,8 +94,10 @@ PROBLEM_CODES: dict[str, str] = {
     "misplaced-field": "a field that does not belong to this kind of indicator or dimension",
     "level-descriptors": "a level indicator lacks descriptors, or describes levels outside the scale",
     "number-range": "a number indicator lacks min and max, or max is not above min",
+    "thresholds": "the rubric's thresholds do not increase, or cannot be met",
     # scoring
     "not-scorable": "an assessment is valid but readiness cannot be computed from it",
+    "broad-disagreement": "the respondents of one agency-round disagree broadly (Krippendorff's alpha below 0.667)",
 }
 
 

@@ -22,10 +22,19 @@ def test_score_table(write, runner):
     write("a.yaml", MINI_A)
     result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "a.yaml"])  # 100 columns (conftest)
     assert result.exit_code == 0
-    assert result.output.splitlines()[:3] == [
-        "Agency       Round  Ready  Risk  (amp)  Stage      Quadrant               Cover  Evid  N",
+    # Under readiness and risk, the range of 90% of the draws; '?': the stage is held in under 80% of them.
+    assert result.output.splitlines()[:5] == [
+        "                                                                            Cover      N",
+        "Agency       Round  Ready   Risk  (amp)  Stage       Quadrant                Evid  Agree",
         "─" * 88,
-        "Test Agency  2026    66.9  58.6   +9.2  4 Managed  Capable but contested   100%   17%  1",
+        "Test Agency  2026    66.9   58.6   +9.2  4 Managed?  Capable but contested   100%      1",
+        "                    57–77  45–71                                              17%",
+    ]
+    result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "--draws", "0", "a.yaml"])
+    assert result.output.splitlines()[1:4] == [
+        "Agency       Round  Ready  Risk  (amp)  Stage      Quadrant                Evid  Agree",
+        "─" * 86,
+        "Test Agency  2026    66.9  58.6   +9.2  4 Managed  Capable but contested   100%      1",
     ]
 
 
@@ -39,26 +48,29 @@ def test_score_table_fits_a_narrow_terminal(write, runner):
     result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "a.yaml", "b.yaml"], env={"COLUMNS": "80"})
     assert result.exit_code == 0
     # The name gives way first, the quadrant next; a quadrant that wraps anyway gives its spare room back.
-    assert result.output.splitlines()[:7] == [
-        "Agency                 Round Ready Risk (amp) Stage     Quadrant    Cover Evid N",
+    assert result.output.splitlines()[:9] == [
+        "                                                                     Cover     N",
+        "Agency                Round Ready  Risk (amp) Stage      Quadrant     Evid Agree",
         "─" * 80,
-        "Northern Province Land 2026   66.9 58.6  +9.2 4 Managed Capable but  100%  17% 1",
-        "Records Authority of                                    contested",
-        "the Highlands",
-        "Test Agency            2026   66.9 58.6  +9.2 4 Managed Capable but  100%  17% 1",
-        "                                                        contested",
+        "Northern Province     2026   66.9  58.6  +9.2 4 Managed? Capable but  100%     1",
+        "Land Records                57–77 45–71                  contested     17%",
+        "Authority of the",
+        "Highlands",
+        "Test Agency           2026   66.9  58.6  +9.2 4 Managed? Capable but  100%     1",
+        "                            57–77 45–71                  contested     17%",
     ]
     # Too narrow for every column: each agency-round becomes a block of lines, nothing is cut off.
     result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "a.yaml", "b.yaml"], env={"COLUMNS": "50"})
-    assert result.output.splitlines()[:8] == [
+    assert result.output.splitlines()[:9] == [
         "Northern Province Land Records Authority of the",
         "  Highlands (2026)",
-        "  Ready 66.9, Risk 58.6 (+9.2), 4 Managed, Capable",
-        "  but contested, Cover 100%, Evid 17%, N 1",
+        "  Ready 66.9 (57–77), Risk 58.6 (45–71), amp +9.2,",
+        "  4 Managed?, Capable but contested, Cover 100%,",
+        "  Evid 17%, N 1",
         "Test Agency (2026)",
-        "  Ready 66.9, Risk 58.6 (+9.2), 4 Managed, Capable",
-        "  but contested, Cover 100%, Evid 17%, N 1",
-        "",
+        "  Ready 66.9 (57–77), Risk 58.6 (45–71), amp +9.2,",
+        "  4 Managed?, Capable but contested, Cover 100%,",
+        "  Evid 17%, N 1",
     ]
 
 
@@ -81,11 +93,11 @@ def test_no_line_is_wider_than_the_terminal(write, runner, columns):
 
 def test_agency_text_is_never_markup(write, runner):
     write("a.yaml", MINI_A.replace("agency: Test Agency", "agency: '[bold red]Agency[/] :warning:'"))
-    result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "a.yaml"])
+    result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "--draws", "0", "a.yaml"])
     assert result.exit_code == 0
-    assert result.output.splitlines()[2:4] == [
-        "[bold red]Agency[/]      2026    66.9  58.6   +9.2  4 Managed  Capable but contested   100%   17%  1",
-        ":warning:"]
+    assert result.output.splitlines()[3:5] == [
+        "[bold red]Agency[/]        2026    66.9  58.6   +9.2  4 Managed  Capable but contested   100%      1",
+        ":warning:                                                                                 17%"]
     assert "\x1b" not in result.output
 
 
@@ -95,7 +107,7 @@ def test_table_flags_low_coverage(write, runner):
     result = runner.invoke(main, ["score", "--partial", "--rubric", str(MINI_RUBRIC), "a.yaml"])
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[2].split()[-3] == "33%!"  # capability only: one pillar of three answered
+    assert lines[3].split()[-2] == "33%!"  # capability only: one pillar of three answered
     assert "! under 50% answered: these scores rest mostly on missing or 'unknown' answers" in lines
 
 
@@ -106,16 +118,31 @@ def test_score_json_has_every_published_field(write, runner):
     (card,) = json.loads(result.output)
     for name in ("agency", "agency_id", "round", "rubric", "readiness", "risk", "risk_base", "amplification", "stage",
                  "risk_band", "quadrant", "coverage", "evidence", "respondents", "pillars", "dimensions",
-                 "indicators"):
+                 "indicators", "interval", "stage_confidence", "risk_band_confidence", "quadrant_confidence",
+                 "uncertainty", "role_indices"):
         assert name in card
-    assert "interval" not in card  # only when uncertainty was computed
+    assert "agreement" not in card  # only for several respondents
+    assert card["uncertainty"] == {"draws": 1000, "seed": 20261129}
+    assert set(card["interval"]) == {"readiness", "risk", "risk_base", "amplification"}
+    assert card["interval"]["readiness"][0] <= card["readiness"] <= card["interval"]["readiness"][1]
+    assert card["dimensions"]["d1"]["interval"][0] <= 75.0 <= card["dimensions"]["d1"]["interval"][1]
+    assert card["role_indices"] == {"unspecified": {"readiness": 66.875, "risk": 58.59375}}
+    result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "--format", "json", "--draws", "0", "a.yaml"])
+    (plain,) = json.loads(result.output)
+    for name in ("interval", "stage_confidence", "risk_band_confidence", "quadrant_confidence", "uncertainty"):
+        assert name not in plain  # only when uncertainty was computed
+    assert "interval" not in plain["dimensions"]["d1"]
+    assert {k: v for k, v in card.items() if k not in ("interval", "stage_confidence", "risk_band_confidence",
+                                                       "quadrant_confidence", "uncertainty", "dimensions")} == \
+        {k: v for k, v in plain.items() if k != "dimensions"}  # the draws change no reported value
     assert card["rubric"]["id"] == "mini" and len(card["rubric"]["sha256"]) == 64
     assert card["readiness"] == 66.875 and card["risk"] == 58.59375
     assert card["stage"] == {"level": 4, "name": "Managed", "limited_by": None}
     assert card["pillars"]["core"] == {"score": 66.875, "kind": "capability"}
     assert card["dimensions"]["d2"]["score"] == 42.5 and card["dimensions"]["d2"]["pillar"] == "core"
     assert card["indicators"]["i1.a"] == {"score": 100.0, "answer": 4.0, "state": "answered",
-                                          "evidence_level": "documented", "spread": None, "divergent": False}
+                                          "evidence_level": "documented", "spread": None, "divergent": False,
+                                          "coverage": 100.0, "evidence": 100.0}
     assert card["respondents"][0]["source"] == "a.yaml"
 
 

@@ -82,9 +82,10 @@ def test_rows_become_assessments_with_recoding(tmp_path, runner):
     # The two rows are two respondents of one assessment: the staff file leaves i5.n out.
     result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "--format", "json", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    (card,) = json.loads(result.output)
+    (card,) = json.loads(result.stdout)
     assert [r["role"] for r in card["respondents"]] == ["it_lead", "staff"]
-    assert card["indicators"]["i2.a"]["answer"] == 2  # "Don't know" from staff is ignored in the median
+    # i2.a: "Neutral" (2) from the IT lead, "Don't know" from staff, which counts as the lowest answer.
+    assert card["indicators"]["i2.a"]["answer"] == 1 and card["indicators"]["i2.a"]["score"] == 25.0
 
 
 def test_bad_rows_name_row_and_column_and_nothing_is_written(tmp_path, runner):

@@ -311,6 +311,14 @@ def _():
         "evidence-not-described"
 
 
+@case("na-not-accepted")
+def _():
+    rubric = write("strict.yaml", MINI_RUBRIC.read_text(encoding="utf-8").replace(
+        "        title: Dimension one\n", "        title: Dimension one\n        na: false\n"))
+    path = write("a.yaml", answered(i1_b="na"))
+    return load_assessments([path], Catalog([rubric])).problems, "a.yaml:7:9", "na-not-accepted"
+
+
 @case("missing-answer")
 def _():
     return read(write("a.yaml", answered(i1_b=""))), "a.yaml:7:3", "missing-answer"
@@ -539,6 +547,12 @@ def _():
     return rubric_problems("            max: 100\n", "            max: 0\n"), "r.yaml:37:18", "number-range"
 
 
+@case("thresholds")
+def _():
+    return rubric_problems("pillars:\n", "thresholds: {stages: [20, 60, 40, 80]}\npillars:\n"), "r.yaml:10:22", \
+        "thresholds"
+
+
 # ---------------------------------------------------------------- scoring
 
 @case("not-scorable")
@@ -546,6 +560,18 @@ def _():
     path = write("a.yaml", answered(i1_a="na", i1_b="na", i2_a="na", i2_n="na"))
     batch = load_assessments([path], catalog())
     return score_batch(batch.groups()).problems, "a.yaml", "not-scorable"
+
+
+@case("broad-disagreement")
+def _():
+    import shutil
+
+    from .conftest import ROOT
+
+    for role in ("it-lead", "senior", "staff"):
+        shutil.copy(ROOT / "examples" / "2026" / f"nplra-{role}.yaml", f"nplra-{role}.yaml")
+    batch = load_assessments(["nplra-it-lead.yaml", "nplra-senior.yaml", "nplra-staff.yaml"], Catalog())
+    return score_batch(batch.groups()).problems, "nplra-it-lead.yaml", "broad-disagreement"
 
 
 def test_every_code_has_a_case():

@@ -69,7 +69,7 @@ def test_control_characters_in_agency_text_are_refused(write, mini_catalog):
 def test_table_keeps_wide_characters_aligned(write, runner):
     write("a.yaml", MINI_A.replace("agency: Test Agency", "agency: 北部省土地记录局"))
     result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "a.yaml"])
-    header, rule, row = result.output.splitlines()[:3]
+    header, rule, row = result.output.splitlines()[1:4]
     assert header.startswith("Agency            Round")  # 8 wide characters take 16 columns
     assert row.startswith("北部省土地记录局  2026")
 

@@ -294,6 +294,11 @@ def parse_answer(raw, indicator: Indicator, rubric: Rubric, out: Collector, path
         raw = normalise_answer(raw, indicator, rubric)
     if raw is None:
         return Answer(state="missing", evidence=evidence, evidence_level=evidence_level)
+    if raw == "na" and not rubric.accepts_na(indicator.id):
+        what = "a level" if indicator.type == "level" else "a number"
+        out.error(value_path, "na-not-accepted", f"{indicator.id} cannot be 'na' (not applicable): the rubric says it "
+                                                 f"applies to every agency; give {what} or 'unknown'")
+        return None
     if raw in ("na", "unknown"):  # normalise_answer has turned n/a, Don't know... into these
         return Answer(state=raw, evidence=evidence, evidence_level=evidence_level)
     if indicator.type == "level":

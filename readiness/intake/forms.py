@@ -61,6 +61,8 @@ def yaml_form(rubric: Rubric, *, agency: str | None = None, agency_id: str | Non
         else:
             better = "higher" if indicator.direction == "higher" else "lower"
             out.append(f"  #   a number from {indicator.min:g} to {indicator.max:g}; {better} is healthier")
+        if not rubric.accepts_na(indicator.id):
+            out.append("  #   (applies to every agency: 'na' is not an accepted answer)")
         return out + [f"  {indicator.id}: null"]
 
     return "\n".join(lines + rubric_sections(rubric, question)) + "\n"

@@ -44,16 +44,17 @@ def assessment_schema(rubric: Rubric) -> dict:
             description = f"{indicator.text} (a number; range {indicator.min:g}–{indicator.max:g}, " \
                           f"{indicator.direction} is healthier)"
             value_ref = "#/definitions/number"
+        special = "#/definitions/special" if rubric.accepts_na(ident) else "#/definitions/unknown"
         answers[ident] = {
             "description": description,
             "anyOf": [
                 {"$ref": value_ref},
-                {"$ref": "#/definitions/special"},
+                {"$ref": special},
                 {
                     "type": "object",
                     "additionalProperties": False,
                     "properties": {
-                        indicator.answer_key: {"anyOf": [{"$ref": value_ref}, {"$ref": "#/definitions/special"}]},
+                        indicator.answer_key: {"anyOf": [{"$ref": value_ref}, {"$ref": special}]},
                         "evidence": {"type": "string", "maxLength": 4000},
                         "evidence_level": {"$ref": "#/definitions/evidence_level"},
                     },
@@ -94,6 +95,7 @@ def assessment_schema(rubric: Rubric) -> dict:
             "level": {"type": "integer", "minimum": scale.min, "maximum": scale.max},
             "number": {"type": "number"},
             "special": {"enum": ["na", "unknown"]},
+            "unknown": {"enum": ["unknown"]},
             "evidence_level": {"enum": list(EVIDENCE_LEVELS)},
         },
     }

@@ -12,7 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -63,6 +63,8 @@ class Indicator(_Model):
     max: float | None = Field(default=None, allow_inf_nan=False)
     direction: Literal["higher", "lower"] = "higher"
     unit: str | None = Field(default=None, max_length=40)
+    #: ``False`` where "not applicable" is no answer: the question applies to every agency.
+    na: bool = True
 
     @property
     def answer_key(self) -> str:
@@ -77,6 +79,8 @@ class Dimension(_Model):
     weight: float = Field(default=1.0, gt=0, le=MAX_WEIGHT, allow_inf_nan=False)
     amplification: float | None = Field(default=None, ge=0, le=10, allow_inf_nan=False)
     references: list[str] = Field(default_factory=list)
+    #: ``False`` where no agency can lack the dimension: none of its indicators may be answered "na".
+    na: bool = True
     indicators: list[Indicator] = Field(min_length=1)
 
 
@@ -87,6 +91,31 @@ class Pillar(_Model):
     description: str | None = Field(default=None, max_length=4000)
     weight: float = Field(default=1.0, gt=0, le=MAX_WEIGHT, allow_inf_nan=False)
     dimensions: list[Dimension] = Field(min_length=1)
+
+
+#: A cut on a 0–100 index.
+Cut = Annotated[float, Field(gt=0, lt=100, allow_inf_nan=False)]
+
+
+class QuadrantCuts(_Model):
+    """Where the quadrant chart is cut: readiness at or above, risk at or above (both 0–100)."""
+
+    readiness: Cut = 50
+    risk: Cut = 50
+
+
+class Thresholds(_Model):
+    """Every cut the method makes (DESIGN.md §4.8–4.9), in the rubric, so that none is hidden in code."""
+
+    #: Readiness (0–100) at which stages 2 Developing, 3 Defined, 4 Managed and 5 Optimised begin.
+    stages: list[Cut] = Field(default=[20, 40, 60, 80], min_length=4, max_length=4)
+    #: Risk (0–100) at which the bands Moderate, High and Critical begin.
+    risk_bands: list[Cut] = Field(default=[25, 50, 75], min_length=3, max_length=3)
+    quadrant: QuadrantCuts = QuadrantCuts()
+    #: How many stages above its weakest capability dimension's band an agency can be.
+    gate_offset: int = Field(default=1, ge=0, le=4)
+    #: Respondents whose answers to one indicator differ by this many levels (or more) diverge.
+    divergence_levels: float = Field(default=2, gt=0, le=2 * MAX_SCALE_SPAN, allow_inf_nan=False)
 
 
 @dataclass(frozen=True)
@@ -110,6 +139,7 @@ class Rubric(_Model):
     description: str | None = Field(default=None, max_length=8000)
     scale: Scale = Scale(labels={0: "Absent", 1: "Initial", 2: "Developing", 3: "Established", 4: "Optimised"})
     amplification: float = Field(default=0.5, ge=0, le=10, allow_inf_nan=False)
+    thresholds: Thresholds = Thresholds()
     pillars: list[Pillar] = Field(min_length=1)
 
     @field_validator("version", mode="before")
@@ -127,9 +157,26 @@ class Rubric(_Model):
 
     @cached_property
     def sha256(self) -> str:
-        """Hash of the canonical content: stable across comments, key order and formatting."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        """Hash of the canonical content: stable across comments, key order and formatting.
+
+        Fields added to the format after rubrics were published (``thresholds``, ``na``) count only
+        where a rubric sets them to other than their defaults, so that an unchanged rubric keeps its hash.
+        """
+        content = self.model_dump(mode="json")
+        if self.thresholds == Thresholds():
+            del content["thresholds"]
+        for pillar in content["pillars"]:
+            for dimension in pillar["dimensions"]:
+                for part in [dimension, *dimension["indicators"]]:
+                    if part["na"]:
+                        del part["na"]
+        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    def accepts_na(self, indicator_id: str) -> bool:
+        """Whether "not applicable" is an accepted answer to an indicator (``na: false`` on it or its dimension)."""
+        place = self.places[indicator_id]
+        return place.indicator.na and place.dimension.na
 
     @cached_property
     def places(self) -> dict[str, IndicatorPlace]:
@@ -163,6 +210,16 @@ def check_rubric(rubric: Rubric) -> list[tuple[tuple, str, str]]:
                       f"scale labels must name every level {scale.min}–{scale.max} exactly once"))
     if not any(p.kind == "capability" for p in rubric.pillars):
         found.append((("pillars",), "no-capability-pillar", "a rubric needs at least one pillar of kind 'capability'"))
+    thresholds = rubric.thresholds
+    for field, cuts in (("stages", thresholds.stages), ("risk_bands", thresholds.risk_bands)):
+        if any(low >= high for low, high in zip(cuts, cuts[1:])):
+            found.append((("thresholds", field), "thresholds",
+                          f"thresholds {field} must increase, each cut above the one before; got "
+                          f"{', '.join(f'{c:g}' for c in cuts)}"))
+    if thresholds.divergence_levels > scale.span > 0:
+        found.append((("thresholds", "divergence_levels"), "thresholds",
+                      f"divergence_levels ({thresholds.divergence_levels:g}) is more than the scale spans "
+                      f"({scale.min}–{scale.max}): no answers could ever diverge"))
 
     first_seen: dict[tuple[str, str], tuple] = {}
 

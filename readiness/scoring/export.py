@@ -17,24 +17,39 @@ def to_json(scorecards: Sequence[Scorecard]) -> str:
 
 
 def to_csv(scorecards: Sequence[Scorecard]) -> str:
-    """One row per agency-round: headline figures, then every pillar and dimension score."""
+    """One row per agency-round: headline figures, every pillar and dimension score, then intervals,
+    confidence, agreement and each role's readiness and risk (columns are added at the end, never moved)."""
     pillar_ids = list(dict.fromkeys(pid for card in scorecards for pid in card.pillars))
     dimension_ids = list(dict.fromkeys(did for card in scorecards for did in card.dimensions))
+    roles = sorted({role for card in scorecards for role in card.role_indices})
     header = ["agency", "agency_id", "round", "rubric", "readiness", "risk", "risk_base", "amplification",
               "resistance", "barrier_pressure", "stage", "stage_name", "limited_by", "risk_band", "quadrant",
               "coverage", "evidence", "respondents"]
     header += [f"pillar.{pid}" for pid in pillar_ids] + [f"dimension.{did}" for did in dimension_ids]
+    header += [f"{name}_{end}" for name in INTERVALS for end in ("p5", "p95")]
+    header += ["stage_confidence", "risk_band_confidence", "quadrant_confidence", "agreement"]
+    header += [f"role.{role}.{index}" for role in roles for index in ("readiness", "risk")]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
+    writer.writerow([safe_cell(name) for name in header])
     for card in scorecards:
         row = [card.agency, card.agency_id, card.round, f"{card.rubric.id}@{card.rubric.version}",
                card.readiness, card.risk, card.risk_base, card.amplification, card.resistance,
                card.barrier_pressure, card.stage.level, card.stage.name, card.stage.limited_by, card.risk_band,
                card.quadrant, card.coverage, card.evidence, len(card.respondents)]
         row += [_pillar(card, pid) for pid in pillar_ids] + [_dimension(card, did) for did in dimension_ids]
+        interval = card.interval or {}
+        row += [interval[name][end] if name in interval else None for name in INTERVALS for end in (0, 1)]
+        row += [card.stage_confidence, card.risk_band_confidence, card.quadrant_confidence,
+                None if card.agreement is None else card.agreement.alpha]
+        row += [getattr(card.role_indices[role], index) if role in card.role_indices else None
+                for role in roles for index in ("readiness", "risk")]
         writer.writerow(["" if value is None else safe_cell(value) for value in row])
     return out.getvalue()
+
+
+#: The figures whose p5 and p95 the CSV carries.
+INTERVALS = ("readiness", "risk", "amplification")
 
 
 def _pillar(card: Scorecard, pillar_id: str):

@@ -23,7 +23,7 @@ import statistics
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping, Sequence
 
-from ..rubric.model import Rubric
+from ..rubric.model import Rubric, Thresholds
 
 if TYPE_CHECKING:  # scoring knows the shape of an Assessment, but never imports the intake stage
     from ..intake.model import Assessment
@@ -31,20 +31,27 @@ if TYPE_CHECKING:  # scoring knows the shape of an Assessment, but never imports
 STAGE_NAMES = {1: "Initial", 2: "Developing", 3: "Defined", 4: "Managed", 5: "Optimised"}
 RISK_BANDS = ("Low", "Moderate", "High", "Critical")
 QUADRANTS = ("Ready to scale", "Capable but contested", "Willing but under-equipped", "Stalled")
-#: A spread of this many levels (or more) between respondents is flagged as a divergence (§4.9).
-DIVERGENCE_LEVELS = 2
+#: The cuts every rubric uses unless its ``thresholds:`` say otherwise (DESIGN.md §3.1).
+DEFAULT_THRESHOLDS = Thresholds()
 UNSPECIFIED_ROLE = "unspecified"
 
 
 @dataclass(frozen=True)
 class Merged:
-    """One indicator after merging respondents: the score ``s`` (None when ``na``) and its story."""
+    """One indicator after merging respondents: the score ``s`` (None when ``na``) and its story.
+
+    ``answered`` and ``evidenced`` are shares (0–1) of the respondents counted for the indicator
+    (those who answered it or said ``unknown``): how many gave an answer, and how many gave one
+    with documented or verified evidence.  For one respondent they are 1 or 0.
+    """
 
     state: str
     score: float | None
     answer: float | str | None
-    evidence_level: str
+    evidence_level: str  # the best evidence level among the answers, for display
     spread: float | None
+    answered: float = 0.0
+    evidenced: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -74,9 +81,11 @@ def indicator_score(rubric: Rubric, indicator_id: str, value: float) -> float:
 def merge_answers(rubric: Rubric, assessments: Sequence["Assessment"]) -> dict[str, Merged]:
     """§4.9: one score per indicator from one or several respondents.
 
-    With one respondent this is just that respondent's answers.  With several, the score is the
-    median of the ``s`` of those who answered; ``na`` if every respondent who gave the indicator
-    said ``na``; ``unknown`` if nobody answered it otherwise; ``missing`` if nobody gave it at all.
+    The score is the median of the respondents' ``s``, where a respondent's ``unknown`` counts as
+    0 (as it does for a single respondent, so a real answer never lowers the score below what
+    ``unknown`` gave); ``na`` answers and omissions are left out.  The indicator is ``na`` if all who
+    gave it said ``na``; ``missing`` if nobody gave it.  The answer shown is the median answer, with
+    ``unknown`` as the answer that scores 0.
     """
     if len(assessments) == 1:
         return _single(rubric, assessments[0])
@@ -84,21 +93,32 @@ def merge_answers(rubric: Rubric, assessments: Sequence["Assessment"]) -> dict[s
     span = rubric.scale.span
     for ident in rubric.places:
         given = [a.answers[ident] for a in assessments if a.answers[ident].state != "missing"]
-        answered = [answer for answer in given if answer.state == "answered"]
-        if answered:
-            scores = [indicator_score(rubric, ident, answer.value) for answer in answered]
-            values = [answer.value for answer in answered]
-            value = statistics.median(values)
-            spread = (max(scores) - min(scores)) * span if len(answered) > 1 else None
-            merged[ident] = Merged("answered", statistics.median(scores), value,
-                                   _best_evidence(answered), spread)
-        elif given and all(answer.state == "na" for answer in given):
-            merged[ident] = Merged("na", None, "na", "none", None)
-        elif given:
+        counted = [answer for answer in given if answer.state != "na"]
+        if not counted:
+            merged[ident] = Merged("na", None, "na", "none", None) if given else \
+                Merged("missing", 0.0, "missing", "none", None)
+            continue
+        answered = [answer for answer in counted if answer.state == "answered"]
+        if not answered:
             merged[ident] = Merged("unknown", 0.0, "unknown", "none", None)
-        else:
-            merged[ident] = Merged("missing", 0.0, "missing", "none", None)
+            continue
+        floor = _value_scoring_zero(rubric, ident)
+        scores = [indicator_score(rubric, ident, a.value) if a.state == "answered" else 0.0 for a in counted]
+        values = [a.value if a.state == "answered" else floor for a in counted]
+        answered_scores = [indicator_score(rubric, ident, a.value) for a in answered]
+        spread = (max(answered_scores) - min(answered_scores)) * span if len(answered) > 1 else None
+        merged[ident] = Merged("answered", statistics.median(scores), statistics.median(values),
+                               _best_evidence(answered), spread, answered=len(answered) / len(counted),
+                               evidenced=sum(a.evidenced for a in counted) / len(counted))
     return merged
+
+
+def _value_scoring_zero(rubric: Rubric, ident: str) -> float:
+    """The answer that scores 0: the scale's minimum, or the end of a number's range that is worse."""
+    indicator = rubric.places[ident].indicator
+    if indicator.type == "level":
+        return rubric.scale.min
+    return indicator.max if indicator.direction == "lower" else indicator.min
 
 
 def _single(rubric: Rubric, assessment: "Assessment") -> dict[str, Merged]:
@@ -108,7 +128,8 @@ def _single(rubric: Rubric, assessment: "Assessment") -> dict[str, Merged]:
         state = answer.state
         if state == "answered":
             merged[ident] = Merged(state, indicator_score(rubric, ident, answer.value), answer.value,
-                                   answer.evidence_level, None)
+                                   answer.evidence_level, None, answered=1.0,
+                                   evidenced=1.0 if answer.evidenced else 0.0)
         else:
             merged[ident] = Merged(state, None if state == "na" else 0.0, state, "none", None)
     return merged
@@ -225,13 +246,13 @@ def _settled(x: float) -> float:
     return round(x, 9)
 
 
-def band(x: float) -> int:
-    """§4.8: 1 Initial <20, 2 Developing <40, 3 Defined <60, 4 Managed <80, 5 Optimised."""
+def band(x: float, cuts: Sequence[float] = DEFAULT_THRESHOLDS.stages) -> int:
+    """§4.8: the stage (1–5) of an index on 0–100: 1 below the first cut, 5 at or above the last."""
     x = _settled(x)
-    for level, upper in enumerate((20, 40, 60, 80), start=1):
+    for level, upper in enumerate(cuts, start=1):
         if x < upper:
             return level
-    return 5
+    return len(cuts) + 1
 
 
 @dataclass(frozen=True)
@@ -242,32 +263,36 @@ class StageResult:
 
 
 def stage(rubric: Rubric, indices: Indices) -> StageResult:
-    """§4.8: the maturity stage, gated by the weakest capability dimension (the barrier point)."""
-    by_readiness = band(100 * indices.readiness)
+    """§4.8: the maturity stage, gated by the weakest capability dimension (the barrier point).
+
+    ``stage = min(band(RI), band(100·weakest capability D) + gate_offset)``, cuts from the rubric.
+    """
+    thresholds = rubric.thresholds
+    by_readiness = band(100 * indices.readiness, thresholds.stages)
     capability = [
         (indices.dimensions[d.id], d.id)
         for p in rubric.pillars if p.kind == "capability"
         for d in p.dimensions if indices.dimensions[d.id] is not None
     ]
     weakest_score, weakest_id = min(capability, key=lambda pair: _settled(pair[0]))
-    gate = band(100 * weakest_score) + 1
+    gate = band(100 * weakest_score, thresholds.stages) + thresholds.gate_offset
     if gate < by_readiness:
         return StageResult(gate, STAGE_NAMES[gate], weakest_id)
     return StageResult(by_readiness, STAGE_NAMES[by_readiness])
 
 
-def risk_band(risk: float) -> str:
-    """§4.8: Low <25, Moderate <50, High <75, Critical (risk on 0–100)."""
+def risk_band(risk: float, cuts: Sequence[float] = DEFAULT_THRESHOLDS.risk_bands) -> str:
+    """§4.8: Low, Moderate, High or Critical (risk on 0–100; cuts 25, 50, 75 unless the rubric says)."""
     risk = _settled(risk)
-    for name, upper in zip(RISK_BANDS, (25, 50, 75)):
+    for name, upper in zip(RISK_BANDS, cuts):
         if risk < upper:
             return name
     return RISK_BANDS[-1]
 
 
-def quadrant(readiness: float, risk: float) -> str:
-    """§4.8: where readiness (≥ 50?) and risk (≥ 50?) put an agency."""
-    ready, risky = _settled(readiness) >= 50, _settled(risk) >= 50
+def quadrant(readiness: float, risk: float, cuts=DEFAULT_THRESHOLDS.quadrant) -> str:
+    """§4.8: where readiness (at or above its cut?) and risk (at or above its cut?) put an agency."""
+    ready, risky = _settled(readiness) >= cuts.readiness, _settled(risk) >= cuts.risk
     if ready:
         return QUADRANTS[1] if risky else QUADRANTS[0]
     return QUADRANTS[3] if risky else QUADRANTS[2]
@@ -278,7 +303,9 @@ def coverage(rubric: Rubric, merged: Mapping[str, Merged]
     """§4.10: shares of effective weight that are answered, and answered with evidence.
 
     An indicator's effective weight is its share of its dimension times the dimension's share of
-    its pillar times the pillar's share of all pillars, each share taken over what is not ``na``.
+    its pillar times the pillar's share of all pillars, each share taken over what is not ``na``;
+    it counts by the share of its respondents who answered it (coverage), and who answered it with
+    documented or verified evidence (evidence).
     Returns overall coverage and evidence (0–1) and the same per dimension (None if not assessed).
     """
     per_dimension: dict[str, tuple[float, float] | None] = {}
@@ -292,10 +319,8 @@ def coverage(rubric: Rubric, merged: Mapping[str, Merged]
                 if item.state == "na":
                     continue
                 total += indicator.weight
-                if item.state == "answered":
-                    answered += indicator.weight
-                    if item.evidence_level != "none":
-                        evidenced += indicator.weight
+                answered += indicator.weight * item.answered
+                evidenced += indicator.weight * item.evidenced
             if total:
                 per_dimension[dimension.id] = (answered / total, evidenced / total)
                 parts.append((dimension.weight, answered / total, evidenced / total))
@@ -312,13 +337,13 @@ def coverage(rubric: Rubric, merged: Mapping[str, Merged]
     return answered_share, evidenced_share, per_dimension
 
 
-def role_pillar_scores(
+def role_indices(
     rubric: Rubric,
     assessments: Sequence["Assessment"],
     merged_all: Mapping[str, Merged] | None = None,
     indices_all: Indices | None = None,
-) -> dict[str, dict[str, float | None]]:
-    """§4.9: pillar scores (0–1) from each role's respondents alone (a senior/staff gap shows here).
+) -> dict[str, Indices]:
+    """§4.9: the indices from each role's respondents alone (a gap between senior officials and staff shows here).
 
     An indicator that nobody of a role answered is left out of that role's scores (as if ``na``)
     rather than scored 0, so that a role is judged on what it actually said.
@@ -326,16 +351,15 @@ def role_pillar_scores(
     by_role: dict[str, list[Assessment]] = {}
     for assessment in assessments:
         by_role.setdefault(assessment.respondent.role or UNSPECIFIED_ROLE, []).append(assessment)
-    result = {}
     if len(by_role) == 1 and indices_all is not None and merged_all is not None \
             and all(item.state != "missing" for item in merged_all.values()):
         # One role and nothing missing: that role's scores are the group's, already computed.
         (role,) = by_role
-        return {role: dict(indices_all.pillars)}
+        return {role: indices_all}
+    result = {}
     for role in sorted(by_role):
         # With a single role, its merge is the whole group's: reuse it rather than redo it.
         merged = merged_all if merged_all is not None and len(by_role) == 1 else merge_answers(rubric, by_role[role])
         scores = {ident: None if item.state == "missing" else item.score for ident, item in merged.items()}
-        indices = compute_indices(rubric, scores)
-        result[role] = dict(indices.pillars)
+        result[role] = compute_indices(rubric, scores)
     return result

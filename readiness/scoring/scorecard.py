@@ -13,14 +13,14 @@ from pydantic import BaseModel, ConfigDict
 
 from ..errors import NotScorable
 from ..rubric.model import Rubric
+from .agreement import respondent_agreement
 from .method import (
-    DIVERGENCE_LEVELS,
     compute_indices,
     coverage,
     merge_answers,
     quadrant,
     risk_band,
-    role_pillar_scores,
+    role_indices,
     stage,
 )
 
@@ -57,6 +57,7 @@ class DimensionScore(_Model):
     evidence: float | None
     severity: float | None = None  # barrier dimensions: 100·(1 − D)
     amplified: float | None = None  # barrier dimensions: severity after amplification by resistance
+    interval: list[float] | None = None  # p5 and p95 of the score, when uncertainty was computed
 
 
 class IndicatorScore(_Model):
@@ -66,6 +67,8 @@ class IndicatorScore(_Model):
     evidence_level: str = "none"
     spread: float | None = None  # several respondents: max − min, in levels
     divergent: bool = False
+    coverage: float | None = None  # share of its respondents who answered it (0–100), None when na
+    evidence: float | None = None  # share of its respondents who answered it with evidence (0–100)
 
 
 class RespondentInfo(_Model):
@@ -86,6 +89,27 @@ class Divergence(_Model):
     indicator: str
     spread: float
     answers: list[DivergentAnswer]
+
+
+class RoleIndices(_Model):
+    readiness: float | None
+    risk: float | None
+
+
+class AgreementScore(_Model):
+    """Krippendorff's alpha (ordinal) between the respondents, overall and per dimension (§4.12)."""
+
+    alpha: float | None
+    level: str
+    broad_disagreement: bool
+    dimensions: dict[str, float | None]
+
+
+class Uncertainty(_Model):
+    """How the intervals were drawn (§4.11): enough to draw them again."""
+
+    draws: int
+    seed: int
 
 
 class Scorecard(_Model):
@@ -112,13 +136,28 @@ class Scorecard(_Model):
     roles: dict[str, dict[str, float | None]]
     divergences: list[Divergence]
     interval: dict[str, list[float]] | None = None
+    role_indices: dict[str, RoleIndices] = {}
+    agreement: AgreementScore | None = None
+    stage_confidence: float | None = None
+    risk_band_confidence: float | None = None
+    quadrant_confidence: float | None = None
+    uncertainty: Uncertainty | None = None
 
     def to_json_dict(self) -> dict:
-        """A plain dict in the published key order, ``interval`` only when it was computed."""
+        """A plain dict in the published key order; what was not computed (intervals, agreement) is left out."""
         data = self.model_dump(mode="json")
-        if data["interval"] is None:
-            del data["interval"]
+        for name in OPTIONAL:
+            if data[name] is None:
+                del data[name]
+        for dimension in data["dimensions"].values():
+            if dimension["interval"] is None:
+                del dimension["interval"]
         return data
+
+
+#: Scorecard fields left out of the JSON when they were not computed.
+OPTIONAL = ("interval", "agreement", "stage_confidence", "risk_band_confidence", "quadrant_confidence",
+            "uncertainty")
 
 
 def respondent_label(assessment: "Assessment", index: int) -> str:
@@ -162,11 +201,14 @@ def score_assessment(rubric: Rubric, assessments: Sequence["Assessment"]) -> Sco
 
     indicators = {}
     divergences = []
+    thresholds = rubric.thresholds
     for ident, item in merged.items():
-        divergent = item.spread is not None and item.spread >= DIVERGENCE_LEVELS - 1e-9
+        divergent = item.spread is not None and item.spread >= thresholds.divergence_levels - 1e-9
+        counted = item.state != "na"
         indicators[ident] = IndicatorScore(
             score=_pct(item.score), answer=_plain(item.answer), state=item.state,
             evidence_level=item.evidence_level, spread=item.spread, divergent=divergent,
+            coverage=100 * item.answered if counted else None, evidence=100 * item.evidenced if counted else None,
         )
         if divergent:
             answers = [
@@ -184,6 +226,8 @@ def score_assessment(rubric: Rubric, assessments: Sequence["Assessment"]) -> Sco
 
     readiness = 100 * indices.readiness
     risk = _pct(indices.risk)
+    by_role = role_indices(rubric, assessments, merged, indices)
+    agreement = respondent_agreement(rubric, assessments)
     return Scorecard(
         agency=first.agency,
         agency_id=first.agency_id,
@@ -196,8 +240,8 @@ def score_assessment(rubric: Rubric, assessments: Sequence["Assessment"]) -> Sco
         resistance=_pct(indices.resistance),
         barrier_pressure=_pct(indices.barrier_pressure),
         stage=Stage(**vars(stage(rubric, indices))),
-        risk_band=None if risk is None else risk_band(risk),
-        quadrant=None if risk is None else quadrant(readiness, risk),
+        risk_band=None if risk is None else risk_band(risk, thresholds.risk_bands),
+        quadrant=None if risk is None else quadrant(readiness, risk, thresholds.quadrant),
         coverage=100 * share_answered,
         evidence=100 * share_evidenced,
         respondents=[
@@ -208,9 +252,13 @@ def score_assessment(rubric: Rubric, assessments: Sequence["Assessment"]) -> Sco
         pillars={p.id: PillarScore(score=_pct(indices.pillars[p.id]), kind=p.kind) for p in rubric.pillars},
         dimensions=dimensions,
         indicators=indicators,
-        roles={role: {pillar: _pct(value) for pillar, value in pillars.items()}
-               for role, pillars in role_pillar_scores(rubric, assessments, merged, indices).items()},
+        roles={name: {pillar: _pct(value) for pillar, value in role.pillars.items()} for name, role in by_role.items()},
         divergences=divergences,
+        role_indices={name: RoleIndices(readiness=_pct(role.readiness), risk=_pct(role.risk))
+                      for name, role in by_role.items()},
+        agreement=None if agreement is None else AgreementScore(
+            alpha=agreement.alpha, level="ordinal", broad_disagreement=agreement.broad_disagreement,
+            dimensions=agreement.dimensions),
     )
 
 

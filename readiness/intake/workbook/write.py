@@ -177,13 +177,18 @@ def _assessment(sheet, rubric: Rubric) -> None:
         cell.fill = style["pillar"]
         cell.alignment = style["wrap"]
 
-    choices = [level_choice(rubric, level) for level in rubric.scale.levels] + [NOT_APPLICABLE, DONT_KNOW]
-    level_list = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
-                                showErrorMessage=True, errorTitle="Answer",
-                                error="Pick an answer from the list.")
+    levels = [level_choice(rubric, level) for level in rubric.scale.levels]
+
+    def answer_list(choices: list[str]):
+        validation = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
+                                    showErrorMessage=True, errorTitle="Answer", error="Pick an answer from the list.")
+        sheet.add_data_validation(validation)
+        return validation
+
+    # Questions that apply to every agency (na: false in the rubric) offer no "Not applicable".
+    level_lists = {True: answer_list(levels + [NOT_APPLICABLE, DONT_KNOW]), False: answer_list(levels + [DONT_KNOW])}
     evidence_list = DataValidation(type="list", formula1='"' + ",".join(EVIDENCE_CHOICES) + '"', allow_blank=True,
                                    showErrorMessage=True, error="Pick none, documented or verified.")
-    sheet.add_data_validation(level_list)
     sheet.add_data_validation(evidence_list)
 
     row = HEADER_ROW
@@ -204,15 +209,16 @@ def _assessment(sheet, rubric: Rubric) -> None:
                 row += 1
                 _indicator_row(sheet, row, rubric, dimension.title, indicator, columns, style)
                 answer = sheet.cell(row=row, column=columns["answer"]).coordinate
+                accepts_na = rubric.accepts_na(indicator.id)
                 if indicator.type == "level":
-                    level_list.add(answer)
+                    level_lists[accepts_na].add(answer)
                 else:
+                    words = f"'{NOT_APPLICABLE}' or '{DONT_KNOW}'" if accepts_na else f"'{DONT_KNOW}'"
                     numbers = DataValidation(
                         type="decimal", operator="between", formula1=f"{indicator.min:g}",
                         formula2=f"{indicator.max:g}", allow_blank=True, showErrorMessage=True,
                         errorStyle="warning", errorTitle="Number",
-                        error=f"Enter a number from {indicator.min:g} to {indicator.max:g}, or type "
-                              f"'{NOT_APPLICABLE}' or '{DONT_KNOW}'.")
+                        error=f"Enter a number from {indicator.min:g} to {indicator.max:g}, or type {words}.")
                     sheet.add_data_validation(numbers)
                     numbers.add(answer)
                 evidence_list.add(sheet.cell(row=row, column=columns["evidence_level"]).coordinate)

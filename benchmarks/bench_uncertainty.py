@@ -1,0 +1,100 @@
+"""Benchmark: the intervals of DESIGN.md §4.11 (numpy, vectorised over the draws), against scoring without them.
+
+    .venv/bin/python benchmarks/bench_uncertainty.py [--units 200] [--files 1000] [--draws 1000] [--repeat 3]
+
+Generates synthetic assessments of the default rubric (as benchmarks/bench_yaml_scoring.py does,
+seeded), then times, interleaved, best of --repeat:
+
+* draws alone, in one process: the simulation of --units agency-rounds with --draws draws each
+  (target: under 1 s);
+* as a user runs it, whole processes, output included: `readiness score DIR --format json -o FILE`
+  with --draws draws and with `--draws 0`, printed as a ratio (target: at most 2x); and, for the
+  record, the same two in one process with the files already read (the draws' own cost).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# As the CLI does: one linear-algebra thread (the matrices are small; threads only add CPU time).
+for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(variable, "1")
+
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_yaml_scoring import synthetic_assessment  # noqa: E402
+
+from readiness.intake.batch import load_assessments  # noqa: E402
+from readiness.rubric.catalog import Catalog  # noqa: E402
+from readiness.scoring.batch import score_batch  # noqa: E402
+from readiness.scoring.uncertainty import draw_factors, simulate, unit_seed  # noqa: E402
+
+
+def best(repeat: int, work) -> float:
+    seconds = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        work()
+        seconds = min(seconds, time.perf_counter() - start)
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--units", type=int, default=200)
+    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--draws", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    catalog = Catalog()
+    rubric = catalog.find("egov-readiness")
+    rng = random.Random(20261129)
+    readiness = Path(sys.executable).with_name("readiness")
+    with tempfile.TemporaryDirectory() as folder:
+        inputs = Path(folder, "in")
+        inputs.mkdir()
+        for index in range(args.files):
+            (inputs / f"agency-{index:04d}.yaml").write_text(synthetic_assessment(rubric, index, rng), encoding="utf-8")
+        batch = load_assessments([inputs], catalog)
+        assert batch.ok, batch.problems[:3]
+        groups = batch.groups()
+        units = groups[: args.units]
+
+        def draws_alone():
+            factors = draw_factors(rubric, args.draws, 1)
+            rngs = [np.random.default_rng(unit_seed(1, members[0].agency_id, "x")) for _, members in units]
+            for _ in simulate(rubric, [members for _, members in units], factors, rngs):
+                pass
+
+        def command(draws: int):
+            return lambda: subprocess.run([str(readiness), "score", str(inputs), "--format", "json", "--draws",
+                                           str(draws), "-o", str(Path(folder, f"out-{draws}.json"))],
+                                          check=True, capture_output=True)
+
+        timings = {name: float("inf") for name in ("alone", "process0", "process", "inside0", "inside")}
+        work = {"alone": draws_alone, "process0": command(0), "process": command(args.draws),
+                "inside0": lambda: score_batch(groups), "inside": lambda: score_batch(groups, draws=args.draws)}
+        for _ in range(args.repeat):
+            for name, job in work.items():
+                timings[name] = min(timings[name], best(1, job))
+    print(f"{len(units)} agency-rounds x {args.draws} draws, in one process: {timings['alone']:6.3f} s "
+          f"(target < 1 s)")
+    print(f"readiness score on {args.files} files, whole process: {timings['process0']:6.3f} s with --draws 0, "
+          f"{timings['process']:6.3f} s with {args.draws} draws")
+    print(f"  in one process, files already read: {timings['inside0']:6.3f} s without draws, "
+          f"{timings['inside']:6.3f} s with ({timings['inside'] / timings['inside0']:.2f}x)")
+    print(f"RATIO with draws / without, whole process = {timings['process'] / timings['process0']:.2f} "
+          f"(target <= 2)")
+
+
+if __name__ == "__main__":
+    main()
