@@ -27,6 +27,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_yaml_scoring.py
 	$(BIN)/python benchmarks/bench_xlsx.py
+	$(BIN)/python benchmarks/bench_uncertainty.py
 
 ## schemas: regenerate the committed JSON Schemas under docs/schema/
 schemas: $(STAMP)
