@@ -102,8 +102,9 @@ def _guide(sheet, rubric: Rubric) -> None:
         ("1. On the Cover sheet, fill in the yellow cells: agency, agency id, round, your name and role.", None),
         ("2. On the Assessment sheet, pick an answer for every question in the yellow Answer column. Each level "
          "is described in the columns to its left: choose the one that matches what an assessor would see.", None),
-        (f"3. Choose '{NOT_APPLICABLE}' only when the question does not apply to your agency, and "
-         f"'{DONT_KNOW}' when you cannot tell ('{DONT_KNOW}' counts as the lowest level).", None),
+        (f"3. Choose '{NOT_APPLICABLE}' only when the question does not apply to your agency (questions that "
+         f"apply to every agency do not offer it), and '{DONT_KNOW}' when you cannot tell ('{DONT_KNOW}' counts "
+         f"as the lowest level).", None),
         ("4. Questions that ask for a number (a share in %, hours per month) take a number.", None),
         ("5. Where you can, name the document that supports your answer and choose its evidence level.", None),
         ("6. Save the file as .xlsx and send it back. Do not rename sheets, delete rows or change column A.", None),
