@@ -276,7 +276,9 @@ def score(paths: tuple[Path, ...], fmt: str, partial: bool, rubric_ref: str | No
 
     Folders are searched (recursively) for .yaml, .yml and .xlsx files. Files sharing
     agency_id and round are respondents of one assessment and are merged
-    (median per indicator). Problems go to standard error; valid assessments are still
+    (median per indicator), and their agreement is measured. Every scorecard carries
+    intervals: the method is re-run --draws times with varied weights, amplification
+    and unevidenced answers. Problems go to standard error; valid assessments are still
     scored, and the exit code is 1 if any file was invalid.
     """
     from .console import scorecard_table
