@@ -42,6 +42,22 @@ def test_hash_ignores_comments_and_formatting(tmp_path):
     assert load_rubric(changed).sha256 != load_rubric(MINI_RUBRIC).sha256
 
 
+def test_questions_hash_changes_with_what_respondents_see_and_only_with_that(tmp_path):
+    text = MINI_RUBRIC.read_text(encoding="utf-8")
+    original = load_rubric(MINI_RUBRIC)
+    versions = {
+        "reweighted": text.replace("weight: 3", "weight: 2"),
+        "thresholds": text + "thresholds: {stages: [10, 30, 50, 70]}\n",
+        "reworded": text.replace("text: ", "text: Now ", 1),
+    }
+    for name, content in versions.items():
+        (tmp_path / f"{name}.yaml").write_text(content, encoding="utf-8")
+    loaded = {name: load_rubric(tmp_path / f"{name}.yaml") for name in versions}
+    assert {name: r.sha256 != original.sha256 for name, r in loaded.items()} == dict.fromkeys(versions, True)
+    assert {name: r.questions_sha256 != original.questions_sha256 for name, r in loaded.items()} == {
+        "reweighted": False, "thresholds": False, "reworded": True}
+
+
 def test_every_authoring_mistake_is_located(tmp_path):
     text = MINI_RUBRIC.read_text(encoding="utf-8")
     text = text.replace("version: \"0.1\"", "version: 0.1")

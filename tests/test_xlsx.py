@@ -425,10 +425,37 @@ def test_cover_is_found_by_its_defined_names_and_columns_by_their_titles(tmp_pat
     assert load_assessments([path], Catalog()).assessments[0].agency == "Agency Moved Elsewhere"
 
 
-def test_workbook_of_an_edited_rubric_edition_warns(tmp_path, rubric):
+def test_workbook_whose_questions_differ_from_the_rubric_warns(tmp_path, rubric):
     cells, expected = every_kind_of_answer(rubric)
     path = fill_workbook(blank_workbook(tmp_path / "a.xlsx", rubric), cells, cover=COVER)
     workbook = openpyxl.load_workbook(path)
+    assert workbook["_readiness"]["A5"].value == "questions_sha256"
+    assert workbook["_readiness"]["B5"].value == rubric.questions_sha256
+    workbook["_readiness"]["B5"] = "0" * 64
+    workbook.save(path)
+    batch = load_assessments([path], Catalog())
+    assert [str(p) for p in batch.problems] == [
+        f"{path}: _readiness!B5: warning: this workbook was made from a different edition of egov-readiness@1.0 "
+        f"(its questions differ); answers are read by indicator id"]
+    assert len(batch.assessments) == 1
+
+
+def test_workbook_of_an_edition_with_other_weights_but_the_same_questions_is_read_quietly(tmp_path, rubric):
+    # Weights, thresholds and na: false change the rubric's hash, not what a respondent saw.
+    cells, expected = every_kind_of_answer(rubric)
+    path = fill_workbook(blank_workbook(tmp_path / "a.xlsx", rubric), cells, cover=COVER)
+    workbook = openpyxl.load_workbook(path)
+    workbook["_readiness"]["B3"] = "0" * 64
+    workbook.save(path)
+    assert read_back(path) == expected
+
+
+def test_workbook_made_before_questions_were_hashed_is_compared_by_the_rubric_hash(tmp_path, rubric):
+    cells, expected = every_kind_of_answer(rubric)
+    path = fill_workbook(blank_workbook(tmp_path / "a.xlsx", rubric), cells, cover=COVER)
+    workbook = openpyxl.load_workbook(path)
+    for cell in ("A5", "B5"):
+        workbook["_readiness"][cell] = None
     workbook["_readiness"]["B3"] = "0" * 64
     workbook.save(path)
     batch = load_assessments([path], Catalog())

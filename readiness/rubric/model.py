@@ -173,6 +173,22 @@ class Rubric(_Model):
         canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
+    @cached_property
+    def questions_sha256(self) -> str:
+        """Hash of what a respondent sees: the scale, and each indicator's id, question and answer options.
+
+        Two editions with the same questions hash differ only in how answers are scored (weights,
+        thresholds, α), so a workbook made from one can be read against the other without a warning.
+        """
+        questions = [
+            {"id": ident, **place.indicator.model_dump(mode="json", include={"type", "text", "levels", "min", "max",
+                                                                           "direction", "unit"})}
+            for ident, place in self.places.items()
+        ]
+        content = {"scale": self.scale.model_dump(mode="json"), "questions": questions}
+        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
     def accepts_na(self, indicator_id: str) -> bool:
         """Whether "not applicable" is an accepted answer to an indicator (``na: false`` on it or its dimension)."""
         place = self.places[indicator_id]

@@ -35,7 +35,8 @@ DONT_KNOW = "Don't know"
 EVIDENCE_CHOICES = ("none", "documented", "verified")
 
 #: Meta sheet keys (column A) and values (column B), then indicator ids from META_IDS_ROW down.
-META_KEYS = ("rubric_id", "rubric_version", "rubric_sha256", "generator")
+#: ``questions_sha256`` came later (row 5): a workbook without it is compared by ``rubric_sha256``.
+META_KEYS = ("rubric_id", "rubric_version", "rubric_sha256", "generator", "questions_sha256")
 META_IDS_ROW = 7
 
 

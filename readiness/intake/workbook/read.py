@@ -84,11 +84,11 @@ def workbook_document(path: Path, source: str, rubrics: RubricChoice
     with open_workbook(path, source) as workbook:
         doc = Document(source, hashlib.sha256(path.read_bytes()).hexdigest(), {})
         problems: list[Problem] = []
-        rubric, stamped_sha256 = _rubric(workbook, doc, rubrics, problems)
+        rubric, same_edition = _rubric(workbook, doc, rubrics, problems)
         if rubric is None:
             return doc, problems, None
         _cover(workbook, doc, problems)
-        _answers(workbook, doc, rubric, problems, same_edition=stamped_sha256 == rubric.sha256)
+        _answers(workbook, doc, rubric, problems, same_edition=same_edition)
         return doc, problems, rubric
 
 
@@ -106,25 +106,29 @@ def _coordinate(row: int, column: int) -> str:
 
 
 def _rubric(workbook, doc: Document, rubrics: RubricChoice, problems: list[Problem]
-            ) -> tuple[Rubric | None, str | None]:
-    """The rubric the hidden sheet says the workbook was made from, and the hash it recorded."""
+            ) -> tuple[Rubric | None, bool]:
+    """The rubric the hidden sheet says the workbook was made from, and whether its questions are the same.
+
+    The questions are compared by the recorded questions hash, or by the whole rubric's hash in a
+    workbook made before that was recorded; a difference is a warning, since answers are read by id.
+    """
     if META_SHEET not in workbook.sheetnames:
         problems.append(Problem(Location(doc.source), "missing-sheet", f"not a readiness workbook: it has no "
                                                                        f"{META_SHEET} sheet; make one with "
                                                                        "`readiness template --format xlsx`"))
-        return None, None
+        return None, False
     meta = {}
     # Only the first rows hold the rubric's identity; the id list below them is for people.
     for _, row in itertools.islice(_rows(workbook[META_SHEET]), len(META_KEYS)):
         if row and isinstance(row[0], str) and len(row) > 1:
             meta.setdefault(row[0], row[1])
-    rubric_id, version, sha = meta.get("rubric_id"), meta.get("rubric_version"), meta.get("rubric_sha256")
+    rubric_id, version = meta.get("rubric_id"), meta.get("rubric_version")
     where_id, where_version = _location(doc, META_SHEET, "B1"), _location(doc, META_SHEET, "B2")
     if not isinstance(rubric_id, str) or version is None:
         problems.append(Problem(where_id, "no-rubric-stamp", "the workbook does not say which rubric it was made "
                                                              "from; make a new one with `readiness template "
                                                              "--format xlsx`"))
-        return None, None
+        return None, False
     ref = f"{rubric_id}@{version}"
     doc.data["rubric"] = ref
     doc.values[("rubric",)] = where_id
@@ -132,7 +136,7 @@ def _rubric(workbook, doc: Document, rubrics: RubricChoice, problems: list[Probl
         if ref != rubrics.pinned.ref:
             problems.append(Problem(where_id, "rubric-mismatch", f"this workbook was made from rubric {ref}, but "
                                                                  f"{rubrics.pinned.ref} was asked for (--rubric)"))
-            return None, None
+            return None, False
         rubric = rubrics.pinned
     else:
         try:
@@ -141,12 +145,16 @@ def _rubric(workbook, doc: Document, rubrics: RubricChoice, problems: list[Probl
             wrong_version = any(r.id == rubric_id for r in rubrics.catalog.rubrics)
             where = where_version if wrong_version else where_id
             problems.append(Problem(where, "rubric-not-found", f"this workbook was made from rubric {ref}: {exc}"))
-            return None, None
-    if sha and sha != rubric.sha256:
-        problems.append(Problem(_location(doc, META_SHEET, "B3"), "rubric-edition",
-                                f"this workbook was made from a different edition of {ref} (its questions may "
-                                f"differ); answers are read by indicator id", "warning"))
-    return rubric, sha
+            return None, False
+    if isinstance(meta.get("questions_sha256"), str):
+        cell, stamped, current, differ = "B5", meta["questions_sha256"], rubric.questions_sha256, "differ"
+    else:
+        cell, stamped, current, differ = "B3", meta.get("rubric_sha256"), rubric.sha256, "may differ"
+    if stamped and stamped != current:
+        problems.append(Problem(_location(doc, META_SHEET, cell), "rubric-edition",
+                                f"this workbook was made from a different edition of {ref} (its questions "
+                                f"{differ}); answers are read by indicator id", "warning"))
+    return rubric, stamped == current
 
 
 def _defined_cells(workbook) -> dict[str, tuple[str, str]]:

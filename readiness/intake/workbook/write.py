@@ -275,7 +275,7 @@ def _indicator_row(sheet, row, rubric, dimension_title, indicator, columns, styl
 
 
 def _meta(sheet, rubric: Rubric) -> None:
-    values = (rubric.id, rubric.version, rubric.sha256, f"readiness {version()}")
+    values = (rubric.id, rubric.version, rubric.sha256, f"readiness {version()}", rubric.questions_sha256)
     for row, (key, value) in enumerate(zip(META_KEYS, values), start=1):
         set_text(sheet.cell(row=row, column=1), key)
         set_text(sheet.cell(row=row, column=2), value)
