@@ -9,7 +9,10 @@ seeded), then times, interleaved, best of --repeat:
   (target: under 1 s);
 * as a user runs it, whole processes, output included: `readiness score DIR --format json -o FILE`
   with --draws draws and with `--draws 0`, printed as a ratio (target: at most 2x); and, for the
-  record, the same two in one process with the files already read (the draws' own cost).
+  record, the same two in one process with the files already read (the draws' own cost);
+* a survey: one agency-round answered by --survey respondents (a staff survey imported with
+  `readiness import`), its draws in one process, time and peak memory (tracemalloc sees numpy's
+  arrays), against merging and scoring it once without draws.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 # As the CLI does: one linear-algebra thread (the matrices are small; threads only add CPU time).
@@ -52,6 +56,7 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=200)
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--draws", type=int, default=1000)
+    parser.add_argument("--survey", type=int, default=300, help="respondents of the survey group")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
@@ -80,18 +85,44 @@ def main() -> None:
                                            str(draws), "-o", str(Path(folder, f"out-{draws}.json"))],
                                           check=True, capture_output=True)
 
+        survey = Path(folder, "survey")
+        survey.mkdir()
+        for index in range(args.survey):
+            text = synthetic_assessment(rubric, index, rng)
+            text = text.replace(f"agency_id: agency-{index:04d}", "agency_id: surveyed") \
+                .replace(f"agency: Synthetic Agency {index:04d}", "agency: Surveyed Agency")
+            (survey / f"respondent-{index:04d}.yaml").write_text(text, encoding="utf-8")
+        survey_batch = load_assessments([survey], catalog)
+        assert survey_batch.ok, survey_batch.problems[:3]
+        survey_groups = survey_batch.groups()
+        assert len(survey_groups) == 1
+
+        def survey_peak(draws: int) -> tuple[float, float]:
+            tracemalloc.start()
+            seconds = best(1, lambda: score_batch(survey_groups, draws=draws))
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            return seconds, peak / 2**20
+
         timings = {name: float("inf") for name in ("alone", "process0", "process", "inside0", "inside")}
         work = {"alone": draws_alone, "process0": command(0), "process": command(args.draws),
                 "inside0": lambda: score_batch(groups), "inside": lambda: score_batch(groups, draws=args.draws)}
         for _ in range(args.repeat):
             for name, job in work.items():
                 timings[name] = min(timings[name], best(1, job))
+        survey_without = min(best(1, lambda: score_batch(survey_groups)) for _ in range(args.repeat))
+        survey_with = min(best(1, lambda: score_batch(survey_groups, draws=args.draws)) for _ in range(args.repeat))
+        _, peak_without = survey_peak(0)
+        _, peak_with = survey_peak(args.draws)
     print(f"{len(units)} agency-rounds x {args.draws} draws, in one process: {timings['alone']:6.3f} s "
           f"(target < 1 s)")
     print(f"readiness score on {args.files} files, whole process: {timings['process0']:6.3f} s with --draws 0, "
           f"{timings['process']:6.3f} s with {args.draws} draws")
     print(f"  in one process, files already read: {timings['inside0']:6.3f} s without draws, "
           f"{timings['inside']:6.3f} s with ({timings['inside'] / timings['inside0']:.2f}x)")
+    print(f"a survey of {args.survey} respondents (one agency-round), in one process: {survey_without:6.3f} s "
+          f"without draws, {survey_with:6.3f} s with {args.draws} (peak traced memory {peak_without:.0f} MiB "
+          f"without, {peak_with:.0f} MiB with)")
     print(f"RATIO with draws / without, whole process = {timings['process'] / timings['process0']:.2f} "
           f"(target <= 2)")
 

@@ -160,6 +160,16 @@ def test_an_indicator_nobody_answered_is_an_error_unless_partial(write, mini_cat
     assert len(batch.assessments) == 2
 
 
+def test_a_large_group_that_left_an_indicator_out_is_named_in_a_short_message(write, mini_catalog):
+    # A survey import gives hundreds of respondent files: the message names a few and counts the rest.
+    paths = [write(f"s{n}.yaml", only(IT_LEAD.replace("name: ", f"name: Staff {n} "), "i1.a", "i2.n"))
+             for n in range(1, 6)]
+    batch = load_assessments(paths, mini_catalog)
+    assert [str(p) for p in batch.report.errors] == [
+        "s1.yaml: no respondent of test round 2026 (5 files: s1.yaml, s2.yaml, s3.yaml and 2 more) answered "
+        "i1.b, i2.a, i3.a, i3.b, i4.a, i5.a, i5.n; someone must answer each indicator (or use --partial)"]
+
+
 def test_a_rejected_respondent_leaves_the_rest_checked_as_a_group(write, mini_catalog):
     # The second file names another agency and is rejected; the first, alone now, must be complete.
     paths = [write("s1.yaml", only(IT_LEAD, "i1.a", "i2.n")),

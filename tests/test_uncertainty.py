@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import tempfile
+import warnings
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
+from readiness.errors import NotScorable
 from readiness.intake.batch import load_assessments
 from readiness.rubric.catalog import Catalog
+from readiness.scoring import uncertainty
 from readiness.scoring.batch import score_batch
 from readiness.scoring.method import QUADRANTS, RISK_BANDS
 from readiness.scoring.scorecard import score_assessment
-from readiness.scoring.uncertainty import draw_factors, no_change, simulate_unit
+from readiness.scoring.uncertainty import draw_factors, median_of_respondents, no_change, simulate_unit
 
 from .conftest import MINI_A, MINI_RUBRIC, ROOT
 
@@ -57,7 +64,7 @@ def test_the_vectorised_method_is_the_method(tmp_path_factory, answers, responde
     for rubric, members in batch.groups():
         try:
             card = score_assessment(rubric, members)
-        except Exception:  # every capability answer 'na': nothing to compare
+        except NotScorable:  # every capability answer 'na': nothing to compare
             continue
         draw = simulate_unit(rubric, members, no_change(rubric), np.random.default_rng(0), level_noise=0)
         assert draw.readiness[0] == pytest.approx(card.readiness, abs=1e-9)
@@ -86,6 +93,88 @@ def test_weight_and_alpha_draws_are_joint_for_a_rubric():
     assert np.array_equal(a.weights, b.weights) and np.array_equal(a.alphas, b.alphas)
     assert a.weights.shape == (50, 21)
     assert 0.75 <= a.weights.min() and a.weights.max() <= 1.25 and 0.5 <= a.alphas.min() and a.alphas.max() <= 1.5
+
+
+def full_marks_yaml(rubric, agency_id: str, evidence_level: str | None = None) -> str:
+    """An assessment of ``rubric`` answering every indicator at its best, with or without evidence."""
+    lines = [f"rubric: {rubric.ref}", f"agency: Agency {agency_id}", f"agency_id: {agency_id}", "round: '2026'",
+             "answers:"]
+    for ident, place in rubric.places.items():
+        indicator = place.indicator
+        best = rubric.scale.max if indicator.type == "level" else \
+            indicator.min if indicator.direction == "lower" else indicator.max
+        key = indicator.answer_key
+        lines.append(f"  {ident}: {{{key}: {best}, evidence: Register, evidence_level: {evidence_level}}}"
+                     if evidence_level else f"  {ident}: {best}")
+    return "\n".join(lines) + "\n"
+
+
+def test_identical_evidenced_agencies_share_every_draw():
+    """Joint draws: with no answer noise, two agencies with the same answers move together, draw by draw."""
+    rubric = Catalog().find("egov-readiness")
+    groups = []
+    for agency_id in ("north", "south"):
+        (assessment,) = load_assessments_from_text(full_marks_yaml(rubric, agency_id, "verified")
+                                                   .replace("{level: 4", "{level: 2"))
+        groups.append((rubric, [assessment]))
+    draws = score_batch(groups, draws=300, seed=5, keep_draws=True).draws
+    north, south = draws[("north", "2026")], draws[("south", "2026")]
+    assert np.array_equal(north.readiness, south.readiness) and np.array_equal(north.risk, south.risk)
+    assert north.readiness.std() > 0  # the weights did vary
+    # Unevidenced answers move with each agency's own noise: then the draws part.
+    unevidenced = [(rubric, load_assessments_from_text(full_marks_yaml(rubric, agency_id).replace(": 4\n", ": 2\n")))
+                   for agency_id in ("north", "south")]
+    draws = score_batch(unevidenced, draws=300, seed=5, keep_draws=True).draws
+    assert not np.array_equal(draws[("north", "2026")].readiness, draws[("south", "2026")].readiness)
+
+
+def load_assessments_from_text(text: str):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "a.yaml"
+        path.write_text(text, encoding="utf-8")
+        batch = load_assessments([path], Catalog())
+    assert batch.problems == []
+    return batch.assessments
+
+
+def test_an_interval_is_widened_to_include_a_value_the_draws_lean_away_from():
+    """Every answer at the top, none evidenced: noise can only move answers down (clamped at the top).
+
+    Of some fifty unevidenced level answers, at least one moves down in nearly every draw, so the
+    95th percentile of readiness falls below the reported 100; the interval still reaches 100.
+    """
+    rubric = Catalog().find("egov-readiness")
+    result = score_batch([(rubric, load_assessments_from_text(full_marks_yaml(rubric, "top")))], draws=1000,
+                         keep_draws=True)
+    (card,) = result.scorecards
+    assert card.readiness == 100
+    assert np.percentile(result.draws[("top", "2026")].readiness, 95) < 100
+    low, high = card.interval["readiness"]
+    assert low < 100 and high == 100
+
+
+@settings(max_examples=60, deadline=None)
+@given(hnp.arrays(float, hnp.array_shapes(min_dims=2, max_dims=2, max_side=7),
+                  elements=st.sampled_from([np.nan, 0.0, 0.25, 0.5, 0.75, 1.0])),
+       st.integers(1, 4))
+def test_the_median_of_respondents_is_numpys_nanmedian(answers, draws):
+    # [respondents, indicators] repeated over draws, with different values per draw where counted
+    sample = np.stack([np.where(np.isnan(answers), np.nan, (answers + d / 10) % 1) for d in range(draws)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-nan columns: nan, as wanted
+        expected = np.nanmedian(sample, axis=1)
+    np.testing.assert_array_equal(median_of_respondents(sample), expected)
+
+
+def test_a_large_group_is_drawn_in_blocks_with_the_same_values(monkeypatch):
+    """A survey's many respondents are drawn a block of draws at a time: the values do not change."""
+    rubric, members = next((r, m) for r, m in examples() if len(m) > 1)
+    factors = draw_factors(rubric, 200, 1)
+    whole = simulate_unit(rubric, members, factors, np.random.default_rng(9))
+    monkeypatch.setattr(uncertainty, "MEMORY_BUDGET", 1)  # one draw at a time
+    blocks = simulate_unit(rubric, members, factors, np.random.default_rng(9))
+    assert np.array_equal(whole.readiness, blocks.readiness) and np.array_equal(whole.risk, blocks.risk)
+    assert whole.readiness.std() > 0
 
 
 def test_every_reported_value_lies_inside_its_interval():

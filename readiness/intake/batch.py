@@ -246,15 +246,22 @@ def _check_groups(results: list[ReadResult], partial: bool) -> tuple[list[ReadRe
         unanswered = [ident for ident in first.answers if all(m.answers[ident].state == "missing" for m in members)]
         if not unanswered:
             continue
-        listed = ", ".join(unanswered[:10]) + (f" and {len(unanswered) - 10} more" if len(unanswered) > 10 else "")
+        listed = _few(unanswered, 10)
         if partial:
             problems.append(Problem(Location(first.source), "partial-answers",
                                     f"no respondent of {first.agency_id} round {first.round} answered {listed}; each "
                                     f"scores as 'unknown' (--partial)", "warning"))
         else:
-            files = ", ".join(m.source for m in members)
+            files = f"{len(members)} files: " + _few([m.source for m in members], 3) if len(members) > 3 else \
+                ", ".join(m.source for m in members)
             problems.append(Problem(Location(first.source), "missing-answer",
                                     f"no respondent of {first.agency_id} round {first.round} ({files}) answered "
                                     f"{listed}; someone must answer each indicator (or use --partial)"))
             rejected.update(m.source for m in members)
     return [result for result in kept if result.source not in rejected], problems
+
+
+def _few(items: list[str], limit: int) -> str:
+    """``items`` joined by commas, the first ``limit`` of them and how many more (a survey has hundreds)."""
+    more = len(items) - limit
+    return ", ".join(items[:limit]) + (f" and {more} more" if more > 0 else "")

@@ -21,7 +21,6 @@ agency id and round), so the same seed gives the same intervals, whatever else i
 
 from __future__ import annotations
 
-import warnings
 import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator, Sequence
@@ -227,10 +226,14 @@ def _merged_draws(rubric: Rubric, arrays: RubricArrays, units, draws: int, rngs,
     base = np.where(answered, scores, np.where((state == 1) | lone_gap, 0.0, np.nan))
     levels = np.where(answered & arrays.level, value, np.nan)
     noisy = answered & arrays.level & np.array(bare).reshape(shape) & bool(level_noise)
-    given_rows = (state != 2).any(axis=1)  # [units, indicators]: by anyone, na included
-    def moved(u: int):
-        """Unit ``u``'s noisy answers in every draw, as scores: ``[draws, its noisy answers]``."""
-        roll = rngs[u].random((draws, int(noisy[u].sum())))
+
+    def moved(u: int, rows: int):
+        """Unit ``u``'s noisy answers in the next ``rows`` draws, as scores: ``[rows, its noisy answers]``.
+
+        Successive calls continue the unit's random stream, so drawing in blocks gives the same
+        values as drawing all at once.
+        """
+        roll = rngs[u].random((rows, int(noisy[u].sum())))
         shift = (roll > 1 - level_noise).astype(np.int8) - (roll < level_noise)
         # minimum/maximum rather than clip: clip's per-call overhead is larger than its work here
         moved_levels = np.minimum(np.maximum(levels[u][noisy[u]] + shift, rubric.scale.min), rubric.scale.max)
@@ -245,21 +248,49 @@ def _merged_draws(rubric: Rubric, arrays: RubricArrays, units, draws: int, rngs,
         dims = np.empty((len(units), draws, weights.shape[1]))
         for u in range(len(units)):
             positions = noisy[u, 0]
-            dims[u] = fixed[u] + (moved(u) - base[u, 0, positions]) @ weights[positions] / safe[u] \
+            dims[u] = fixed[u] + (moved(u, draws) - base[u, 0, positions]) @ weights[positions] / safe[u] \
                 if positions.any() else fixed[u]
         return counted, dims
-    given = given_rows
-    sample = np.repeat(base[:, None, :, :], draws, axis=1)  # [units, draws, respondents, indicators]
+    # A group: the median over respondents, draw by draw, a block of draws at a time so that a
+    # survey's hundreds of respondents stay within MEMORY_BUDGET.
+    merged = np.empty((len(units), draws, len(arrays.indicators)))
+    block = max(1, MEMORY_BUDGET // (count * len(arrays.indicators) * 8))
     for u in range(len(units)):
-        if noisy[u].any():
-            sample[u][:, noisy[u]] = moved(u)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # an indicator nobody counted (all na): nan, as it should
-        merged = np.nanmedian(sample, axis=2)
+        for first in range(0, draws, block):
+            rows = min(block, draws - first)
+            sample = np.repeat(base[u][None], rows, axis=0)  # [rows, respondents, indicators]
+            if noisy[u].any():
+                sample[:, noisy[u]] = moved(u, rows)
+            merged[u, first:first + rows] = median_of_respondents(sample)
+    given = (state != 2).any(axis=1)  # [units, indicators]: by anyone, na included
     merged[np.broadcast_to(~given[:, None, :], merged.shape)] = 0.0  # nobody gave it: missing, scored like unknown
     counted = ~np.isnan(merged[:, :1, :])
     den = counted @ weights
     return counted, (np.nan_to_num(merged) @ weights) / np.where(den > 0, den, 1.0)
+
+
+#: Bytes of respondent answers a group's draws may hold at once (a block of draws at a time).
+MEMORY_BUDGET = 32 * 2**20
+
+
+def median_of_respondents(sample):
+    """The median over respondents (axis −2) of ``[draws, respondents, indicators]``, ``nan`` left out.
+
+    Which answers are ``nan`` (not counted) is the same in every draw, so each indicator's count is
+    known once, and the median is read from the sorted respondents (numpy sorts ``nan`` last) at
+    fixed positions; ``numpy.nanmedian`` would find the count again in every draw.  An indicator
+    nobody counted is ``nan``.
+    """
+    import numpy as np
+
+    counts = np.count_nonzero(~np.isnan(sample[0]), axis=0)  # [indicators]
+    ordered = np.sort(sample, axis=1)
+    columns = np.arange(sample.shape[2])
+    low = ordered[:, np.maximum(counts - 1, 0) // 2, columns]
+    high = ordered[:, counts // 2, columns]
+    middle = (low + high) / 2
+    middle[:, counts == 0] = np.nan
+    return middle
 
 
 def _indices(rubric: Rubric, arrays: RubricArrays, scores, factors: Factors) -> list[UnitDraws]:
