@@ -9,6 +9,7 @@ two).  rich is imported here only, when a command prints a table.
 from __future__ import annotations
 
 import io
+import math
 import os
 import shutil
 import sys
@@ -226,7 +227,11 @@ def _unsure(confidence: float | None) -> str:
 
 
 def _range(interval: list[float] | None) -> str:
-    return "" if interval is None else f"\n{interval[0]:.0f}–{interval[1]:.0f}"
+    """The interval in whole points, rounded outwards so that it contains the score printed above it."""
+    if interval is None:
+        return ""
+    # The small tolerance keeps 62.0000000001 from printing as 63.
+    return f"\n{math.floor(interval[0] + 1e-9):.0f}–{math.ceil(interval[1] - 1e-9):.0f}"
 
 
 def _record(row: tuple[str, ...], width: int) -> str:
@@ -245,8 +250,9 @@ def _scorecard_notes(scorecards) -> list[str]:
     notes = []
     if any(card.interval for card in scorecards):
         draws = next(card.uncertainty.draws for card in scorecards if card.uncertainty)
-        notes.append(f"Under Ready and Risk: where 90% of {draws} draws fall (p5-p95) when weights, amplification "
-                     f"and answers without evidence vary (--draws 0 leaves this out)")
+        notes.append(f"Under Ready and Risk: where 90% of {draws} draws fall (p5-p95; widened to include the score "
+                     f"where the draws lean one way) when weights, amplification and answers without evidence "
+                     f"vary (--draws 0 leaves this out)")
     if any(_unsure(card.stage_confidence) or _unsure(card.quadrant_confidence) or _unsure(card.risk_band_confidence)
            for card in scorecards):
         notes.append(f"? a stage, quadrant or risk band held in fewer than {CONFIDENT:.0%} of the draws")

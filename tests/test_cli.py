@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import subprocess
 import sys
 
@@ -28,8 +29,15 @@ def test_score_table(write, runner):
         "Agency       Round  Ready   Risk  (amp)  Stage       Quadrant                Evid  Agree",
         "─" * 88,
         "Test Agency  2026    66.9   58.6   +9.2  4 Managed?  Capable but contested   100%      1",
-        "                    57–77  45–71                                              17%",
+        "                    56–77  44–72                                              17%",
     ]
+    # The range is rounded outwards, so that it holds the score shown above it.
+    (card,) = json.loads(runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "a.yaml", "--format",
+                                              "json"]).output)
+    (ready_low, ready_high), (risk_low, risk_high) = card["interval"]["readiness"], card["interval"]["risk"]
+    assert (math.floor(ready_low), math.ceil(ready_high), math.floor(risk_low), math.ceil(risk_high)) == (
+        56, 77, 44, 72)
+    assert round(ready_low) == 57 and round(risk_low) == 45  # rounded to nearest, the ranges would differ
     result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "--draws", "0", "a.yaml"])
     assert result.output.splitlines()[1:4] == [
         "Agency       Round  Ready  Risk  (amp)  Stage      Quadrant                Evid  Agree",
@@ -53,22 +61,22 @@ def test_score_table_fits_a_narrow_terminal(write, runner):
         "Agency                Round Ready  Risk (amp) Stage      Quadrant     Evid Agree",
         "─" * 80,
         "Northern Province     2026   66.9  58.6  +9.2 4 Managed? Capable but  100%     1",
-        "Land Records                57–77 45–71                  contested     17%",
+        "Land Records                57–78 44–72                  contested     17%",
         "Authority of the",
         "Highlands",
         "Test Agency           2026   66.9  58.6  +9.2 4 Managed? Capable but  100%     1",
-        "                            57–77 45–71                  contested     17%",
+        "                            56–77 44–72                  contested     17%",
     ]
     # Too narrow for every column: each agency-round becomes a block of lines, nothing is cut off.
     result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "a.yaml", "b.yaml"], env={"COLUMNS": "50"})
     assert result.output.splitlines()[:9] == [
         "Northern Province Land Records Authority of the",
         "  Highlands (2026)",
-        "  Ready 66.9 (57–77), Risk 58.6 (45–71), amp +9.2,",
+        "  Ready 66.9 (57–78), Risk 58.6 (44–72), amp +9.2,",
         "  4 Managed?, Capable but contested, Cover 100%,",
         "  Evid 17%, N 1",
         "Test Agency (2026)",
-        "  Ready 66.9 (57–77), Risk 58.6 (45–71), amp +9.2,",
+        "  Ready 66.9 (56–77), Risk 58.6 (44–72), amp +9.2,",
         "  4 Managed?, Capable but contested, Cover 100%,",
         "  Evid 17%, N 1",
     ]

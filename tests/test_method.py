@@ -154,6 +154,13 @@ def test_krippendorffs_worked_example():
     assert round(krippendorff_alpha(data, "interval"), 3) == 0.849
 
 
+def test_alpha_is_undefined_where_there_is_nothing_to_agree_on():
+    nan = float("nan")
+    assert krippendorff_alpha([[1, nan], [nan, 2]]) is None  # no question answered by two respondents
+    assert krippendorff_alpha([[1, 2]]) is None  # one respondent
+    assert krippendorff_alpha([[1, 1], [1, 1]], value_domain=[1]) is None  # the package refuses a one-value scale
+
+
 def test_krippendorffs_example_through_a_scored_group(write):
     """The worked example as four respondents answering a 12-question rubric on a 1-5 scale."""
     indicators = "".join(f"          - {{id: d.q{i}, text: Q{i}, levels: {{1: a, 2: b, 3: c, 4: d, 5: e}}}}\n"

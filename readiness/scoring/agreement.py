@@ -35,11 +35,6 @@ class Agreement:
     def broad_disagreement(self) -> bool:
         return self.alpha is not None and self.alpha < BROAD_DISAGREEMENT
 
-    def lowest(self, count: int = 3) -> list[tuple[str, float]]:
-        """The dimensions with the lowest agreement, lowest first."""
-        defined = [(ident, value) for ident, value in self.dimensions.items() if value is not None]
-        return sorted(defined, key=lambda pair: (pair[1], pair[0]))[:count]
-
 
 def krippendorff_alpha(data: Sequence[Sequence[float]], level: str = LEVEL,
                        value_domain: Sequence[float] | None = None) -> float | None:
@@ -53,9 +48,12 @@ def krippendorff_alpha(data: Sequence[Sequence[float]], level: str = LEVEL,
     table = np.asarray(data, dtype=float)
     if table.ndim != 2 or table.shape[0] < 2 or not (np.sum(~np.isnan(table), axis=0) >= 2).any():
         return None
-    with np.errstate(invalid="ignore", divide="ignore"):
-        value = float(krippendorff.alpha(reliability_data=table, level_of_measurement=level,
-                                         value_domain=list(value_domain) if value_domain is not None else None))
+    try:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = float(krippendorff.alpha(reliability_data=table, level_of_measurement=level,
+                                             value_domain=list(value_domain) if value_domain is not None else None))
+    except ValueError:  # the package refuses data with a single value in the domain: alpha is not defined
+        return None
     return None if math.isnan(value) else value
 
 

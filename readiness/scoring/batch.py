@@ -88,9 +88,7 @@ def _simulate(scored, draws: int, seed: int) -> Iterator[tuple[int, "UnitDraws"]
 
 def _disagreement(card: Scorecard, members: Sequence) -> Problem:
     agreement = card.agreement
-    lowest = ", ".join(f"{ident} {value:.2f}" for ident, value in
-                       sorted(((i, v) for i, v in agreement.dimensions.items() if v is not None),
-                              key=lambda pair: (pair[1], pair[0]))[:3])
+    lowest = ", ".join(f"{ident} {value:.2f}" for ident, value in agreement.lowest())
     return Problem(Location(members[0].source), "broad-disagreement",
                    f"the {len(members)} respondents of {card.agency_id} round {card.round} disagree broadly "
                    f"(Krippendorff's alpha {agreement.alpha:.2f}, below {BROAD_DISAGREEMENT}); lowest agreement: "

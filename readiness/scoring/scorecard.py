@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..errors import NotScorable
 from ..rubric.model import Rubric
-from .agreement import respondent_agreement
+from .agreement import LEVEL, respondent_agreement
 from .method import (
     compute_indices,
     coverage,
@@ -103,6 +103,11 @@ class AgreementScore(_Model):
     level: str
     broad_disagreement: bool
     dimensions: dict[str, float | None]
+
+    def lowest(self, count: int = 3) -> list[tuple[str, float]]:
+        """The dimensions with the lowest agreement, lowest first (ties by id)."""
+        defined = [(ident, value) for ident, value in self.dimensions.items() if value is not None]
+        return sorted(defined, key=lambda pair: (pair[1], pair[0]))[:count]
 
 
 class Uncertainty(_Model):
@@ -257,7 +262,7 @@ def score_assessment(rubric: Rubric, assessments: Sequence["Assessment"]) -> Sco
         role_indices={name: RoleIndices(readiness=_pct(role.readiness), risk=_pct(role.risk))
                       for name, role in by_role.items()},
         agreement=None if agreement is None else AgreementScore(
-            alpha=agreement.alpha, level="ordinal", broad_disagreement=agreement.broad_disagreement,
+            alpha=agreement.alpha, level=LEVEL, broad_disagreement=agreement.broad_disagreement,
             dimensions=agreement.dimensions),
     )
 

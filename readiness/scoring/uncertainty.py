@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from ..rubric.model import Rubric
-from . import DEFAULT_DRAWS, DEFAULT_SEED  # noqa: F401  (the defaults of the draws)
 
 if TYPE_CHECKING:  # scoring knows the shape of an Assessment, but never imports the intake stage
     import numpy as np
