@@ -158,7 +158,7 @@ def test_alpha_is_undefined_where_there_is_nothing_to_agree_on():
     nan = float("nan")
     assert krippendorff_alpha([[1, nan], [nan, 2]]) is None  # no question answered by two respondents
     assert krippendorff_alpha([[1, 2]]) is None  # one respondent
-    assert krippendorff_alpha([[1, 1], [1, 1]], value_domain=[1]) is None  # the package refuses a one-value scale
+    assert krippendorff_alpha([[1, 1], [1, 1]], value_domain=[1]) is None  # a one-value scale
 
 
 def test_krippendorffs_example_through_a_scored_group(write):

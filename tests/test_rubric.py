@@ -49,13 +49,16 @@ def test_questions_hash_changes_with_what_respondents_see_and_only_with_that(tmp
         "reweighted": text.replace("weight: 3", "weight: 2"),
         "thresholds": text + "thresholds: {stages: [10, 30, 50, 70]}\n",
         "reworded": text.replace("text: ", "text: Now ", 1),
+        # "Not applicable" leaves the drop-downs of a dimension marked na: false
+        "na-refused": text.replace("            text: Level question 1a", "            text: Level question 1a\n"
+                                                                          "            na: false", 1),
     }
     for name, content in versions.items():
         (tmp_path / f"{name}.yaml").write_text(content, encoding="utf-8")
     loaded = {name: load_rubric(tmp_path / f"{name}.yaml") for name in versions}
     assert {name: r.sha256 != original.sha256 for name, r in loaded.items()} == dict.fromkeys(versions, True)
     assert {name: r.questions_sha256 != original.questions_sha256 for name, r in loaded.items()} == {
-        "reweighted": False, "thresholds": False, "reworded": True}
+        "reweighted": False, "thresholds": False, "reworded": True, "na-refused": True}
 
 
 def test_every_authoring_mistake_is_located(tmp_path):

@@ -441,7 +441,7 @@ def test_workbook_whose_questions_differ_from_the_rubric_warns(tmp_path, rubric)
 
 
 def test_workbook_of_an_edition_with_other_weights_but_the_same_questions_is_read_quietly(tmp_path, rubric):
-    # Weights, thresholds and na: false change the rubric's hash, not what a respondent saw.
+    # Weights and thresholds change the rubric's hash, not what a respondent saw.
     cells, expected = every_kind_of_answer(rubric)
     path = fill_workbook(blank_workbook(tmp_path / "a.xlsx", rubric), cells, cover=COVER)
     workbook = openpyxl.load_workbook(path)

@@ -175,14 +175,16 @@ class Rubric(_Model):
 
     @cached_property
     def questions_sha256(self) -> str:
-        """Hash of what a respondent sees: the scale, and each indicator's id, question and answer options.
+        """Hash of what a respondent sees: the scale, and each indicator's id, dimension, question and answer
+        options (whether "not applicable" is one of them included).
 
         Two editions with the same questions hash differ only in how answers are scored (weights,
         thresholds, α), so a workbook made from one can be read against the other without a warning.
         """
         questions = [
-            {"id": ident, **place.indicator.model_dump(mode="json", include={"type", "text", "levels", "min", "max",
-                                                                           "direction", "unit"})}
+            {"id": ident, "dimension": place.dimension.title, "na": self.accepts_na(ident),
+             **place.indicator.model_dump(mode="json", include={"type", "text", "levels", "min", "max", "direction",
+                                                                "unit"})}
             for ident, place in self.places.items()
         ]
         content = {"scale": self.scale.model_dump(mode="json"), "questions": questions}

@@ -48,12 +48,11 @@ def krippendorff_alpha(data: Sequence[Sequence[float]], level: str = LEVEL,
     table = np.asarray(data, dtype=float)
     if table.ndim != 2 or table.shape[0] < 2 or not (np.sum(~np.isnan(table), axis=0) >= 2).any():
         return None
-    try:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            value = float(krippendorff.alpha(reliability_data=table, level_of_measurement=level,
-                                             value_domain=list(value_domain) if value_domain is not None else None))
-    except ValueError:  # the package refuses data with a single value in the domain: alpha is not defined
+    if value_domain is not None and len(set(value_domain)) < 2:  # one possible value: nothing to disagree on
         return None
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = float(krippendorff.alpha(reliability_data=table, level_of_measurement=level,
+                                         value_domain=list(value_domain) if value_domain is not None else None))
     return None if math.isnan(value) else value
 
 

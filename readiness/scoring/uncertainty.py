@@ -253,7 +253,7 @@ def _merged_draws(rubric: Rubric, arrays: RubricArrays, units, draws: int, rngs,
     # A group: the median over respondents, draw by draw, a block of draws at a time so that a
     # survey's hundreds of respondents stay within MEMORY_BUDGET.
     merged = np.empty((len(units), draws, len(arrays.indicators)))
-    block = max(1, MEMORY_BUDGET // (count * len(arrays.indicators) * 8))
+    block = max(1, MEMORY_BUDGET // (2 * count * len(arrays.indicators) * 8))  # the block and its sorted copy
     for u in range(len(units)):
         for first in range(0, draws, block):
             rows = min(block, draws - first)
