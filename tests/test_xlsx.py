@@ -425,41 +425,43 @@ def test_cover_is_found_by_its_defined_names_and_columns_by_their_titles(tmp_pat
     assert load_assessments([path], Catalog()).assessments[0].agency == "Agency Moved Elsewhere"
 
 
-def test_workbook_whose_questions_differ_from_the_rubric_warns(tmp_path, rubric):
+def filled_with_meta(tmp_path, rubric, **meta) -> tuple:
+    """A filled workbook whose hidden ``_readiness`` cells are then set to ``meta`` (cell → value)."""
     cells, expected = every_kind_of_answer(rubric)
     path = fill_workbook(blank_workbook(tmp_path / "a.xlsx", rubric), cells, cover=COVER)
     workbook = openpyxl.load_workbook(path)
-    assert workbook["_readiness"]["A5"].value == "questions_sha256"
-    assert workbook["_readiness"]["B5"].value == rubric.questions_sha256
-    workbook["_readiness"]["B5"] = "0" * 64
+    for cell, value in meta.items():
+        workbook["_readiness"][cell] = value
     workbook.save(path)
+    return path, expected
+
+
+def edition_warning(path, cell: str, differ: str) -> list[str]:
+    return [f"{path}: _readiness!{cell}: warning: this workbook was made from a different edition of "
+            f"egov-readiness@1.0 (its questions {differ}); answers are read by indicator id"]
+
+
+def test_workbook_records_the_hash_of_its_questions(tmp_path, rubric):
+    path, _ = filled_with_meta(tmp_path, rubric)
+    meta = openpyxl.load_workbook(path)["_readiness"]
+    assert (meta["A5"].value, meta["B5"].value) == ("questions_sha256", rubric.questions_sha256)
+
+
+def test_workbook_whose_questions_differ_from_the_rubric_warns(tmp_path, rubric):
+    path, _ = filled_with_meta(tmp_path, rubric, B5="0" * 64)
     batch = load_assessments([path], Catalog())
-    assert [str(p) for p in batch.problems] == [
-        f"{path}: _readiness!B5: warning: this workbook was made from a different edition of egov-readiness@1.0 "
-        f"(its questions differ); answers are read by indicator id"]
+    assert [str(p) for p in batch.problems] == edition_warning(path, "B5", "differ")
     assert len(batch.assessments) == 1
 
 
 def test_workbook_of_an_edition_with_other_weights_but_the_same_questions_is_read_quietly(tmp_path, rubric):
     # Weights and thresholds change the rubric's hash, not what a respondent saw.
-    cells, expected = every_kind_of_answer(rubric)
-    path = fill_workbook(blank_workbook(tmp_path / "a.xlsx", rubric), cells, cover=COVER)
-    workbook = openpyxl.load_workbook(path)
-    workbook["_readiness"]["B3"] = "0" * 64
-    workbook.save(path)
+    path, expected = filled_with_meta(tmp_path, rubric, B3="0" * 64)
     assert read_back(path) == expected
 
 
 def test_workbook_made_before_questions_were_hashed_is_compared_by_the_rubric_hash(tmp_path, rubric):
-    cells, expected = every_kind_of_answer(rubric)
-    path = fill_workbook(blank_workbook(tmp_path / "a.xlsx", rubric), cells, cover=COVER)
-    workbook = openpyxl.load_workbook(path)
-    for cell in ("A5", "B5"):
-        workbook["_readiness"][cell] = None
-    workbook["_readiness"]["B3"] = "0" * 64
-    workbook.save(path)
+    path, _ = filled_with_meta(tmp_path, rubric, A5=None, B5=None, B3="0" * 64)
     batch = load_assessments([path], Catalog())
-    assert [str(p) for p in batch.problems] == [
-        f"{path}: _readiness!B3: warning: this workbook was made from a different edition of egov-readiness@1.0 "
-        f"(its questions may differ); answers are read by indicator id"]
+    assert [str(p) for p in batch.problems] == edition_warning(path, "B3", "may differ")
     assert len(batch.assessments) == 1
