@@ -23,7 +23,6 @@ import random
 import subprocess
 import sys
 import tempfile
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -32,23 +31,13 @@ for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(variable, "1")
 
 import numpy as np  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_yaml_scoring import synthetic_assessment  # noqa: E402
+from timing import best_interleaved  # noqa: E402
 
 from readiness.intake.batch import load_assessments  # noqa: E402
 from readiness.rubric.catalog import Catalog  # noqa: E402
 from readiness.scoring.batch import score_batch  # noqa: E402
 from readiness.scoring.uncertainty import draw_factors, simulate, unit_seed  # noqa: E402
-
-
-def best(repeat: int, work) -> float:
-    seconds = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        seconds = min(seconds, time.perf_counter() - start)
-    return seconds
 
 
 def main() -> None:
@@ -97,23 +86,22 @@ def main() -> None:
         survey_groups = survey_batch.groups()
         assert len(survey_groups) == 1
 
-        def survey_peak(draws: int) -> tuple[float, float]:
+        def survey_peak(draws: int) -> float:
+            """Peak traced memory (MiB) of scoring the survey group."""
             tracemalloc.start()
-            seconds = best(1, lambda: score_batch(survey_groups, draws=draws))
+            score_batch(survey_groups, draws=draws)
             peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
-            return seconds, peak / 2**20
+            return peak / 2**20
 
-        timings = {name: float("inf") for name in ("alone", "process0", "process", "inside0", "inside")}
-        work = {"alone": draws_alone, "process0": command(0), "process": command(args.draws),
-                "inside0": lambda: score_batch(groups), "inside": lambda: score_batch(groups, draws=args.draws)}
-        for _ in range(args.repeat):
-            for name, job in work.items():
-                timings[name] = min(timings[name], best(1, job))
-        survey_without = min(best(1, lambda: score_batch(survey_groups)) for _ in range(args.repeat))
-        survey_with = min(best(1, lambda: score_batch(survey_groups, draws=args.draws)) for _ in range(args.repeat))
-        _, peak_without = survey_peak(0)
-        _, peak_with = survey_peak(args.draws)
+        timings = best_interleaved({
+            "alone": draws_alone, "process0": command(0), "process": command(args.draws),
+            "inside0": lambda: score_batch(groups), "inside": lambda: score_batch(groups, draws=args.draws),
+            "survey0": lambda: score_batch(survey_groups),
+            "survey": lambda: score_batch(survey_groups, draws=args.draws),
+        }, args.repeat)
+        survey_without, survey_with = timings["survey0"], timings["survey"]
+        peak_without, peak_with = survey_peak(0), survey_peak(args.draws)
     print(f"{len(units)} agency-rounds x {args.draws} draws, in one process: {timings['alone']:6.3f} s "
           f"(target < 1 s)")
     print(f"readiness score on {args.files} files, whole process: {timings['process0']:6.3f} s with --draws 0, "

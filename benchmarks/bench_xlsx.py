@@ -19,10 +19,10 @@ import argparse
 import random
 import shutil
 import tempfile
-import time
 from pathlib import Path
 
 import openpyxl
+from timing import best_interleaved
 
 from readiness.intake.batch import read_assessment
 from readiness.intake.checks import RubricChoice
@@ -45,15 +45,6 @@ def filled_workbook(path: Path, rubric) -> None:
         if rng.random() < 0.33:
             row[9].value, row[10].value = f"Minute {rng.randint(1, 99)}/2026", "documented"
     workbook.save(path)
-
-
-def best_of(repeat: int, work) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def main() -> None:
@@ -86,11 +77,8 @@ def main() -> None:
                 result = read_assessment(path, RubricChoice(catalog))
                 assert not result.problems and result.assessment.agency_id == "synthetic"
 
-        # Interleaved, so that a slow spell of this (virtual) machine hits both paths alike.
-        bare_s = ours_s = float("inf")
-        for _ in range(args.repeat):
-            bare_s = min(bare_s, best_of(1, bare))
-            ours_s = min(ours_s, best_of(1, ours))
+        timings = best_interleaved({"bare": bare, "ours": ours}, args.repeat)
+        bare_s, ours_s = timings["bare"], timings["ours"]
     print(f"{args.files} filled workbooks of {rubric.ref} ({len(rubric.places)} indicators), best of {args.repeat}")
     print(f"  openpyxl read-only load + iterate   {bare_s:7.3f} s   {1000 * bare_s / args.files:6.1f} ms/workbook")
     print(f"  readiness read + validate           {ours_s:7.3f} s   {1000 * ours_s / args.files:6.1f} ms/workbook")

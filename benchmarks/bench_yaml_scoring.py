@@ -19,10 +19,10 @@ import argparse
 import random
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import yaml
+from timing import best_interleaved, timed
 
 from readiness.intake.batch import load_assessments
 from readiness.rubric.catalog import Catalog
@@ -60,15 +60,6 @@ def synthetic_assessment(rubric, index: int, rng: random.Random) -> str:
     return "\n".join(lines) + "\n"
 
 
-def best_of(repeat: int, work) -> tuple[float, object]:
-    best, result = float("inf"), None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = work()
-        best = min(best, time.perf_counter() - start)
-    return best, result
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", type=int, default=1000)
@@ -94,7 +85,8 @@ def main() -> None:
         def ours():
             batch = load_assessments([folder], catalog)
             assert batch.ok, batch.problems[:3]
-            return batch, score_batch(batch.groups()).scorecards
+            cards = score_batch(batch.groups()).scorecards
+            assert len(cards) == args.files
 
         def load_only():
             return load_assessments([folder], catalog)
@@ -102,15 +94,9 @@ def main() -> None:
         def located():
             return [load_located(p.read_bytes(), str(p)) for p in paths[:100]]
 
-        # Interleaved, so that a slow spell of this (virtual) machine hits every path alike.
-        bare_s = ours_s = load_s = float("inf")
-        for _ in range(args.repeat):
-            bare_s = min(bare_s, best_of(1, bare)[0])
-            seconds, (_, cards) = best_of(1, ours)
-            ours_s = min(ours_s, seconds)
-            load_s = min(load_s, best_of(1, load_only)[0])
-        located_s, _ = best_of(1, located)
-        assert len(cards) == args.files
+        timings = best_interleaved({"bare": bare, "ours": ours, "load": load_only}, args.repeat)
+        bare_s, ours_s, load_s = timings["bare"], timings["ours"], timings["load"]
+        located_s, _ = timed(located)
 
     per_file_kb = size / args.files / 1024
     print(f"{args.files} synthetic assessments of {rubric.ref} ({len(rubric.places)} indicators, "
