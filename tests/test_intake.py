@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from readiness.cli import main
 from readiness.intake.batch import load_assessments
+from readiness.rubric.catalog import Catalog
 
 from .conftest import MINI_A, MINI_RUBRIC, located_codes
 
@@ -57,6 +58,25 @@ def test_missing_answers_point_at_the_answers_key(write, mini_catalog):
     assert messages(batch) == [
         "gaps.yaml:5:1: no answer for i1.b; add it, with a level, 'na' or 'unknown' (or use --partial)",
         "gaps.yaml:7:3: i2.a has no answer; give a level, 'na' or 'unknown' (or use --partial)",
+    ]
+
+
+def test_messages_name_only_the_answers_a_question_accepts(write):
+    # i1.a applies to every agency (na: false); i2.n is a number
+    rubric = write("rubric.yaml", MINI_RUBRIC.read_text(encoding="utf-8").replace(
+        "            text: Level question 1a\n", "            text: Level question 1a\n            na: false\n"))
+    catalog = Catalog([rubric])
+    gaps = MINI_A.replace("  i1.a: {level: 4, evidence: \"Roadmap 2025\", evidence_level: documented}\n", "") \
+        .replace("  i2.n: {value: 60, evidence: \"Portal stats\", evidence_level: verified}\n", "")
+    assert messages(load_assessments([write("gaps.yaml", gaps)], catalog)) == [
+        "gaps.yaml:5:1: no answer for i1.a; add it, with a level or 'unknown' (or use --partial)",
+        "gaps.yaml:5:1: no answer for i2.n; add it, with a number, 'na' or 'unknown' (or use --partial)",
+    ]
+    wrong = MINI_A.replace("  i1.a: {level: 4,", "  i1.a: {level: 9,").replace("  i1.b: 2\n", "  i1.b: 9\n")
+    assert messages(load_assessments([write("wrong.yaml", wrong)], catalog)) == [
+        "wrong.yaml:6:17: level 9 is out of range for i1.a; expected a level 0–4 or 'unknown' (don't know)",
+        "wrong.yaml:7:9: level 9 is out of range for i1.b; expected a level 0–4, 'na' (not applicable) or "
+        "'unknown' (don't know)",
     ]
 
 

@@ -158,7 +158,7 @@ def test_partial_file_scores_missing_like_unknown(write, mini_catalog):
     path = write("partial.yaml", text)
     batch = load_assessments([path], mini_catalog, partial=True)
     assert [str(p) for p in batch.problems] == [
-        "partial.yaml: warning: 1 of 9 indicators have no answer; each scores as 'unknown' and is reported "
+        "partial.yaml: warning: 1 of 9 indicators has no answer; each scores as 'unknown' and is reported "
         "as missing (--partial)"]
     (card,) = score_batch(batch.groups()).scorecards
     assert card.indicators["i1.b"].state == "missing"

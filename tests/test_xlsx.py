@@ -179,12 +179,13 @@ def test_bad_answers_are_located_by_cell(tmp_path, rubric):
         "governance.steering"))
     steering_level = chr(ord(steering[0]) + 2) + steering[1:]
     assert problems(path) == [
-        f"{path}: Assessment!{vision}: level 7 is out of range for strategy.vision; expected a level 0–4, 'na' (not applicable) or "
+        # strategy applies to every agency (na: false): "not applicable" is not offered
+        f"{path}: Assessment!{vision}: level 7 is out of range for strategy.vision; expected a level 0–4 or "
         f"'unknown' (don't know)",
         f"{path}: Assessment!{alignment}: 'maybe' is not a valid answer for strategy.alignment; expected a level "
-        f"0–4, 'na' (not applicable) or 'unknown' (don't know)",
+        f"0–4 or 'unknown' (don't know)",
         f"{path}: Assessment!{leadership}: '=4' is not a valid answer for strategy.leadership; expected a level "
-        f"0–4, 'na' (not applicable) or 'unknown' (don't know)",
+        f"0–4 or 'unknown' (don't know)",
         f"{path}: Assessment!{steering_level}: evidence_level 'certified' is not valid; use one of none, "
         f"documented, verified",
         f"{path}: Assessment!{share}: 'lots' is not a valid answer for services.online_share; expected a number "
@@ -201,6 +202,18 @@ def test_empty_answer_and_altered_id(tmp_path, rubric):
     quality = answer_cell(path, "data.quality")
     assert problems(path) == [f"{path}: Assessment!{quality}: no answer for data.quality; pick a level, "
                               f"'Not applicable' or 'Don't know' (or use --partial)"]
+    # A number is entered, not picked; a question that applies to every agency offers no "Not applicable".
+    blank = blank_workbook(tmp_path / "more-gaps.xlsx", rubric)
+    fill_workbook(blank, {ident: value for ident, value in cells.items()
+                          if ident not in ("services.online_share", "strategy.vision")}, cover=COVER)
+    assert problems(blank) == [
+        f"{blank}: Assessment!{answer_cell(blank, 'strategy.vision')}: no answer for strategy.vision; pick a level "
+        f"or 'Don't know' (or use --partial)",
+        f"{blank}: Assessment!{answer_cell(blank, 'services.online_share')}: no answer for services.online_share; "
+        f"enter a number, 'Not applicable' or 'Don't know' (or use --partial)",
+        f"{blank}: Assessment!{quality}: no answer for data.quality; pick a level, 'Not applicable' or 'Don't know' "
+        f"(or use --partial)",
+    ]
     workbook = openpyxl.load_workbook(path)
     row = int(quality[1:])
     workbook["Assessment"][f"A{row}"] = "data.qualty"

@@ -23,13 +23,19 @@ _LEVEL_WITH_LABEL = re.compile(r"(\d+)\s*[-–—:.)]\s*(\S.*)\Z")
 _LARGEST = 10**15  # beyond this an integer is no measurement (and no longer exact as a float)
 
 
-def level_expected(rubric: Rubric) -> str:
-    return f"a level {rubric.scale.min}–{rubric.scale.max}, 'na' (not applicable) or 'unknown' (don't know)"
+def answer_choices(rubric: Rubric, indicator: Indicator, *, ranges: bool = True,
+                   na: str = "'na' (not applicable)", unknown: str = "'unknown' (don't know)") -> str:
+    """The answers ``indicator`` accepts, in words for a message: ``a level 0–4, 'na' ... or 'unknown' ...``.
 
-
-def number_expected(indicator: Indicator) -> str:
-    return (f"a number (the rubric's range is {indicator.min:g}–{indicator.max:g}), 'na' (not applicable) or "
-            f"'unknown' (don't know)")
+    "Not applicable" is named only where the rubric accepts it (``na: false`` says the question applies
+    to every agency).  ``ranges=False`` leaves out the scale or the number's range; ``na`` and
+    ``unknown`` are how the format names those answers (a workbook's drop-down says "Not applicable").
+    """
+    if indicator.type == "level":
+        kind = f"a level {rubric.scale.min}–{rubric.scale.max}" if ranges else "a level"
+    else:
+        kind = f"a number (the rubric's range is {indicator.min:g}–{indicator.max:g})" if ranges else "a number"
+    return f"{kind}, {na} or {unknown}" if rubric.accepts_na(indicator.id) else f"{kind} or {unknown}"
 
 
 def normalise_answer(value, indicator: Indicator, rubric: Rubric):
@@ -77,7 +83,7 @@ Message = tuple[str, str]  # (problem code, message)
 
 def check_level(raw, indicator: Indicator, rubric: Rubric) -> tuple[int | None, Message | None]:
     """A level answer: a whole number within the scale.  Returns the level, or ``None`` and an error."""
-    valid = level_expected(rubric)
+    valid = answer_choices(rubric, indicator)
     if isinstance(raw, bool) or not isinstance(raw, (int, float)):
         return None, ("invalid-answer", f"{show(raw)} is not a valid answer for {indicator.id}; expected {valid}")
     if isinstance(raw, float) and not raw.is_integer():
@@ -90,12 +96,12 @@ def check_level(raw, indicator: Indicator, rubric: Rubric) -> tuple[int | None, 
     return level, None
 
 
-def check_number(raw, indicator: Indicator) -> tuple[float | None, Message | None, Message | None]:
+def check_number(raw, indicator: Indicator, rubric: Rubric) -> tuple[float | None, Message | None, Message | None]:
     """A number answer: finite; outside the rubric's goalposts it is kept, with a warning.
 
     Returns the number (or ``None``), an error and a warning.
     """
-    expected = number_expected(indicator)
+    expected = answer_choices(rubric, indicator)
     if isinstance(raw, int) and not isinstance(raw, bool) and abs(raw) > _LARGEST:
         return None, ("number-too-large", f"{show(raw)} is too large for {indicator.id}; expected {expected}"), None
     if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not math.isfinite(raw):

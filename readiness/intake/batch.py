@@ -235,8 +235,9 @@ def _check_groups(results: list[ReadResult], partial: bool) -> tuple[list[ReadRe
         if len(members) == 1:
             if first.missing:
                 if partial:
+                    verb = "has" if len(first.missing) == 1 else "have"
                     problems.append(Problem(Location(first.source), "partial-answers",
-                                            f"{len(first.missing)} of {len(first.answers)} indicators have no "
+                                            f"{len(first.missing)} of {len(first.answers)} indicators {verb} no "
                                             f"answer; each scores as 'unknown' and is reported as missing "
                                             f"(--partial)", "warning"))
                 else:

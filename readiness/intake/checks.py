@@ -17,7 +17,7 @@ from ..errors import Document, Problem, RubricNotFound
 from ..rubric.catalog import Catalog
 from ..rubric.model import Indicator, Rubric
 from ..text import control_character, did_you_mean, show
-from .answers import check_level, check_number, normalise_answer
+from .answers import answer_choices, check_level, check_number, normalise_answer
 from .model import EVIDENCE_LEVELS, Answer, Assessment, Respondent
 
 TOP_LEVEL_FIELDS = ("rubric", "agency", "agency_id", "round", "respondent", "answers")
@@ -114,8 +114,9 @@ def check_assessment(doc: Document, rubrics: RubricChoice, *, note_gaps: bool = 
         given = data.get("answers") if isinstance(data.get("answers"), dict) else {}
         gaps = sum(given.get(ident) is None for ident in answers)
         if gaps:  # say it now, rather than only after the other problems are fixed
-            out.warn(("answers",), "unanswered-indicators", f"also, {gaps} of {len(answers)} indicators have no "
-                                                            f"answer yet", key=True)
+            verb = "has" if gaps == 1 else "have"
+            out.warn(("answers",), "unanswered-indicators", f"besides the errors in this file, {gaps} of "
+                                                            f"{len(answers)} indicators {verb} no answer yet", key=True)
     if errors or rubric is None or answers is None:
         return None, out.problems, rubric
     assessment = Assessment.model_construct(
@@ -295,9 +296,9 @@ def parse_answer(raw, indicator: Indicator, rubric: Rubric, out: Collector, path
     if raw is None:
         return Answer(state="missing", evidence=evidence, evidence_level=evidence_level)
     if raw == "na" and not rubric.accepts_na(indicator.id):
-        what = "a level" if indicator.type == "level" else "a number"
+        valid = answer_choices(rubric, indicator, ranges=False, unknown="'unknown'")
         out.error(value_path, "na-not-accepted", f"{indicator.id} cannot be 'na' (not applicable): the rubric says it "
-                                                 f"applies to every agency; give {what} or 'unknown'")
+                                                 f"applies to every agency; give {valid}")
         return None
     if raw in ("na", "unknown"):  # normalise_answer has turned n/a, Don't know... into these
         return Answer(state=raw, evidence=evidence, evidence_level=evidence_level)
@@ -305,7 +306,7 @@ def parse_answer(raw, indicator: Indicator, rubric: Rubric, out: Collector, path
         value, error = check_level(raw, indicator, rubric)
         warning = None
     else:
-        value, error, warning = check_number(raw, indicator)
+        value, error, warning = check_number(raw, indicator, rubric)
     if error:
         out.error(value_path, *error)
     if warning:

@@ -15,6 +15,7 @@ from typing import Callable, Sequence
 from ..errors import InvalidInput, Problem
 from ..rubric.model import Indicator, Rubric
 from ..yamlio import YamlDocument, parse_yaml, read_bytes, yaml_string
+from .answers import answer_choices
 from .checks import RubricChoice, check_assessment
 from .model import Answer, Assessment
 from .readers import ReadResult
@@ -30,20 +31,24 @@ def read(path: Path, rubrics: RubricChoice) -> ReadResult:
         return ReadResult(source, problems=exc.problems)
     result = ReadResult(source, assessment, problems, rubric)
     if assessment is not None and assessment.missing:  # keep the document only where gaps must be located
-        result.missing_problems = partial(_missing_problems, doc)
+        result.missing_problems = partial(_missing_problems, doc, rubric)
     return result
 
 
-def _missing_problems(doc: YamlDocument, idents: Sequence[str]) -> list[Problem]:
+def _missing_problems(doc: YamlDocument, rubric: Rubric, idents: Sequence[str]) -> list[Problem]:
     """One problem per unanswered indicator, pointing at its key, or at ``answers:`` if it is absent."""
     given = doc.data.get("answers") if isinstance(doc.data, dict) else None
     given = given if isinstance(given, dict) else {}
+
+    def choices(ident: str) -> str:
+        return answer_choices(rubric, rubric.places[ident].indicator, ranges=False, na="'na'", unknown="'unknown'")
+
     return [
         Problem(doc.where(("answers", ident), key=True), "missing-answer",
-                f"{ident} has no answer; give a level, 'na' or 'unknown' (or use --partial)")
+                f"{ident} has no answer; give {choices(ident)} (or use --partial)")
         if ident in given else
         Problem(doc.where(("answers",), key=True), "missing-answer",
-                f"no answer for {ident}; add it, with a level, 'na' or 'unknown' (or use --partial)")
+                f"no answer for {ident}; add it, with {choices(ident)} (or use --partial)")
         for ident in idents
     ]
 

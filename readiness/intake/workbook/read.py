@@ -22,6 +22,7 @@ from typing import Sequence
 from ...errors import Document, InvalidInput, Location, Problem, RubricNotFound
 from ...rubric.model import Rubric
 from ...text import did_you_mean
+from ..answers import answer_choices
 from ..checks import RubricChoice, check_assessment
 from ..readers import ReadResult
 from .layout import (
@@ -56,17 +57,24 @@ def read(path: Path, rubrics: RubricChoice) -> ReadResult:
         assessment = None
     result = ReadResult(source, assessment, problems, rubric)
     if assessment is not None and assessment.missing:  # keep the cells only where gaps must be located
-        result.missing_problems = partial(_missing_problems, doc)
+        result.missing_problems = partial(_missing_problems, doc, rubric)
     return result
 
 
-def _missing_problems(doc: Document, idents: Sequence[str]) -> list[Problem]:
+def _missing_problems(doc: Document, rubric: Rubric, idents: Sequence[str]) -> list[Problem]:
     """Where each unanswered indicator is: its empty answer cell, or the sheet if its row is gone."""
     rows = doc.data.get("answers", {})
-    choices = f"a level, '{NOT_APPLICABLE}' or '{DONT_KNOW}'"
+
+    def choices(ident: str) -> str:
+        return answer_choices(rubric, rubric.places[ident].indicator, ranges=False, na=f"'{NOT_APPLICABLE}'",
+                              unknown=f"'{DONT_KNOW}'")
+
+    def verb(ident: str) -> str:
+        return "pick" if rubric.places[ident].indicator.type == "level" else "enter"
+
     return [
         Problem(doc.values[("answers", ident)], "missing-answer",
-                f"no answer for {ident}; pick {choices} (or use --partial)")
+                f"no answer for {ident}; {verb(ident)} {choices(ident)} (or use --partial)")
         if ident in rows else
         Problem(Location(doc.source, sheet=ASSESSMENT_SHEET), "missing-row",
                 f"the row for {ident} is missing; copy it back from a new template, or use --partial")
