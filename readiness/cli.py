@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from .scoring import DEFAULT_DRAWS, DEFAULT_SEED
 
@@ -286,6 +287,8 @@ def score(paths: tuple[Path, ...], fmt: str, partial: bool, rubric_ref: str | No
     from .scoring.batch import score_batch
     from .scoring.export import to_csv, to_json
 
+    if draws == 0 and click.get_current_context().get_parameter_source("seed") == ParameterSource.COMMANDLINE:
+        raise click.UsageError("--seed has no effect with --draws 0 (no draws, no intervals); leave one of them out")
     batch = _load(paths, partial, rubric_ref)
     scored = score_batch(batch.groups(), draws=draws, seed=seed)
     for problem in batch.problems + scored.problems:

@@ -99,6 +99,14 @@ def test_no_line_is_wider_than_the_terminal(write, runner, columns):
             assert "北部省土地记录局" in result.output and "Highlands" in result.output
 
 
+def test_a_seed_without_draws_is_refused(write, runner):
+    write("a.yaml", MINI_A)
+    result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "--draws", "0", "--seed", "3", "a.yaml"])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == (
+        "Error: --seed has no effect with --draws 0 (no draws, no intervals); leave one of them out")
+
+
 def test_agency_text_is_never_markup(write, runner):
     write("a.yaml", MINI_A.replace("agency: Test Agency", "agency: '[bold red]Agency[/] :warning:'"))
     result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "--draws", "0", "a.yaml"])
