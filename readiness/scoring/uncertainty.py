@@ -214,15 +214,17 @@ def _merged_draws(rubric: Rubric, arrays: RubricArrays, units, draws: int, rngs,
                 answer = answers[ident]
                 values.append(answer.value if answer.state == "answered" else 0.0)
                 states.append(_STATE[answer.state])
-                bare.append(answer.evidence_level == "none")
+                bare.append(not answer.evidenced)
     shape = (len(units), count, len(arrays.indicators))
     value = np.array(values, dtype=float).reshape(shape)
     state = np.array(states, dtype=np.int8).reshape(shape)
     answered = state == 0
     share = np.clip((value - arrays.number_min) / arrays.number_range, 0.0, 1.0)
     scores = np.where(arrays.level, (value - low) / span, np.where(arrays.lower, 1.0 - share, share))
-    lone_gap = (state == 2) if count == 1 else False  # a lone respondent's gap scores like unknown (--partial)
-    base = np.where(answered, scores, np.where((state == 1) | lone_gap, 0.0, np.nan))
+    # unknown scores 0, as does an indicator nobody gave (--partial); na, and one respondent's omission
+    # where others answered, are left out (nan)
+    nobody_gave = (state == 2).all(axis=1, keepdims=True)
+    base = np.where(answered, scores, np.where((state == 1) | nobody_gave, 0.0, np.nan))
     levels = np.where(answered & arrays.level, value, np.nan)
     noisy = answered & arrays.level & np.array(bare).reshape(shape) & bool(level_noise)
 
@@ -261,8 +263,6 @@ def _merged_draws(rubric: Rubric, arrays: RubricArrays, units, draws: int, rngs,
             if noisy[u].any():
                 sample[:, noisy[u]] = moved(u, rows)
             merged[u, first:first + rows] = median_of_respondents(sample)
-    given = (state != 2).any(axis=1)  # [units, indicators]: by anyone, na included
-    merged[np.broadcast_to(~given[:, None, :], merged.shape)] = 0.0  # nobody gave it: missing, scored like unknown
     counted = ~np.isnan(merged[:, :1, :])
     den = counted @ weights
     return counted, (np.nan_to_num(merged) @ weights) / np.where(den > 0, den, 1.0)
@@ -376,25 +376,9 @@ def intervals(draws: UnitDraws, reported: dict[str, float | None]) -> dict[str, 
              if value is not None and series.get(name) is not None and not np.isnan(series[name][0])]
     if not names:
         return {}
-    lows, highs = _percentiles(np.vstack([series[name] for name in names]))
+    lows, highs = np.percentile(np.vstack([series[name] for name in names]), PERCENTILES, axis=1)
     return {name: [float(min(low, reported[name])), float(max(high, reported[name]))]
             for name, low, high in zip(names, lows, highs)}
-
-
-def _percentiles(rows):
-    """:data:`PERCENTILES` of each row, interpolated linearly as ``numpy.percentile`` does, by partition.
-
-    A partition finds the few order statistics needed without sorting each row.  Returns
-    ``[len(PERCENTILES), rows]``.
-    """
-    import numpy as np
-
-    n = rows.shape[1]
-    position = np.asarray(PERCENTILES) / 100 * (n - 1)
-    low = np.floor(position).astype(int)
-    high = np.minimum(low + 1, n - 1)
-    ordered = np.partition(rows, sorted(set(low) | set(high)), axis=1)
-    return (ordered[:, low] + (position - low) * (ordered[:, high] - ordered[:, low])).T
 
 
 def share(values, reported_index: int | None) -> float | None:
