@@ -18,7 +18,6 @@ seeded), then times, interleaved, best of --repeat:
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import subprocess
 import sys
@@ -26,18 +25,15 @@ import tempfile
 import tracemalloc
 from pathlib import Path
 
-# As the CLI does: one linear-algebra thread (the matrices are small; threads only add CPU time).
-for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(variable, "1")
+import numpy as np
+from bench_yaml_scoring import synthetic_assessment
+from threadpoolctl import threadpool_limits
+from timing import best_interleaved
 
-import numpy as np  # noqa: E402
-from bench_yaml_scoring import synthetic_assessment  # noqa: E402
-from timing import best_interleaved  # noqa: E402
-
-from readiness.intake.batch import load_assessments  # noqa: E402
-from readiness.rubric.catalog import Catalog  # noqa: E402
-from readiness.scoring.batch import score_batch  # noqa: E402
-from readiness.scoring.uncertainty import draw_factors, simulate, unit_seed  # noqa: E402
+from readiness.intake.batch import load_assessments
+from readiness.rubric.catalog import Catalog
+from readiness.scoring.batch import score_batch
+from readiness.scoring.uncertainty import draw_factors, simulate, unit_seed
 
 
 def main() -> None:
@@ -66,8 +62,9 @@ def main() -> None:
         def draws_alone():
             factors = draw_factors(rubric, args.draws, 1)
             rngs = [np.random.default_rng(unit_seed(1, members[0].agency_id, "x")) for _, members in units]
-            for _ in simulate(rubric, [members for _, members in units], factors, rngs):
-                pass
+            with threadpool_limits(limits=1, user_api="blas"):  # as score_batch does
+                for _ in simulate(rubric, [members for _, members in units], factors, rngs):
+                    pass
 
         def command(draws: int):
             return lambda: subprocess.run([str(readiness), "score", str(inputs), "--format", "json", "--draws",

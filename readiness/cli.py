@@ -86,10 +86,6 @@ def main(ctx: click.Context, debug: bool) -> None:
                                               a survey export to assessments
     """
     ctx.meta["debug"] = debug
-    # The uncertainty's matrices are small: threads of the linear-algebra library only add CPU time
-    # (a quarter more on two cores), so one is used unless the user asks otherwise.
-    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(variable, "1")
 
 
 # ---------------------------------------------------------------- rubric

@@ -41,6 +41,7 @@ ONLY_IN = {
     "weasyprint": {"readiness.report"},
     "numpy": {"readiness.scoring", "readiness.portfolio"},
     "krippendorff": {"readiness.scoring.agreement"},
+    "threadpoolctl": {"readiness.scoring.batch"},
 }
 
 

@@ -56,13 +56,18 @@ def score_batch(groups: Iterable[tuple[Rubric, Sequence["Assessment"]]], *, draw
             problems.append(_disagreement(card, members))
     kept: dict[tuple[str, str], "UnitDraws"] = {}
     if draws:
+        from threadpoolctl import threadpool_limits
+
         from .uncertainty import summarise
 
-        for position, unit in _simulate(scored, draws, seed):
-            rubric, members, card = scored[position]
-            scored[position] = (rubric, members, summarise(card, unit, draws, seed))
-            if keep_draws:
-                kept[(card.agency_id, card.round)] = unit
+        # The draws' matrices are small: threads of the linear-algebra library only add CPU time (on
+        # two cores, 1,000 agency-rounds took twice as long with them), so one is used here.
+        with threadpool_limits(limits=1, user_api="blas"):
+            for position, unit in _simulate(scored, draws, seed):
+                rubric, members, card = scored[position]
+                scored[position] = (rubric, members, summarise(card, unit, draws, seed))
+                if keep_draws:
+                    kept[(card.agency_id, card.round)] = unit
     cards = sorted((card for _, _, card in scored), key=lambda card: (card.agency.casefold(), card.agency_id,
                                                                         card.round))
     return ScoringResult(cards, problems, frozenset(failed), kept)
