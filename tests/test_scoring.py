@@ -10,10 +10,11 @@ from __future__ import annotations
 import pytest
 
 from readiness.intake.batch import load_assessments
+from readiness.rubric.catalog import load_rubric
 from readiness.scoring.batch import score_batch
 from readiness.scoring.method import band, compute_indices, quadrant, risk_band
 
-from .conftest import MINI_A
+from .conftest import MINI_A, MINI_RUBRIC
 
 
 def score(write, catalog, *texts: str, partial: bool = False):
@@ -114,11 +115,14 @@ def test_amplification_is_capped_at_one(write, mini_catalog):
     assert card.barrier_pressure == pytest.approx(100 * (1 + 0.59375) / 2)
 
 
-def test_amplification_off_gives_the_base_risk(mini_rubric):
+def test_amplification_off_gives_the_base_risk(mini_rubric, write):
     scores = {"i1.a": 1.0, "i1.b": 0.5, "i2.a": 0.25, "i2.n": 0.6, "i3.a": 0.25, "i3.b": 0.75,
               "i4.a": 0.5, "i5.a": 0.25, "i5.n": 0.8}
     on = compute_indices(mini_rubric, scores)
-    off = compute_indices(mini_rubric, scores, alphas={"d4": 0.0, "d5": 0.0})
+    text = MINI_RUBRIC.read_text(encoding="utf-8")
+    no_amplification = write("off.yaml", text.replace("amplification: 0.5", "amplification: 0").replace(
+        "        amplification: 1.0\n", ""))
+    off = compute_indices(load_rubric(no_amplification), scores)
     assert on.risk == pytest.approx(0.5859375)
     assert off.risk == pytest.approx(0.49375) == pytest.approx(on.risk_base)
     assert off.risk == off.risk_base
@@ -128,11 +132,13 @@ def test_amplification_off_gives_the_base_risk(mini_rubric):
     assert calm.risk == calm.risk_base == pytest.approx((0 + 0.4875) / 2)
 
 
-def test_dimension_weight_override(mini_rubric):
+def test_dimension_weights_count(write):
     scores = {"i1.a": 1.0, "i1.b": 0.5, "i2.a": 0.25, "i2.n": 0.6, "i3.a": 0.25, "i3.b": 0.75,
               "i4.a": 0.5, "i5.a": 0.25, "i5.n": 0.8}
-    weights = {"d1": 1.0, "d2": 1.0, "d3": 1.0, "d4": 1.0, "d5": 1.0}
-    assert compute_indices(mini_rubric, scores, dimension_weights=weights).readiness == pytest.approx(0.5875)
+    # d1 = 0.75 (weight 3) and d2 = 0.425 (weight 1): 0.66875; with equal weights, their mean 0.5875
+    assert compute_indices(load_rubric(MINI_RUBRIC), scores).readiness == pytest.approx(0.66875)
+    equal = write("equal.yaml", MINI_RUBRIC.read_text(encoding="utf-8").replace("        weight: 3\n", "        weight: 1\n"))
+    assert compute_indices(load_rubric(equal), scores).readiness == pytest.approx(0.5875)
 
 
 @pytest.mark.parametrize("x, expected", [(0, 1), (19.999, 1), (20, 2), (39.9, 2), (40, 3), (60, 4), (79.99, 4),

@@ -11,8 +11,9 @@ comes from the maintained ``krippendorff`` package, not from code of ours.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
+
+from pydantic import BaseModel, ConfigDict, computed_field
 
 from ..rubric.model import Rubric
 
@@ -24,16 +25,26 @@ BROAD_DISAGREEMENT = 0.667
 LEVEL = "ordinal"
 
 
-@dataclass(frozen=True)
-class Agreement:
-    """Alpha over every level indicator, and per dimension (``None`` where it is not defined)."""
+class AgreementScore(BaseModel):
+    """Krippendorff's alpha (ordinal) between the respondents, overall and per dimension (``None`` where
+    it is not defined), as the scorecard reports it."""
+
+    model_config = ConfigDict(frozen=True)
 
     alpha: float | None
+    level: str = LEVEL
     dimensions: dict[str, float | None]
 
+    @computed_field
     @property
     def broad_disagreement(self) -> bool:
+        """Alpha below :data:`BROAD_DISAGREEMENT`: the respondents do not describe the same agency."""
         return self.alpha is not None and self.alpha < BROAD_DISAGREEMENT
+
+    def lowest(self, count: int = 3) -> list[tuple[str, float]]:
+        """The dimensions with the lowest agreement, lowest first (ties by id)."""
+        defined = [(ident, value) for ident, value in self.dimensions.items() if value is not None]
+        return sorted(defined, key=lambda pair: (pair[1], pair[0]))[:count]
 
 
 def krippendorff_alpha(data: Sequence[Sequence[float]], level: str = LEVEL,
@@ -56,7 +67,7 @@ def krippendorff_alpha(data: Sequence[Sequence[float]], level: str = LEVEL,
     return None if math.isnan(value) else value
 
 
-def respondent_agreement(rubric: Rubric, assessments: Sequence["Assessment"]) -> Agreement | None:
+def respondent_agreement(rubric: Rubric, assessments: Sequence["Assessment"]) -> AgreementScore | None:
     """§4.12: how far the respondents of one agency-round agree; ``None`` for a single respondent."""
     if len(assessments) < 2:
         return None
@@ -76,4 +87,4 @@ def respondent_agreement(rubric: Rubric, assessments: Sequence["Assessment"]) ->
         return krippendorff_alpha([list(row) for row in zip(*units)], LEVEL, domain) if units else None
 
     every = [unit for units in columns.values() for unit in units]
-    return Agreement(alpha(every), {ident: alpha(units) for ident, units in columns.items()})
+    return AgreementScore(alpha=alpha(every), dimensions={ident: alpha(units) for ident, units in columns.items()})

@@ -143,14 +143,11 @@ def _best_evidence(answers) -> str:
 def compute_indices(
     rubric: Rubric,
     scores: Mapping[str, float | None],
-    *,
-    dimension_weights: Mapping[str, float] | None = None,
-    alphas: Mapping[str, float] | None = None,
 ) -> Indices:
     """§4.2–4.7 from indicator scores (``None`` = ``na``).
 
-    ``dimension_weights`` and ``alphas`` override the rubric's, by dimension id (the uncertainty
-    analysis perturbs them).
+    The reference implementation, one agency at a time; :mod:`.uncertainty` computes the same on
+    arrays of draws, and the tests hold the two equal.
     """
     dimensions: dict[str, float | None] = {}
     pillars: dict[str, float | None] = {}
@@ -172,11 +169,11 @@ def compute_indices(
             dimensions[dimension.id] = score
             if score is None:
                 continue  # not assessed: out of everything above it (§4.2)
-            weight = dimension_weights[dimension.id] if dimension_weights else dimension.weight
+            weight = dimension.weight
             weighted += weight * score
             total += weight
             if pillar.kind == "barrier":
-                alpha = alphas[dimension.id] if alphas else rubric.alpha(dimension)
+                alpha = rubric.alpha(dimension)
                 barrier_dims.append((weight, 1.0 - score, alpha))
         pillars[pillar.id] = weighted / total if total else None
         if not total:
@@ -212,7 +209,7 @@ def compute_indices(
         for dimension in pillar.dimensions:
             score = dimensions[dimension.id]
             if score is not None:
-                alpha = alphas[dimension.id] if alphas else rubric.alpha(dimension)
+                alpha = rubric.alpha(dimension)
                 b = 1.0 - score
                 severity[dimension.id] = (b, amplify(b, alpha, resistance))
 

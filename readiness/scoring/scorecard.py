@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..errors import NotScorable
 from ..rubric.model import Rubric
-from .agreement import LEVEL, respondent_agreement
+from .agreement import AgreementScore, respondent_agreement
 from .method import (
     compute_indices,
     coverage,
@@ -94,20 +94,6 @@ class Divergence(_Model):
 class RoleIndices(_Model):
     readiness: float | None
     risk: float | None
-
-
-class AgreementScore(_Model):
-    """Krippendorff's alpha (ordinal) between the respondents, overall and per dimension (§4.12)."""
-
-    alpha: float | None
-    level: str
-    broad_disagreement: bool
-    dimensions: dict[str, float | None]
-
-    def lowest(self, count: int = 3) -> list[tuple[str, float]]:
-        """The dimensions with the lowest agreement, lowest first (ties by id)."""
-        defined = [(ident, value) for ident, value in self.dimensions.items() if value is not None]
-        return sorted(defined, key=lambda pair: (pair[1], pair[0]))[:count]
 
 
 class Uncertainty(_Model):
@@ -261,9 +247,7 @@ def score_assessment(rubric: Rubric, assessments: Sequence["Assessment"]) -> Sco
         divergences=divergences,
         role_indices={name: RoleIndices(readiness=_pct(role.readiness), risk=_pct(role.risk))
                       for name, role in by_role.items()},
-        agreement=None if agreement is None else AgreementScore(
-            alpha=agreement.alpha, level=LEVEL, broad_disagreement=agreement.broad_disagreement,
-            dimensions=agreement.dimensions),
+        agreement=agreement,
     )
 
 
