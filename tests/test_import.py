@@ -192,6 +192,15 @@ def test_table_problems(tmp_path, runner):
     assert result.stderr.splitlines() == [
         f"{table}:3:1: agency id 'test' names 'Another Agency' here but 'Test Agency' in {table} row 2; give each "
         f"agency its own id"]
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Responses"
+    for row in [HEADER, *rows[:2]]:
+        workbook.active.append(row)
+    workbook.save(tmp_path / "responses.xlsx")
+    result = run_import(runner, tmp_path / "responses.xlsx", mapping)
+    assert result.stderr.splitlines() == [  # in a workbook, the cell of the agency's name
+        f"{tmp_path / 'responses.xlsx'}: Responses!A3: agency id 'test' names 'Another Agency' here but "
+        f"'Test Agency' in {tmp_path / 'responses.xlsx'} row 2; give each agency its own id"]
     table = write_csv(tmp_path / "responses.csv", [])
     result = run_import(runner, table, mapping)
     assert result.stderr.splitlines() == [f"{table}: the table has a header but no rows of answers"]

@@ -162,7 +162,7 @@ class ImportResult:
 
     @property
     def ok(self) -> bool:
-        return not any(p.severity == "error" for p in self.problems)
+        return not any(p.is_error for p in self.problems)
 
 
 def import_responses(table: Table, mapping: Mapping, mapping_doc: YamlDocument, catalog: Catalog, *,
@@ -191,38 +191,35 @@ def import_responses(table: Table, mapping: Mapping, mapping_doc: YamlDocument, 
     if not result.ok:
         return result
     names: dict[str, int] = {}  # file name stem -> rows that would take it
-    built: list[tuple[str, Assessment]] = []
+    built: list[tuple[str, int, Assessment]] = []
     for number, values in table.rows:
         assessment = _row(table, number, values, columns, rubric, recode, RubricChoice(catalog, rubric),
                           result.problems)
         if assessment is not None:
             stem = f"{assessment.agency_id}-{assessment.round}"
             names[stem] = names.get(stem, 0) + 1
-            built.append((stem, assessment))
-    for first, other in agency_name_clashes([assessment for _, assessment in built]):
-        result.problems.append(Problem(_row_location(other), "agency-name-clash",
+            built.append((stem, number, assessment))
+    row_of = {assessment.source: number for _, number, assessment in built}
+    agency_column = columns["fields"].get("agency")
+    for first, other in agency_name_clashes([assessment for _, _, assessment in built]):
+        where = table.location(row_of[other.source], agency_column if isinstance(agency_column, int) else None)
+        result.problems.append(Problem(where, "agency-name-clash",
                                        f"agency id {other.agency_id!r} names {other.agency!r} here but "
                                        f"{first.agency!r} in {first.source}; give each agency its own id"))
     if not result.ok:
         return result
     counters: dict[str, int] = {}
-    for stem, assessment in built:
+    for stem, number, assessment in built:
         if names[stem] > 1:  # several respondents of one agency and round: number them in row order
             counters[stem] = counters.get(stem, 0) + 1
             stem = f"{stem}-{counters[stem]}"
-        row = assessment.source.rpartition(" ")[2]
         comment = (f"{IMPORT_MARK[2:]} from {Path(table.source).name} "
-                   f"(row {row}) with mapping {Path(mapping_source).name}.")
+                   f"(row {number}) with mapping {Path(mapping_source).name}.")
         result.files.append((f"{stem}.yaml", assessment_yaml(assessment, rubric, comment=comment)))
     return result
 
 
 _FIELDS = ("agency", "agency_id", "round", "respondent_name", "respondent_role")
-
-
-def _row_location(assessment: Assessment) -> Location:
-    file, _, row = assessment.source.rpartition(" row ")
-    return Location(file, line=int(row)) if row.isdigit() else Location(assessment.source)
 
 
 def _is_number(value) -> bool:
