@@ -194,3 +194,13 @@ def test_a_file_of_another_kind_is_named_for_what_it_is(runner, tmp_path):
     result = runner.invoke(main, ["rubric", "validate", str(assessment)])
     assert (result.exit_code, result.output) == (1, f"{assessment}:3:1: this is an assessment file, not a rubric; "
                                                     f"check it with `readiness validate`\n")
+
+
+def test_evidence_level_is_read_whatever_its_letter_case(write, mini_catalog):
+    # as in a workbook or a survey export: "Documented" and " VERIFIED " are what they say
+    text = MINI_A.replace("evidence_level: documented", "evidence_level: Documented").replace(
+        "evidence_level: verified", "evidence_level: ' VERIFIED '")
+    batch = load_assessments([write("case.yaml", text)], mini_catalog)
+    assert batch.problems == []
+    answers = batch.assessments[0].answers
+    assert (answers["i1.a"].evidence_level, answers["i2.n"].evidence_level) == ("documented", "verified")

@@ -340,6 +340,8 @@ def _evidence(raw: dict, indicator: Indicator, out: Collector, path: tuple) -> t
                                                              f"{control_character(evidence, allow=chr(10) + chr(9))}"
                                                              f"; remove it")
     level = raw.get("evidence_level", "none")
+    if isinstance(level, str):  # "Documented " as typed in a cell or a file means documented
+        level = level.strip().lower() or None
     if level is None:
         level = "none"
     evidence_level = "none"

@@ -327,7 +327,7 @@ def _row(table: Table, number: int, values: list, columns: dict, rubric: Rubric,
         for part in ("evidence", "evidence_level"):
             position_extra = columns[part].get(ident)
             if position_extra is not None and cell(position_extra) is not None:
-                extra[part] = str(cell(position_extra)) if part == "evidence" else str(cell(position_extra)).lower()
+                extra[part] = str(cell(position_extra))
                 doc.values[("answers", ident, part)] = table.location(number, position_extra)
         answers[ident] = {key: value, **extra} if extra else value
     doc.data["answers"] = answers

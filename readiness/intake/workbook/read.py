@@ -354,7 +354,7 @@ def _answer(doc: Document, rubric: Rubric, ident: str, row: tuple, row_number: i
     elif evidence is not None:
         evidence = str(evidence)
     level = _cell(row, columns["evidence_level"])
-    level = level.strip().lower() or None if isinstance(level, str) else level
+    level = level.strip() or None if isinstance(level, str) else level  # the checks normalise letter case
     if evidence is None and level in (None, "none"):
         return value
     answer = {key: value}
