@@ -140,3 +140,19 @@ def test_help_and_version_start_light(argument):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stderr.strip() == "[]"
     assert out.stdout.startswith("readiness, version " if argument == "--version" else "Usage: readiness")
+
+
+#: The public names of ``import readiness``: changing them is a change of the library's interface.
+PUBLIC = {"Answer", "Assessment", "Respondent", "Batch", "ValidationReport", "load_assessments", "Catalog",
+          "load_rubric", "Rubric", "InvalidInput", "Location", "NotScorable", "Problem", "ReadinessError",
+          "RubricNotFound", "Scorecard", "score_assessment", "ScoringResult", "score_batch", "__version__"}
+
+
+def test_every_public_name_is_what_it_says():
+    import readiness
+
+    assert set(readiness.__all__) == PUBLIC
+    for name in PUBLIC - {"__version__"}:
+        value = getattr(readiness, name)
+        assert value.__name__ == name and value.__module__.startswith("readiness."), name
+    assert readiness.__version__

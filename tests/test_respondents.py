@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from readiness.intake.batch import load_assessments
+from readiness.rubric.catalog import Catalog
 from readiness.scoring.batch import score_batch
 
-from .conftest import located_codes
+from .conftest import MINI_RUBRIC, located_codes
 
 HEAD = """\
 rubric: mini@0.1
@@ -130,6 +131,15 @@ def test_respondents_must_agree_on_the_agency(write, mini_catalog):
     assert located_codes(batch.problems) == [("senior.yaml", "agency-name-clash")]
     assert str(batch.problems[0]) == ("senior.yaml: names the agency 'Other Agency', but it.yaml (also test, round "
                                       "2026) names it 'Test Agency'")
+    assert [a.source for a in batch.assessments] == ["it.yaml"]  # the other file is left out, not scored
+
+
+def test_respondents_must_answer_the_same_rubric(write, mini_catalog):
+    newer = write("mini-02.yaml", MINI_RUBRIC.read_text(encoding="utf-8").replace('version: "0.1"', 'version: "0.2"'))
+    paths = [write("it.yaml", IT_LEAD), write("senior.yaml", SENIOR.replace("mini@0.1", "mini@0.2"))]
+    batch = load_assessments(paths, Catalog([MINI_RUBRIC, newer]))
+    assert located_codes(batch.problems) == [("senior.yaml", "respondent-rubric-clash")]
+    assert [a.source for a in batch.assessments] == ["it.yaml"]
 
 
 def test_a_copied_respondent_file_is_refused(write, mini_catalog):

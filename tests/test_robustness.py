@@ -7,8 +7,9 @@ import json
 import pytest
 
 from readiness.cli import main
+from readiness.errors import Document, Location, Problem
 from readiness.intake.batch import load_assessments
-from readiness.intake.checks import MAX_PROBLEMS
+from readiness.intake.checks import MAX_PROBLEMS, Collector, _cap
 
 from .conftest import FIXTURES, MINI_A, MINI_RUBRIC, located_codes
 
@@ -80,6 +81,20 @@ def test_problems_per_file_are_capped(write, mini_catalog):
     assert len(batch.problems) == MAX_PROBLEMS + 1
     assert messages(batch)[-1] == "junk.yaml:214:3: … and 300 more problems in this file"
     assert messages(batch)[0] == "junk.yaml:15:3: unknown indicator 'junk0' in rubric mini@0.1"
+
+
+def test_a_flood_of_warnings_never_hides_an_error():
+    out = Collector(Document("flood.yaml", ""))
+    out.problems[:] = [Problem(Location("flood.yaml", line=n), "number-out-of-range", f"warning {n}", "warning")
+                       for n in range(1, 251)]
+    out.problems.append(Problem(Location("flood.yaml", line=251), "level-out-of-range", "the one error"))
+    _cap(out)
+    assert len(out.problems) == MAX_PROBLEMS + 1
+    assert out.problems[0].message == "the one error"
+    assert [p.message for p in out.problems[1:3]] == ["warning 1", "warning 2"]
+    note = out.problems[-1]
+    assert (note.code, note.severity, note.message) == ("too-many-problems", "warning",
+                                                        "… and 51 more problems in this file")
 
 
 def test_round_must_be_a_label(write, mini_catalog):

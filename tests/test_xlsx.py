@@ -473,6 +473,23 @@ def test_workbook_of_an_edition_with_other_weights_but_the_same_questions_is_rea
     assert read_back(path) == expected
 
 
+def test_questions_of_another_edition_are_not_taken_for_moved_ids(tmp_path, rubric):
+    # A workbook of an edition whose questions were reworded: the words differ, the ids are where they were.
+    path, expected = filled_with_meta(tmp_path, rubric, B5="0" * 64)
+    workbook = openpyxl.load_workbook(path)
+    row = int(answer_cell(path, "strategy.vision")[1:])
+    workbook["Assessment"][f"C{row}"] = "Is there a digital strategy? (wording of an earlier edition)"
+    workbook.save(path)
+    batch = load_assessments([path], Catalog())
+    assert [str(p) for p in batch.problems] == edition_warning(path, "B5", "differ")
+    # In a workbook of this edition the same rewording is an id that no longer matches its question.
+    path, _ = filled_with_meta(tmp_path, rubric)
+    workbook = openpyxl.load_workbook(path)
+    workbook["Assessment"][f"C{row}"] = "Is there a digital strategy? (wording of an earlier edition)"
+    workbook.save(path)
+    assert located_codes(load_assessments([path], Catalog()).problems) == [(f"{path}: Assessment!A{row}", "id-moved")]
+
+
 def test_workbook_made_before_questions_were_hashed_is_compared_by_the_rubric_hash(tmp_path, rubric):
     path, _ = filled_with_meta(tmp_path, rubric, A5=None, B5=None, B3="0" * 64)
     batch = load_assessments([path], Catalog())
