@@ -359,7 +359,7 @@ def yaml_string(text: str | None) -> str:
 
 def load_model_file(path: Path, model: type[T], **options) -> tuple[T, YamlDocument]:
     """Read a YAML file into a pydantic ``model``: :func:`model_from_document` on the file's document."""
-    doc = parse_yaml(read_bytes(path), str(path))
+    doc = load_yaml_file(path)
     return model_from_document(doc, model, **options), doc
 
 

@@ -107,12 +107,12 @@ def _():
 
 @case("cannot-read")
 def _(monkeypatch):
-    import readiness.intake.yaml
+    import readiness.yamlio
 
     def refuse(path, source=None):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(readiness.intake.yaml, "read_bytes", refuse)
+    monkeypatch.setattr(readiness.yamlio, "read_bytes", refuse)
     return read(write("a.yaml", MINI_A)), "a.yaml", "cannot-read"
 
 

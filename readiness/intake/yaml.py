@@ -14,7 +14,7 @@ from typing import Callable, Sequence
 
 from ..errors import InvalidInput, Problem
 from ..rubric.model import Indicator, Rubric
-from ..yamlio import YamlDocument, parse_yaml, read_bytes, yaml_string
+from ..yamlio import YamlDocument, load_yaml_file, yaml_string
 from .answers import answer_choices
 from .checks import RubricChoice, check_assessment
 from .model import Answer, Assessment
@@ -25,7 +25,7 @@ def read(path: Path, rubrics: RubricChoice) -> ReadResult:
     """Read one YAML assessment file; every problem comes back located at its line and column."""
     source = str(path)
     try:
-        doc = parse_yaml(read_bytes(path, source=source), source)
+        doc = load_yaml_file(path, source=source)
         assessment, problems, rubric = check_assessment(doc, rubrics)
     except InvalidInput as exc:  # not YAML, or refused by the reference parser once positions were needed
         return ReadResult(source, problems=exc.problems)

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import InvalidInput, Location, Problem, RubricNotFound
 from ..files import shipped_data_dir
 from ..text import did_you_mean
-from ..yamlio import YamlDocument, model_from_document, parse_yaml, read_bytes
+from ..yamlio import YamlDocument, load_yaml_file, model_from_document
 from .model import Rubric, check_rubric
 
 DEFAULT_KIND = "rubric"
@@ -36,7 +36,7 @@ def _load_cached(resolved: str, display: str, _mtime: int, _size: int) -> Rubric
 @lru_cache(maxsize=32)
 def _document(resolved: str, display: str, _mtime: int, _size: int) -> YamlDocument:
     # Kept so that the catalogue reads each file once: for its kind, then for what it holds.
-    return parse_yaml(read_bytes(Path(resolved), source=display), display)
+    return load_yaml_file(Path(resolved), source=display)
 
 
 def _document_of(path: Path) -> YamlDocument:
