@@ -17,7 +17,7 @@ from pathlib import Path
 from ..files import write_text
 from ..rubric.catalog import Catalog
 from ..rubric.model import Rubric
-from .checks import AGENCY_ID, ROUND
+from .checks import AGENCY_ID, MAX_NAME, MAX_TEXT, REQUIRED_FIELDS, ROUND
 from .model import EVIDENCE_LEVELS
 
 SCHEMA_DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -55,7 +55,7 @@ def assessment_schema(rubric: Rubric) -> dict:
                     "additionalProperties": False,
                     "properties": {
                         indicator.answer_key: {"anyOf": [{"$ref": value_ref}, {"$ref": special}]},
-                        "evidence": {"type": "string", "maxLength": 4000},
+                        "evidence": {"type": "string", "maxLength": MAX_TEXT},
                         "evidence_level": {"$ref": "#/definitions/evidence_level"},
                     },
                 },
@@ -70,10 +70,10 @@ def assessment_schema(rubric: Rubric) -> dict:
                        f"'na' = not applicable, 'unknown' = don't know.",
         "type": "object",
         "additionalProperties": False,
-        "required": ["rubric", "agency", "agency_id", "round", "answers"],
+        "required": list(REQUIRED_FIELDS),
         "properties": {
             "rubric": {"const": rubric.ref, "description": "the rubric this assessment answers, id@version"},
-            "agency": {"type": "string", "minLength": 1, "maxLength": 200},
+            "agency": {"type": "string", "minLength": 1, "maxLength": MAX_NAME},
             "agency_id": {"type": "string", "pattern": "^" + AGENCY_ID.pattern.replace("\\Z", "") + "$"},
             "round": {
                 "anyOf": [{"type": "string", "pattern": "^" + ROUND.pattern.replace("\\Z", "") + "$"},
@@ -84,8 +84,8 @@ def assessment_schema(rubric: Rubric) -> dict:
                 "type": "object",
                 "additionalProperties": False,
                 "properties": {
-                    "name": {"type": ["string", "null"], "maxLength": 200},
-                    "role": {"type": ["string", "null"], "maxLength": 200,
+                    "name": {"type": ["string", "null"], "maxLength": MAX_NAME},
+                    "role": {"type": ["string", "null"], "maxLength": MAX_NAME,
                              "description": "free text, e.g. it_lead, senior, staff"},
                 },
             },

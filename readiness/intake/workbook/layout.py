@@ -32,7 +32,6 @@ HEADERS_AFTER_LEVELS = ("Answer", "Evidence (document or reference)", "Evidence 
 
 NOT_APPLICABLE = "Not applicable"
 DONT_KNOW = "Don't know"
-EVIDENCE_CHOICES = ("none", "documented", "verified")
 
 #: Meta sheet keys (column A) and values (column B), then indicator ids from META_IDS_ROW down.
 #: ``questions_sha256`` came later (row 5): a workbook without it is compared by ``rubric_sha256``.

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ...files import atomic_write, version
 from ...rubric.model import Rubric
+from ..model import EVIDENCE_LEVELS
 from .layout import (
     ASSESSMENT_SHEET,
     COL_DIMENSION,
@@ -19,7 +20,6 @@ from .layout import (
     COVER_FIELDS,
     COVER_SHEET,
     DONT_KNOW,
-    EVIDENCE_CHOICES,
     GUIDE_SHEET,
     HEADER_ROW,
     META_IDS_ROW,
@@ -188,7 +188,7 @@ def _assessment(sheet, rubric: Rubric) -> None:
 
     # Questions that apply to every agency (na: false in the rubric) offer no "Not applicable".
     level_lists = {True: answer_list(levels + [NOT_APPLICABLE, DONT_KNOW]), False: answer_list(levels + [DONT_KNOW])}
-    evidence_list = DataValidation(type="list", formula1='"' + ",".join(EVIDENCE_CHOICES) + '"', allow_blank=True,
+    evidence_list = DataValidation(type="list", formula1='"' + ",".join(EVIDENCE_LEVELS) + '"', allow_blank=True,
                                    showErrorMessage=True, error="Pick none, documented or verified.")
     sheet.add_data_validation(evidence_list)
 
