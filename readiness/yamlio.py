@@ -187,7 +187,7 @@ def load_located(raw: bytes, source: str) -> YamlDocument:
     if walker.aliased:
         # The composer hands back the anchored node for an alias, so the walker only sees the
         # anchor's position; the parser's events say where each alias itself stands.
-        doc.problems[:] = [p for p in doc.problems if p.message != _ALIAS_MESSAGE]
+        doc.problems[:] = [p for p in doc.problems if p.code != "alias"]
         doc.problems.extend(_alias_problems(text, source))
     if walker.fatal:
         raise InvalidInput(doc.problems)

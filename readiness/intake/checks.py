@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from ..errors import Document, Problem, RubricNotFound
-from ..rubric.catalog import Catalog
+from ..rubric.catalog import Catalog, looks_like_path
 from ..rubric.model import Indicator, Rubric
 from ..text import control_character, did_you_mean, show
 from .answers import answer_choices, check_level, check_number, normalise_answer
@@ -166,7 +166,7 @@ def _rubric(ref, rubrics: RubricChoice, out: Collector) -> Rubric | None:
         out.error(("rubric",), "invalid-rubric-reference",
                   f"rubric must be written id@version, e.g. rubric: egov-readiness@1.0; got {show(ref)}")
         return None
-    if "/" in ref or "\\" in ref or ref.endswith((".yaml", ".yml")):
+    if looks_like_path(ref):
         # A file path here would let one agency's file swap the rubric for everyone in the run (and
         # would tell the sender whether a path exists on the reform unit's machine): never opened.
         out.error(("rubric",), "invalid-rubric-reference",

@@ -146,7 +146,7 @@ class Catalog:
 
     def resolve(self, ref: str) -> Rubric:
         """What a user option names: a rubric file's path, or an ``id``/``id@version`` to :meth:`find`."""
-        if ref.endswith((".yaml", ".yml")) or "/" in ref or "\\" in ref:
+        if looks_like_path(ref):
             path = Path(ref)
             if not path.is_file():
                 raise RubricNotFound(f"rubric file {ref!r} does not exist")
@@ -156,3 +156,8 @@ class Catalog:
 
 def _version_key(version: str) -> tuple:
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in version.split("."))
+
+
+def looks_like_path(ref: str) -> bool:
+    """Whether a rubric reference names a file (a folder separator, or a YAML file name) rather than an id."""
+    return ref.endswith((".yaml", ".yml")) or "/" in ref or "\\" in ref
