@@ -27,7 +27,7 @@ from ..yamlio import YamlDocument, load_model_file, read_bytes
 from .answers import normalise_answer
 from .checks import RubricChoice, agency_name_clashes, check_assessment, slug_agency_id
 from .model import Assessment
-from .workbook.read import value_as_shown
+from .workbook.read import coordinate, value_as_shown
 from .workbook.safety import open_workbook
 from .yaml import assessment_yaml
 
@@ -81,9 +81,7 @@ class Table:
 
     def location(self, row: int, column: int | None) -> Location:
         if self.sheet is not None:
-            from openpyxl.utils import get_column_letter
-
-            return Location(self.source, sheet=self.sheet, cell=f"{get_column_letter(column)}{row}" if column else None)
+            return Location(self.source, sheet=self.sheet, cell=coordinate(row, column) if column else None)
         return Location(self.source, line=row, column=column)
 
 

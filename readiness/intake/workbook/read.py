@@ -107,7 +107,8 @@ def _rows(sheet, *, cells: bool = False):
     return enumerate(sheet.iter_rows(values_only=not cells), start=1)
 
 
-def _coordinate(row: int, column: int) -> str:
+def coordinate(row: int, column: int) -> str:
+    """A cell's name, e.g. ``D12`` for row 12, column 4."""
     from openpyxl.utils import get_column_letter
 
     return f"{get_column_letter(column)}{row}"
@@ -188,7 +189,7 @@ def _defined_cells(workbook) -> dict[str, tuple[str, str]]:
             continue
         if None in (min_col, min_row) or (min_col, min_row) != (max_col, max_row) or sheet != COVER_SHEET:
             continue
-        found[name] = (sheet, _coordinate(min_row, min_col))
+        found[name] = (sheet, coordinate(min_row, min_col))
     return found
 
 
@@ -205,7 +206,7 @@ def _cover(workbook, doc: Document, problems: list[Problem]) -> None:
     for row_number, row in itertools.islice(_rows(workbook[COVER_SHEET]), last_row):
         for column, value in enumerate(row, start=1):
             if value is not None:
-                values[_coordinate(row_number, column)] = value
+                values[coordinate(row_number, column)] = value
     respondent = {}
     for name, _, default_cell in COVER_FIELDS:
         sheet, at = defined.get(name, (COVER_SHEET, default_cell))
@@ -290,7 +291,7 @@ def _answers(workbook, doc: Document, rubric: Rubric, problems: list[Problem], *
         ident = _cell(row, columns["id"])
         if ident is None:
             continue  # heading or blank row
-        id_cell = _coordinate(row_number, columns["id"])
+        id_cell = coordinate(row_number, columns["id"])
         ident = str(ident).strip()
         if ident not in places:
             problems.append(Problem(_location(doc, ASSESSMENT_SHEET, id_cell), "unknown-indicator",
@@ -343,8 +344,8 @@ def _answer(doc: Document, rubric: Rubric, ident: str, row: tuple, row_number: i
     path = ("answers", ident)
     indicator = rubric.places[ident].indicator
     key = indicator.answer_key
-    answer_cell = _location(doc, ASSESSMENT_SHEET, _coordinate(row_number, columns["answer"]))
-    doc.keys[path] = _location(doc, ASSESSMENT_SHEET, _coordinate(row_number, columns["id"]))
+    answer_cell = _location(doc, ASSESSMENT_SHEET, coordinate(row_number, columns["answer"]))
+    doc.keys[path] = _location(doc, ASSESSMENT_SHEET, coordinate(row_number, columns["id"]))
     doc.values[path] = answer_cell
     doc.values[path + (key,)] = answer_cell
     value = _cell(row, columns["answer"])  # text is normalised by the checks, as it is from YAML
@@ -361,9 +362,9 @@ def _answer(doc: Document, rubric: Rubric, ident: str, row: tuple, row_number: i
     if evidence is not None:
         answer["evidence"] = evidence
         doc.values[path + ("evidence",)] = _location(
-            doc, ASSESSMENT_SHEET, _coordinate(row_number, columns["evidence"]))
+            doc, ASSESSMENT_SHEET, coordinate(row_number, columns["evidence"]))
     if level is not None:
         answer["evidence_level"] = level
         doc.values[path + ("evidence_level",)] = _location(
-            doc, ASSESSMENT_SHEET, _coordinate(row_number, columns["evidence_level"]))
+            doc, ASSESSMENT_SHEET, coordinate(row_number, columns["evidence_level"]))
     return answer
