@@ -127,7 +127,7 @@ def read_table(path: Path, *, sheet: str | None = None) -> Table:
 
 
 def _read_workbook_table(path: Path, source: str, sheet_name: str | None) -> Table:
-    with open_workbook(path, source) as workbook:
+    with open_workbook(path, source) as (workbook, sha256):
         if sheet_name is not None and sheet_name not in workbook.sheetnames:
             raise InvalidInput([Problem(Location(source), "missing-sheet", f"no sheet named {sheet_name!r}; sheets: "
                                                                            f"{', '.join(workbook.sheetnames)}")])
@@ -145,7 +145,7 @@ def _read_workbook_table(path: Path, source: str, sheet_name: str | None) -> Tab
                 rows.append((number, values))
         if header is None:
             raise InvalidInput([Problem(Location(source, sheet=sheet.title), "empty-table", "the sheet is empty")])
-        return Table(source, hashlib.sha256(path.read_bytes()).hexdigest(), header, rows, sheet=sheet.title)
+        return Table(source, sha256, header, rows, sheet=sheet.title)
 
 
 @dataclass

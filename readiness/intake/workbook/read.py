@@ -12,7 +12,6 @@ what matters.  Formulas are never evaluated: a formula in an answer cell is read
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import re
 from functools import partial
@@ -89,8 +88,8 @@ def _location(doc: Document, sheet: str, coordinate: str) -> Location:
 def workbook_document(path: Path, source: str, rubrics: RubricChoice
                       ) -> tuple[Document, list[Problem], Rubric | None]:
     """The workbook as a :class:`Document`, problems found on the way, and its rubric."""
-    with open_workbook(path, source) as workbook:
-        doc = Document(source, hashlib.sha256(path.read_bytes()).hexdigest(), {})
+    with open_workbook(path, source) as (workbook, sha256):
+        doc = Document(source, sha256, {})
         problems: list[Problem] = []
         rubric, same_edition = _rubric(workbook, doc, rubrics, problems)
         if rubric is None:

@@ -8,10 +8,12 @@ entity expansion and external entities.  Assessment workbooks and survey exports
 
 from __future__ import annotations
 
+import hashlib
+import io
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from ...errors import InvalidInput, Location, Problem
 
@@ -22,23 +24,33 @@ MAX_ENTRIES = 1000
 MAX_COMPRESSION_RATIO = 200
 
 
-def check_workbook_file(path: Path, source: str) -> None:
-    """Raise :class:`InvalidInput` if ``path`` must not be opened as a workbook."""
+def read_workbook_bytes(path: Path, source: str) -> bytes:
+    """The bytes of a workbook file, read once, and only if it is not too large, nor a macro workbook."""
+    where = Location(source)
+    if path.suffix.lower() == ".xlsm":
+        raise InvalidInput([Problem(where, "macros", "macro-enabled workbooks (.xlsm) are not accepted; save it as an "
+                                                     "Excel Workbook (.xlsx)")])
+    with open(path, "rb") as handle:
+        raw = handle.read(MAX_XLSX_BYTES + 1)
+    if len(raw) > MAX_XLSX_BYTES:
+        size = path.stat().st_size
+        raise InvalidInput([Problem(where, "file-too-large", f"file is {size:,} bytes; workbooks over "
+                                                             f"{MAX_XLSX_BYTES:,} bytes are not accepted")])
+    return raw
+
+
+def check_workbook_bytes(raw: bytes, source: str) -> None:
+    """Raise :class:`InvalidInput` if ``raw`` must not be opened as a workbook."""
     where = Location(source)
 
     def refuse(message: str, code: str = "not-a-workbook") -> None:
         raise InvalidInput([Problem(where, code, message)])
 
-    if path.suffix.lower() == ".xlsm":
-        refuse("macro-enabled workbooks (.xlsm) are not accepted; save it as an Excel Workbook (.xlsx)", "macros")
-    size = path.stat().st_size
-    if size > MAX_XLSX_BYTES:
-        refuse(f"file is {size:,} bytes; workbooks over {MAX_XLSX_BYTES:,} bytes are not accepted", "file-too-large")
-    if not zipfile.is_zipfile(path):
+    if not zipfile.is_zipfile(io.BytesIO(raw)):
         refuse("not an Excel workbook (.xlsx is a zip archive); if it is an old .xls or a CSV file, "
                "open it and save it as an Excel Workbook (.xlsx)")
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         refuse(f"not a readable Excel workbook: {exc}")
@@ -61,15 +73,24 @@ def check_workbook_file(path: Path, source: str) -> None:
                    f"its compressed size; refused as a possible zip bomb", "zip-bomb")
 
 
+class OpenWorkbook(NamedTuple):
+    """An open workbook, and the sha256 of the very bytes it was read from."""
+
+    workbook: object  # openpyxl's Workbook (read-only)
+    sha256: str
+
+
 @contextmanager
-def open_workbook(path: Path, source: str) -> Iterator:
-    """Check ``path`` (:func:`check_workbook_file`), open it read-only (formulas as text, no links), close it after.
+def open_workbook(path: Path, source: str) -> Iterator[OpenWorkbook]:
+    """Read ``path`` once, check its bytes (:func:`check_workbook_bytes`), open them read-only (formulas as
+    text, no links), close the workbook after.
 
     Raises :class:`InvalidInput` for a file that must not or cannot be opened.  openpyxl parses
     sheets lazily, so a damaged part may fail only while its rows are read, in many ways: any such
     failure inside the ``with`` block is reported as a damaged workbook too.
     """
-    check_workbook_file(path, source)
+    raw = read_workbook_bytes(path, source)
+    check_workbook_bytes(raw, source)
     from openpyxl import load_workbook
     from openpyxl.xml import DEFUSEDXML
 
@@ -77,11 +98,11 @@ def open_workbook(path: Path, source: str) -> Iterator:
         raise InvalidInput([Problem(Location(source), "damaged-workbook", "refusing to read workbooks: the "
                                     "defusedxml package is not installed (or OPENPYXL_DEFUSEDXML is False)")])
     try:
-        workbook = load_workbook(path, read_only=True, data_only=False, keep_links=False)
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise InvalidInput([damaged(source, exc)]) from None
     try:
-        yield workbook
+        yield OpenWorkbook(workbook, hashlib.sha256(raw).hexdigest())
     except InvalidInput:
         raise
     except Exception as exc:
