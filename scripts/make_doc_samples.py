@@ -22,7 +22,7 @@ import make_example_workbooks as mw  # noqa: E402  (fills a workbook as a person
 import make_examples as mx  # noqa: E402
 
 from readiness.intake.batch import load_assessments  # noqa: E402
-from readiness.intake.workbook.layout import ASSESSMENT_SHEET, COVER_SHEET  # noqa: E402
+from readiness.intake.workbook.layout import ASSESSMENT_SHEET, COVER_SHEET, answer_columns  # noqa: E402
 from readiness.intake.workbook.write import write_workbook  # noqa: E402
 from readiness.intake.yaml import assessment_yaml  # noqa: E402
 from readiness.rubric.catalog import Catalog  # noqa: E402
@@ -51,8 +51,8 @@ def main(out: Path = OUT) -> None:
                                if ident != "data.quality"})
         workbook = openpyxl.load_workbook(path)
         sheet = workbook[ASSESSMENT_SHEET]
-        header = [cell.value for cell in sheet[3]]
-        answer, level = header.index("Answer") + 1, header.index("Evidence level") + 1
+        columns = answer_columns(mx.RUBRIC)
+        answer, level = columns["answer"], columns["evidence_level"]
         rows = {row[0].value: row[0].row for row in sheet.iter_rows(min_row=4) if row[0].value}
         # Typed over the drop-down (as a pasted value does): a level off the scale and a word that is no answer;
         # an evidence level that is not one of the three; and the cover's agency id left empty.

@@ -31,6 +31,7 @@ from readiness.intake.workbook.layout import (  # noqa: E402
     COVER_SHEET,
     DONT_KNOW,
     NOT_APPLICABLE,
+    answer_columns,
     level_choice,
 )
 from readiness.intake.workbook.write import write_workbook  # noqa: E402
@@ -58,8 +59,7 @@ def fill(path: Path, agency: dict, answers: dict[str, Answer]) -> None:
     name, role = agency["respondent"]
     cover["B7"], cover["B8"] = name, role
     sheet = workbook[ASSESSMENT_SHEET]
-    header = [cell.value for cell in sheet[3]]
-    columns = [header.index(title) + 1 for title in ("Answer", "Evidence (document or reference)", "Evidence level")]
+    columns = list(answer_columns(mx.RUBRIC).values())  # answer, evidence, evidence level
     for row in sheet.iter_rows(min_row=4):
         ident = row[0].value
         if ident in answers:
