@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import shutil
 import sys
 from typing import Sequence
@@ -33,13 +32,7 @@ LONGEST_WORD = 16
 
 def terminal_width() -> int:
     """Columns to fit: ``COLUMNS`` if set, else the terminal's width, else 80 (e.g. into a pipe); at least 40."""
-    columns = os.environ.get("COLUMNS", "")
-    if columns.isdigit() and int(columns) > 0:
-        return max(MIN_WIDTH, int(columns))
-    try:
-        return max(MIN_WIDTH, os.get_terminal_size(sys.stdout.fileno()).columns)
-    except (OSError, ValueError, AttributeError):
-        return DEFAULT_WIDTH
+    return max(MIN_WIDTH, shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns)
 
 
 def wrap_text(text: str, width: int, indent: str = "", subsequent_indent: str = "") -> list[str]:
@@ -348,7 +341,7 @@ class Progress:
             from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
             from rich.progress import Progress as Bar
 
-            console = Console(file=self.stream, width=min(terminal_width(), shutil.get_terminal_size().columns))
+            console = Console(file=self.stream, width=terminal_width())
             self._bar = Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                             TimeRemainingColumn(), console=console, transient=True)
             self._bar.start()
