@@ -82,6 +82,9 @@ def main(ctx: click.Context, debug: bool) -> None:
       readiness validate nplra.xlsx           every problem, with its place
       readiness score examples/               score every file in a folder
       readiness score examples/ --format json every number, for other tools
+      readiness recommend examples/2026/      a phased roadmap, each item explained
+      readiness whatif nplra.yaml --set incentives=60
+                                              re-score with a dimension raised
       readiness import export.csv --map m.yaml -o DIR
                                               a survey export to assessments
     """
@@ -127,13 +130,30 @@ def rubric_show(ref: str, fmt: str) -> None:
 @rubric.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def rubric_validate(files: tuple[Path, ...]) -> None:
-    """Check rubric files; every problem is listed with file:line:column."""
-    from .errors import InvalidInput
-    from .rubric.catalog import load_rubric
+    """Check rubric files and intervention catalogues; every problem is listed with file:line:column.
 
+    A catalogue (kind: interventions) is also checked against the rubric it names:
+    one of the FILES, or a rubric that comes with readiness.
+    """
+    from .errors import InvalidInput
+    from .rubric.catalog import INTERVENTIONS, Catalog, file_kind, load_interventions_checked, load_rubric
+
+    kinds = {}
+    for path in files:
+        try:
+            kinds[path] = file_kind(path)
+        except InvalidInput:
+            kinds[path] = None  # reported below, when it is loaded
+    # A catalogue is checked against a rubric given alongside it, else against a shipped one.
+    catalog = Catalog([path for path, kind in kinds.items() if kind not in (INTERVENTIONS, None)])
     failed = False
     for path in files:
         try:
+            if kinds[path] == INTERVENTIONS:
+                catalogue, against = load_interventions_checked(path, catalog)
+                click.echo(f"{path}: ok: {catalogue.ref}, {len(catalogue.interventions)} interventions for "
+                           f"{against.ref}, sha256 {catalogue.sha256[:12]}")
+                continue
             loaded = load_rubric(path)
         except InvalidInput as exc:
             failed = True
@@ -302,6 +322,136 @@ def score(paths: tuple[Path, ...], fmt: str, partial: bool, rubric_ref: str | No
         if unscored:  # else the problem is a path given, already said
             click.echo(f"{unscored} file(s) could not be scored; see the messages above.", err=True)
         sys.exit(1)
+
+
+# ---------------------------------------------------------------- recommend and whatif
+
+
+@main.command("recommend")
+@click.argument("paths", nargs=-1, required=True, type=FILES, metavar="FILES_OR_DIRS...")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table",
+              show_default=True, help="table: for reading; json: every field; markdown: a memo to edit.")
+@click.option("--top", type=click.IntRange(1, 1000), metavar="N",
+              help="Keep the N interventions of highest priority (and what they need first).")
+@click.option("--interventions", "catalogue_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              metavar="FILE", help="An intervention catalogue of your own (default: the one the rubric names).")
+@_partial_option
+@_rubric_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (atomically) instead of standard output.")
+def recommend_(paths: tuple[Path, ...], fmt: str, top: int | None, catalogue_path: Path | None, partial: bool,
+               rubric_ref: str | None, output: Path | None) -> None:
+    """Recommend interventions: a phased roadmap per agency and round, each item traced to the answers.
+
+    Interventions come from the catalogue the rubric names (or --interventions FILE).
+    Each one whose trigger fires (a dimension below the next stage cut or its own
+    threshold; a gap between respondent roles) is credited with the points of readiness
+    gained and risk removed when the assessment is re-scored with its dimensions raised;
+    priority is that gain per unit of effort. The roadmap runs quick wins first, puts
+    prerequisites before what needs them, and spreads each owner's load.
+    docs/recommendations.md explains the catalogue and the method.
+    """
+    from .console import roadmap_table
+    from .files import write_text
+    from .recommend.engine import recommend
+    from .recommend.export import to_json, to_markdown
+    from .rubric.catalog import Catalog, load_interventions
+    from .scoring.batch import score_batch
+
+    batch = _load(paths, partial, rubric_ref)
+    groups = list(batch.groups())
+    scored = score_batch(groups, draws=0)
+    for problem in batch.problems + scored.problems:
+        click.echo(str(problem), err=True)
+    rubrics = {rubric.ref: rubric for rubric, _ in groups}
+    catalog = Catalog()
+    catalogues = {ref: load_interventions(catalogue_path, rubric) if catalogue_path else catalog.interventions_for(rubric)
+                  for ref, rubric in rubrics.items()}
+    roadmaps = [recommend(card, rubrics[f"{card.rubric.id}@{card.rubric.version}"],
+                          catalogues[f"{card.rubric.id}@{card.rubric.version}"], top=top)
+                for card in scored.scorecards]
+    if roadmaps or fmt == "json":
+        text = {"table": roadmap_table, "json": to_json, "markdown": to_markdown}[fmt](roadmaps)
+        if output:
+            write_text(output, text)
+            click.echo(f"Wrote {len(roadmaps)} roadmap(s) to {output}", err=True)
+        else:
+            click.echo(text, nl=False)
+    if not (batch.ok and scored.ok):
+        unscored = len(batch.report.failed | scored.failed)
+        if unscored:
+            click.echo(f"{unscored} file(s) could not be scored; see the messages above.", err=True)
+        sys.exit(1)
+
+
+def _settings(values: tuple[str, ...]) -> dict[str, float]:
+    import math
+
+    found: dict[str, float] = {}
+    for value in values:
+        key, sep, number = value.partition("=")
+        key = key.strip()
+        try:
+            parsed = float(number)
+        except ValueError:
+            parsed = math.nan
+        if not sep or not key or not math.isfinite(parsed):
+            raise click.BadParameter(f"{value!r}: write DIMENSION=SCORE (0-100) or INDICATOR=LEVEL, "
+                                     f"e.g. incentives=60 or strategy.vision=3", param_hint="--set")
+        if key in found:
+            raise click.BadParameter(f"{key} is set twice", param_hint="--set")
+        found[key] = parsed
+    return found
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=FILES, metavar="FILE_OR_GROUP...")
+@click.option("--set", "settings", multiple=True, required=True, metavar="ID=VALUE",
+              help="A dimension and its score (incentives=60), or an indicator and its level or number "
+                   "(strategy.vision=3). Repeat for several.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help='table: before and after; json: {"before": scorecard, "after": scorecard}.')
+@_partial_option
+@_rubric_option
+def whatif(paths: tuple[Path, ...], settings: tuple[str, ...], fmt: str, partial: bool,
+           rubric_ref: str | None) -> None:
+    """Re-score one assessment as if some answers or dimension scores were different.
+
+    FILE_OR_GROUP is one assessment, or the files (or folder) of one agency-round's
+    respondents. An indicator set to a level is answered so by every respondent; a
+    dimension set to a score has its weakest answers lifted (or its strongest lowered)
+    until it scores that. Readiness, risk, amplification, stage, risk band and quadrant
+    are shown before and after.
+    """
+    from .console import whatif_table
+    from .scoring.projection import project, whatif_changes
+    from .scoring.scorecard import score_assessment
+
+    wanted = _settings(settings)
+    batch = _load(paths, partial, rubric_ref)
+    if not batch.ok:
+        for problem in batch.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    groups = list(batch.groups())
+    if len(groups) != 1:
+        units = ", ".join(f"{members[0].agency_id} {members[0].round}" for _, members in groups[:5])
+        raise click.UsageError(f"whatif re-scores one agency-round; these files hold {len(groups)} "
+                               f"({units}{', ...' if len(groups) > 5 else ''}): give the files of one")
+    for problem in batch.problems:  # warnings
+        click.echo(str(problem), err=True)
+    rubric, members = groups[0]
+    before = score_assessment(rubric, members)
+    try:
+        changes = whatif_changes(rubric, before, wanted)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--set") from None
+    after = project(rubric, before, changes)
+    if fmt == "json":
+        click.echo(json.dumps({"before": before.to_json_dict(), "after": after.to_json_dict()}, indent=2,
+                              ensure_ascii=False))
+    else:
+        click.echo(whatif_table(before, after, [f"{key}={value:g}" for key, value in wanted.items()]), nl=False)
 
 
 # ---------------------------------------------------------------- import

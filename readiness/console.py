@@ -358,3 +358,78 @@ class Progress:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def roadmap_table(roadmaps, width: int | None = None) -> str:
+    """``readiness recommend``: per agency-round, today's and the projected headline figures, the phased
+    roadmap as a table, and why each item is there (the full trace: --format markdown or json)."""
+    from .recommend.export import months, signed, summary_rows
+
+    width = width or terminal_width()
+    blocks = []
+    for roadmap in roadmaps:
+        lines = wrap_text(f"{printable(roadmap.agency)} ({printable(roadmap.agency_id)}), round "
+                          f"{printable(roadmap.round)}", width, subsequent_indent="  ")
+        for name, today, after in summary_rows(roadmap.current, roadmap.projected):
+            text = f"{name}: {today}" if today == after or not roadmap.items else f"{name}: {today} -> {after}"
+            lines += wrap_text(text, width, "  ", "    ")
+        if not roadmap.items:
+            blocks.append("\n".join(lines + wrap_text(roadmap.message[0].upper() + roadmap.message[1:] + ".",
+                                                      width, "  ", "  ")) + "\n")
+            continue
+        lines += wrap_text(f"{len(roadmap.items)} interventions over {roadmap.months} months, from "
+                           f"{roadmap.interventions.id}@{roadmap.interventions.version}:", width, "  ", "    ")
+        rows = [(str(number), months(item.start, item.end), item.phase, f"{item.title} ({item.id})", item.owner_title,
+                 signed(item.gain.readiness), signed(None if item.gain.risk is None else -item.gain.risk))
+                for number, item in enumerate(roadmap.items, start=1)]
+        headers = [("#", "right"), ("Months", "left"), ("Phase", "left"), ("Intervention", "left"),
+                   ("Owner", "left"), ("Ready", "right"), ("Risk", "right")]
+        table = _table(headers, rows, width=width, wrap=(3, 4))
+        body = _render([table], width) if table is not None else \
+            "".join("\n".join(wrap_text(f"{row[0]}. months {row[1]}, {row[2]}: {row[3]}; {row[4]}; ready {row[5]}, "
+                                        f"risk {row[6]}", width, subsequent_indent="   ")) + "\n" for row in rows)
+        why = []
+        for number, item in enumerate(roadmap.items, start=1):
+            reasons = "; ".join(reason.text for reason in item.reasons)
+            why += wrap_text(f"{number}. {reasons}", width, "", "   ")
+        if roadmap.left_out:
+            why += wrap_text(f"Also triggered, beyond --top: {', '.join(roadmap.left_out)}", width, "", "  ")
+        blocks.append("\n".join(lines) + "\n" + body + "Why:\n" + "\n".join(why) + "\n")
+    notes = ["Ready, Risk: points gained and removed if the item were delivered alone (re-scored). "
+             "Each item's weakest answers, next-level descriptors and prerequisites: --format markdown or json."]
+    return "\n".join(blocks) + "\n" + _wrap_notes(notes, width)
+
+
+def whatif_table(before, after, changed: Sequence[str], width: int | None = None) -> str:
+    """``readiness whatif``: headline figures before and after, and the dimensions that moved."""
+    width = width or terminal_width()
+
+    def risk(card, value):
+        return "–" if value is None else f"{value:.1f}"
+
+    rows = [("Readiness", _fmt(before.readiness), _fmt(after.readiness), _delta(before.readiness, after.readiness)),
+            ("Risk", risk(before, before.risk), risk(after, after.risk), _delta(before.risk, after.risk)),
+            ("Amplification", risk(before, before.amplification), risk(after, after.amplification),
+             _delta(before.amplification, after.amplification)),
+            ("Stage", f"{before.stage.level} {before.stage.name}", f"{after.stage.level} {after.stage.name}", ""),
+            ("Risk band", before.risk_band or "–", after.risk_band or "–", ""),
+            ("Quadrant", before.quadrant or "–", after.quadrant or "–", "")]
+    rows += [(f"  {ident}", _fmt(before.dimensions[ident].score), _fmt(after.dimensions[ident].score),
+              _delta(before.dimensions[ident].score, after.dimensions[ident].score))
+             for ident in before.dimensions
+             if before.dimensions[ident].score != after.dimensions[ident].score]
+    title = wrap_text(f"{printable(before.agency)} ({printable(before.agency_id)}), round {printable(before.round)}: "
+                      f"what if {', '.join(changed)}", width, subsequent_indent="  ")
+    headers = [("", "left"), ("Before", "left"), ("After", "left"), ("Change", "right")]
+    table = _table(headers, rows, width=width, wrap=(1, 2))
+    body = _render([table], width) if table is not None else \
+        "".join(f"{row[0].strip()}: {row[1]} -> {row[2]} {row[3]}".rstrip() + "\n" for row in rows)
+    note = ["Dimensions indented under the headline figures are those the change moved. A what-if re-scores "
+            "the assessment with the answers changed; every number in full: --format json."]
+    return "\n".join(title) + "\n" + body + "\n" + _wrap_notes(note, width)
+
+
+def _delta(before: float | None, after: float | None) -> str:
+    if before is None or after is None or abs(after - before) < 0.05:
+        return ""
+    return f"{after - before:+.1f}"

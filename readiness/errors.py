@@ -88,13 +88,19 @@ PROBLEM_CODES: dict[str, str] = {
     "no-answer-columns": "no column of the table maps to an indicator",
     "duplicate-recode": "a recode key is listed twice",
     # rubrics
-    "duplicate-id": "an id used twice in a rubric",
+    "duplicate-id": "an id used twice in a rubric or an intervention catalogue",
     "scale": "the rubric's scale is inconsistent",
     "no-capability-pillar": "a rubric without a capability pillar has no readiness to compute",
     "misplaced-field": "a field that does not belong to this kind of indicator or dimension",
     "level-descriptors": "a level indicator lacks descriptors, or describes levels outside the scale",
     "number-range": "a number indicator lacks min and max, or max is not above min",
     "thresholds": "the rubric's thresholds do not increase, or cannot be met",
+    # intervention catalogues
+    "unknown-dimension": "a dimension or pillar id that the rubric does not have",
+    "unknown-prerequisite": "an intervention requires one that the catalogue does not have",
+    "prerequisite-cycle": "interventions require each other in a circle, so none could start",
+    "unknown-owner": "an intervention's owner is not one of the catalogue's owners",
+    "trigger-dimension": "a trigger watches a dimension that its intervention does not address",
     # scoring
     "not-scorable": "an assessment is valid but readiness cannot be computed from it",
     "broad-disagreement": "the respondents of one agency-round disagree broadly (Krippendorff's alpha below 0.667)",

@@ -14,11 +14,13 @@ from ..errors import InvalidInput, Location, Problem, RubricNotFound
 from ..files import shipped_data_dir
 from ..text import did_you_mean
 from ..yamlio import YamlDocument, load_yaml_file, model_from_document
+from .interventions import InterventionCatalogue, check_against_rubric, check_catalogue
 from .model import Rubric, check_rubric
 
 DEFAULT_KIND = "rubric"
-#: The kinds of data file readiness reads (intervention catalogues come with the recommendation stage).
-KNOWN_KINDS = ("rubric", "interventions")
+INTERVENTIONS = "interventions"
+#: The kinds of data file readiness reads.
+KNOWN_KINDS = (DEFAULT_KIND, INTERVENTIONS)
 
 
 def load_rubric(path: str | Path) -> Rubric:
@@ -48,6 +50,62 @@ def rubric_from_document(doc: YamlDocument) -> Rubric:
     """A checked rubric from a parsed file."""
     return model_from_document(doc, Rubric, what="a rubric file must be a mapping with id, version, title, pillars",
                                other_kind=_not_a_rubric, checks=check_rubric)
+
+
+def load_interventions(path: str | Path, rubric: Rubric | None = None) -> InterventionCatalogue:
+    """Load and check an intervention catalogue; with ``rubric``, also its dimension and pillar ids.
+
+    Raises :class:`~readiness.errors.InvalidInput` listing every problem, located in the file.
+    """
+    path = Path(path)
+    doc = _document_of(path)
+    return interventions_from_document(doc, rubric)
+
+
+def load_interventions_checked(path: str | Path, catalog: "Catalog") -> tuple[InterventionCatalogue, Rubric]:
+    """Load a catalogue and check it against the rubric it names (for ``readiness rubric validate``)."""
+    path = Path(path)
+    catalogue = load_interventions(path)
+    try:
+        rubric = catalog.find(catalogue.rubric)
+    except RubricNotFound as exc:
+        hint = f"; to check it against a rubric file of your own, give that file too: " \
+               f"readiness rubric validate RUBRIC.yaml {path}"
+        raise InvalidInput([Problem(_document_of(path).where(("rubric",)), "rubric-not-found",
+                                    str(exc) + hint)]) from None
+    return load_interventions(path, rubric), rubric
+
+
+def interventions_from_document(doc: YamlDocument, rubric: Rubric | None = None) -> InterventionCatalogue:
+    """A checked catalogue from a parsed file (checked against ``rubric`` too, when given)."""
+
+    def checks(catalogue: InterventionCatalogue) -> list[tuple[tuple, str, str]]:
+        found = check_catalogue(catalogue)
+        if rubric is not None:
+            if not catalogue.suits(rubric):
+                found.append((("rubric",), "rubric-mismatch",
+                              f"this catalogue is written for rubric {catalogue.rubric!r}, not {rubric.ref}; "
+                              f"use a catalogue for {rubric.ref} (or change its rubric: line if it fits)"))
+            found += check_against_rubric(catalogue, rubric)
+        return found
+
+    return model_from_document(
+        doc, InterventionCatalogue, checks=checks,
+        what="an intervention catalogue must be a mapping with kind: interventions, id, version, title, rubric, "
+             "owners and interventions",
+        other_kind=_not_interventions)
+
+
+def _not_interventions(data: dict) -> str | None:
+    kind = data.get("kind")
+    if kind == INTERVENTIONS or (kind is None and "pillars" not in data and "answers" not in data):
+        return None  # a catalogue (one that leaves out its kind is told so by the model)
+    if "answers" in data:
+        return "this is an assessment file, not an intervention catalogue (kind: interventions)"
+    if isinstance(kind, str) or kind is None:
+        return f"this is a data file of kind {kind or DEFAULT_KIND!r}, not an intervention catalogue " \
+               f"(kind: interventions)"
+    return None
 
 
 def _not_a_rubric(data: dict) -> str | None:
@@ -116,6 +174,36 @@ class Catalog:
                 unique.setdefault(rubric.ref, rubric)
             self._rubrics = list(unique.values())
         return self._rubrics
+
+    def interventions(self) -> list[tuple[Path, InterventionCatalogue]]:
+        """Every usable intervention catalogue, with its file (each checked on its own, not yet against a rubric)."""
+        found = []
+        for path in self.kinds.get(INTERVENTIONS, []):
+            try:
+                found.append((path, load_interventions(path)))
+            except InvalidInput as exc:
+                self._problems += exc.problems
+        return found
+
+    def interventions_for(self, rubric: Rubric) -> InterventionCatalogue:
+        """The catalogue that ``rubric`` names (``interventions: id@version``), checked against it.
+
+        Raises :class:`RubricNotFound` when the rubric names none or the named one is not known,
+        and :class:`InvalidInput` when it does not fit the rubric.
+        """
+        if rubric.interventions is None:
+            raise RubricNotFound(f"rubric {rubric.ref} names no intervention catalogue; give one with "
+                                 f"--interventions FILE (docs/recommendations.md explains the format)")
+        wanted_id, _, wanted_version = rubric.interventions.partition("@")
+        known = self.interventions()
+        for path, catalogue in known:
+            if catalogue.id == wanted_id and catalogue.version == wanted_version:
+                return load_interventions(path, rubric)
+        have = ", ".join(catalogue.ref for _, catalogue in known) or "none"
+        unusable = sorted({p.location.file for p in self._problems})
+        aside = f" (set aside, with problems: {', '.join(unusable)})" if unusable else ""
+        raise RubricNotFound(f"rubric {rubric.ref} names the intervention catalogue {rubric.interventions!r}, "
+                             f"which is not known (known: {have}){aside}; give one with --interventions FILE")
 
     @property
     def problems(self) -> list[Problem]:

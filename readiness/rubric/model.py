@@ -140,6 +140,8 @@ class Rubric(_Model):
     scale: Scale = Scale(labels={0: "Absent", 1: "Initial", 2: "Developing", 3: "Established", 4: "Optimised"})
     amplification: float = Field(default=0.5, ge=0, le=10, allow_inf_nan=False)
     thresholds: Thresholds = Thresholds()
+    #: The intervention catalogue (``id@version``) that recommendations for this rubric use by default.
+    interventions: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_-]*@[^@\s]+$", max_length=90)
     pillars: list[Pillar] = Field(min_length=1)
 
     @field_validator("version", mode="before")
@@ -160,11 +162,14 @@ class Rubric(_Model):
         """Hash of the canonical content: stable across comments, key order and formatting.
 
         Fields added to the format after rubrics were published (``thresholds``, ``na``) count only
-        where a rubric sets them to other than their defaults, so that an unchanged rubric keeps its hash.
+        where a rubric sets them to other than their defaults, so that an unchanged rubric keeps its hash;
+        ``interventions`` (the catalogue it recommends from) is not scoring content and never counts.
         """
         content = self.model_dump(mode="json")
         if self.thresholds == Thresholds():
             del content["thresholds"]
+        # Which catalogue recommends interventions changes no score; the catalogue has its own hash.
+        del content["interventions"]
         for pillar in content["pillars"]:
             for dimension in pillar["dimensions"]:
                 for part in [dimension, *dimension["indicators"]]:

@@ -7,7 +7,7 @@ Fields may be added over time, never renamed.  :func:`score_assessment` applies 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
@@ -15,6 +15,8 @@ from ..errors import NotScorable
 from ..rubric.model import Rubric
 from .agreement import AgreementScore, respondent_agreement
 from .method import (
+    Indices,
+    Merged,
     compute_indices,
     coverage,
     merge_answers,
@@ -103,6 +105,15 @@ class Uncertainty(_Model):
     seed: int
 
 
+class Projection(_Model):
+    """What a projected scorecard changed (:mod:`readiness.scoring.projection`): indicator → new score (0–100).
+
+    A projection is not an assessment: it has no per-role scores, agreement or intervals.
+    """
+
+    changes: dict[str, float]
+
+
 class Scorecard(_Model):
     agency: str
     agency_id: str
@@ -133,6 +144,7 @@ class Scorecard(_Model):
     risk_band_confidence: float | None = None
     quadrant_confidence: float | None = None
     uncertainty: Uncertainty | None = None
+    projection: Projection | None = None
 
     def to_json_dict(self) -> dict:
         """A plain dict in the published key order; what was not computed (intervals, agreement) is left out."""
@@ -148,7 +160,7 @@ class Scorecard(_Model):
 
 #: Scorecard fields left out of the JSON when they were not computed.
 OPTIONAL = ("interval", "agreement", "stage_confidence", "risk_band_confidence", "quadrant_confidence",
-            "uncertainty")
+            "uncertainty", "projection")
 
 
 def respondent_label(assessment: "Assessment", index: int) -> str:
@@ -172,8 +184,43 @@ def score_assessment(rubric: Rubric, assessments: Sequence["Assessment"]) -> Sco
     if indices.readiness is None:
         raise NotScorable(f"{first.agency_id} {first.round}: every capability indicator is 'na', "
                           f"so readiness cannot be computed")
-    share_answered, share_evidenced, per_dimension = coverage(rubric, merged)
+    numbers = scored_numbers(rubric, merged, indices)
+    divergences = [
+        Divergence(indicator=ident, spread=item.spread, answers=[
+            DivergentAnswer(respondent=respondent_label(assessment, index), role=assessment.respondent.role,
+                            source=assessment.source,
+                            answer=_plain(answer.value) if answer.state == "answered" else answer.state)
+            for index, assessment in enumerate(assessments)
+            if (answer := assessment.answers[ident]).state != "missing"
+        ])
+        for ident, item in numbers["indicators"].items() if item.divergent
+    ]
+    by_role = role_indices(rubric, assessments, merged, indices)
+    return Scorecard(
+        agency=first.agency,
+        agency_id=first.agency_id,
+        round=first.round,
+        rubric=RubricStamp(id=rubric.id, version=rubric.version, sha256=rubric.sha256),
+        respondents=[
+            RespondentInfo(name=a.respondent.name, role=a.respondent.role, source=a.source, sha256=a.sha256)
+            for a in assessments
+        ],
+        roles={name: {pillar: _pct(value) for pillar, value in role.pillars.items()} for name, role in by_role.items()},
+        divergences=divergences,
+        role_indices={name: RoleIndices(readiness=_pct(role.readiness), risk=_pct(role.risk))
+                      for name, role in by_role.items()},
+        agreement=respondent_agreement(rubric, assessments),
+        **numbers,
+    )
 
+
+def scored_numbers(rubric: Rubric, merged: Mapping[str, Merged], indices: Indices) -> dict:
+    """The scorecard's fields that follow from the merged answers and the indices (§4.2–4.10).
+
+    Everything but who answered (respondents, per-role scores, divergences, agreement): shared by
+    :func:`score_assessment` and by projections (:mod:`readiness.scoring.projection`).
+    """
+    share_answered, share_evidenced, per_dimension = coverage(rubric, merged)
     dimensions = {}
     for pillar in rubric.pillars:
         for dimension in pillar.dimensions:
@@ -189,41 +236,22 @@ def score_assessment(rubric: Rubric, assessments: Sequence["Assessment"]) -> Sco
                 severity=_pct(b[0]) if b else None,
                 amplified=_pct(b[1]) if b else None,
             )
-
     indicators = {}
-    divergences = []
-    thresholds = rubric.thresholds
+    divergence_levels = rubric.thresholds.divergence_levels
+    counts = {state: 0 for state in ("answered", "na", "unknown", "missing")}
     for ident, item in merged.items():
-        divergent = item.spread is not None and item.spread >= thresholds.divergence_levels - 1e-9
         counted = item.state != "na"
         indicators[ident] = IndicatorScore(
             score=_pct(item.score), answer=_plain(item.answer), state=item.state,
-            evidence_level=item.evidence_level, spread=item.spread, divergent=divergent,
+            evidence_level=item.evidence_level, spread=item.spread,
+            divergent=item.spread is not None and item.spread >= divergence_levels - 1e-9,
             coverage=100 * item.answered if counted else None, evidence=100 * item.evidenced if counted else None,
         )
-        if divergent:
-            answers = [
-                DivergentAnswer(respondent=respondent_label(assessment, index), role=assessment.respondent.role,
-                                source=assessment.source,
-                                answer=_plain(answer.value) if answer.state == "answered" else answer.state)
-                for index, assessment in enumerate(assessments)
-                if (answer := assessment.answers[ident]).state != "missing"
-            ]
-            divergences.append(Divergence(indicator=ident, spread=item.spread, answers=answers))
-
-    counts = {state: 0 for state in ("answered", "na", "unknown", "missing")}
-    for item in merged.values():
         counts[item.state] += 1
-
     readiness = 100 * indices.readiness
     risk = _pct(indices.risk)
-    by_role = role_indices(rubric, assessments, merged, indices)
-    agreement = respondent_agreement(rubric, assessments)
-    return Scorecard(
-        agency=first.agency,
-        agency_id=first.agency_id,
-        round=first.round,
-        rubric=RubricStamp(id=rubric.id, version=rubric.version, sha256=rubric.sha256),
+    thresholds = rubric.thresholds
+    return dict(
         readiness=readiness,
         risk=risk,
         risk_base=_pct(indices.risk_base),
@@ -235,19 +263,10 @@ def score_assessment(rubric: Rubric, assessments: Sequence["Assessment"]) -> Sco
         quadrant=None if risk is None else quadrant(readiness, risk, thresholds.quadrant),
         coverage=100 * share_answered,
         evidence=100 * share_evidenced,
-        respondents=[
-            RespondentInfo(name=a.respondent.name, role=a.respondent.role, source=a.source, sha256=a.sha256)
-            for a in assessments
-        ],
         counts=counts,
         pillars={p.id: PillarScore(score=_pct(indices.pillars[p.id]), kind=p.kind) for p in rubric.pillars},
         dimensions=dimensions,
         indicators=indicators,
-        roles={name: {pillar: _pct(value) for pillar, value in role.pillars.items()} for name, role in by_role.items()},
-        divergences=divergences,
-        role_indices={name: RoleIndices(readiness=_pct(role.readiness), risk=_pct(role.risk))
-                      for name, role in by_role.items()},
-        agreement=agreement,
     )
 
 

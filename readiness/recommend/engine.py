@@ -1,0 +1,122 @@
+"""From a scorecard to a roadmap: select, estimate, order, explain, project."""
+
+from __future__ import annotations
+
+from ..rubric.interventions import InterventionCatalogue
+from ..rubric.model import Rubric
+from ..scoring.method import compute_indices
+from ..scoring.projection import indicator_scores, next_cut, project
+from ..scoring.scorecard import RubricStamp, Scorecard
+from .effects import gain, lifted, priority, targets
+from .explain import explanation, weak_answers
+from .model import CatalogueStamp, Reason, Roadmap, RoadmapItem, Summary
+from .schedule import schedule
+from .triggers import dimension_title, fired
+
+
+def recommend(card: Scorecard, rubric: Rubric, catalogue: InterventionCatalogue, *,
+              top: int | None = None) -> Roadmap:
+    """The roadmap for one scorecard of ``rubric`` from ``catalogue`` (checked against that rubric).
+
+    Every intervention whose trigger fires is estimated by re-scoring (one re-scoring each, plus
+    one for the whole roadmap); with ``top``, only the ``top`` highest priorities are kept, with
+    their prerequisites.  Prerequisites whose own trigger did not fire are pulled in, and say why.
+    """
+    scores = indicator_scores(card)
+    base = compute_indices(rubric, scores)
+    reasons = {item.id: fired(item, card, rubric) for item in catalogue.interventions}
+    triggered = [ident for ident, found in reasons.items() if found]
+
+    estimates = {}
+
+    def estimate(ident: str):
+        if ident not in estimates:
+            item = catalogue.by_id[ident]
+            wanted = targets(item, card, rubric)
+            expected = gain(rubric, scores, base, wanted)
+            estimates[ident] = (wanted, expected, priority(catalogue, item, expected))
+        return estimates[ident]
+
+    ranked = sorted(triggered, key=lambda ident: (-round(estimate(ident)[2], 9), ident))
+    kept, left_out = (ranked, []) if top is None else (ranked[:top], ranked[top:])
+    selected = _with_prerequisites(catalogue, kept)
+    required_by: dict[str, list[str]] = {ident: [] for ident in selected}
+    for ident in selected:
+        for required in catalogue.by_id[ident].requires:
+            required_by[required].append(ident)
+    placements = schedule({ident: catalogue.by_id[ident] for ident in selected},
+                          {ident: estimate(ident)[2] for ident in selected}, catalogue.max_parallel)
+    position = {placement.id: index for index, placement in enumerate(placements)}
+
+    items = []
+    for placement in placements:
+        item = catalogue.by_id[placement.id]
+        wanted, expected, weight = estimate(placement.id)
+        why = list(reasons[placement.id])
+        if placement.id not in kept:  # pulled in: its own trigger did not fire, or it was beyond --top
+            why += [Reason(kind="required", required_by=dependant,
+                           text=f"{catalogue.by_id[dependant].title} ({dependant}) needs it first")
+                    for dependant in sorted(required_by[placement.id], key=position.__getitem__)]
+        if placement.phase != item.phase:
+            why = why + [Reason(kind="required", text=f"brought forward from the {item.phase} phase to the "
+                                                      f"{placement.phase} phase, because what needs it is there")]
+        chain = sorted(_prerequisites(catalogue, placement.id), key=position.__getitem__)
+        lifted_here = lifted(rubric, scores, wanted)
+        weak = weak_answers(rubric, card, wanted, lifted_here)
+        items.append(RoadmapItem(
+            id=item.id, title=item.title, action=item.action, phase=placement.phase, catalogue_phase=item.phase,
+            owner=item.owner, owner_title=catalogue.owners[item.owner], effort=item.effort, months=item.months,
+            start=placement.start, end=placement.end, addresses=list(item.addresses), targets=wanted,
+            gain=expected, priority=weight, triggered=bool(reasons[placement.id]), reasons=why,
+            requires=list(item.requires), required_by=required_by[placement.id], chain=chain, weak_answers=weak,
+            basis=item.basis,
+            explanation=explanation(rubric, why, weak, wanted, card, expected, chain)))
+
+    whole: dict[str, float] = {}
+    for entry in items:
+        for ident, target in entry.targets.items():
+            whole[ident] = max(whole.get(ident, 0.0), target)
+    projected = project(rubric, card, lifted(rubric, scores, whole)) if whole else card
+    return Roadmap(
+        agency=card.agency, agency_id=card.agency_id, round=card.round,
+        rubric=RubricStamp(id=rubric.id, version=rubric.version, sha256=rubric.sha256),
+        interventions=CatalogueStamp(id=catalogue.id, version=catalogue.version, sha256=catalogue.sha256),
+        current=Summary.of(card), projected=Summary.of(projected),
+        dimensions={ident: [dim.score, projected.dimensions[ident].score] for ident, dim in card.dimensions.items()},
+        items=items, months=max((entry.end for entry in items), default=0),
+        message=None if items else _nothing_needed(rubric, card, catalogue),
+        left_out=left_out, projected_scorecard=projected if whole else None,
+    )
+
+
+def _with_prerequisites(catalogue: InterventionCatalogue, kept: list[str]) -> list[str]:
+    """``kept`` and every prerequisite of theirs, transitively (the catalogue has no cycles)."""
+    selected = list(kept)
+    for ident in selected:  # grows while it is walked: a breadth-first closure
+        for required in catalogue.by_id[ident].requires:
+            if required not in selected:
+                selected.append(required)
+    return selected
+
+
+def _prerequisites(catalogue: InterventionCatalogue, ident: str) -> set[str]:
+    found: set[str] = set()
+    stack = list(catalogue.by_id[ident].requires)
+    while stack:
+        current = stack.pop()
+        if current not in found:
+            found.add(current)
+            stack.extend(catalogue.by_id[current].requires)
+    return found
+
+
+def _nothing_needed(rubric: Rubric, card: Scorecard, catalogue: InterventionCatalogue) -> str:
+    weak = [ident for ident, dim in card.dimensions.items()
+            if dim.score is not None and next_cut(rubric, dim.score) is not None]
+    if not weak:
+        return (f"no intervention needed: every assessed dimension scores {rubric.thresholds.stages[-1]:g} or more, "
+                f"the top stage")
+    named = ", ".join(f"{dimension_title(rubric, ident)} ({ident}, {card.dimensions[ident].score:.1f})"
+                      for ident in weak)
+    return (f"no intervention of {catalogue.ref} is triggered, although these dimensions are below their next "
+            f"stage cut: {named}; add interventions for them to the catalogue")

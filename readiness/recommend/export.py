@@ -1,0 +1,93 @@
+"""Roadmaps as files: JSON (every field) and Markdown (a memo a reform unit can paste and edit)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Sequence
+
+from ..text import printable
+from .model import Roadmap, Summary
+
+#: Characters that Markdown (and the HTML inside it) would read as formatting in agency-typed text.
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&])")
+
+
+def to_json(roadmaps: Sequence[Roadmap]) -> str:
+    """A JSON array, one roadmap per agency-round; the same input always gives the same text."""
+    return json.dumps([roadmap.to_json_dict() for roadmap in roadmaps], indent=2, ensure_ascii=False) + "\n"
+
+
+def to_markdown(roadmaps: Sequence[Roadmap]) -> str:
+    """Each roadmap as a Markdown section: headline numbers today and if delivered, the phased table,
+    and every item's action, explanation and basis."""
+    return "\n".join(_roadmap_markdown(roadmap) for roadmap in roadmaps)
+
+
+def escape(text: str) -> str:
+    """Agency-typed text as literal Markdown: no formatting, links or HTML, on one line."""
+    return _MARKDOWN.sub(r"\\\1", printable(text).replace("\n", " "))
+
+
+def _roadmap_markdown(roadmap: Roadmap) -> str:
+    lines = [f"# Roadmap: {escape(roadmap.agency)} ({escape(roadmap.agency_id)}), round {escape(roadmap.round)}", "",
+             f"Rubric {roadmap.rubric.id}@{roadmap.rubric.version} (sha256 {roadmap.rubric.sha256[:12]}); "
+             f"interventions {roadmap.interventions.id}@{roadmap.interventions.version} "
+             f"(sha256 {roadmap.interventions.sha256[:12]}).", ""]
+    lines += ["| | Today | If the roadmap is delivered |", "| --- | --- | --- |"]
+    lines += [f"| {name} | {today} | {after} |" for name, today, after in summary_rows(roadmap.current, roadmap.projected)]
+    lines.append("")
+    if not roadmap.items:
+        return "\n".join(lines + [roadmap.message[0].upper() + roadmap.message[1:] + ".", ""])
+    lines += [f"## Roadmap: {len(roadmap.items)} interventions over {roadmap.months} months", "",
+              "| # | Months | Phase | Intervention | Owner | Effort | Readiness | Risk |",
+              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for number, item in enumerate(roadmap.items, start=1):
+        lines.append(f"| {number} | {months(item.start, item.end)} | {item.phase} | {item.title} (`{item.id}`) | "
+                     f"{item.owner_title} | {item.effort} | {signed(item.gain.readiness)} | "
+                     f"{signed(None if item.gain.risk is None else -item.gain.risk)} |")
+    lines += ["", "Readiness and risk: the change in points if the item were delivered alone, found by "
+                  "re-scoring the assessment with its dimensions raised.", ""]
+    if roadmap.left_out:
+        lines += [f"Also triggered but beyond --top: {', '.join(f'`{i}`' for i in roadmap.left_out)}.", ""]
+    for number, item in enumerate(roadmap.items, start=1):
+        lines += [f"### {number}. {item.title} (`{item.id}`)", "",
+                  f"{item.phase.capitalize()}, months {months(item.start, item.end)}, owner {item.owner_title}, "
+                  f"effort {item.effort}." + ("" if item.triggered else " Pulled in as a prerequisite."), "",
+                  item.action, "", escape_quotes(item.explanation), "", f"Basis: {item.basis}", ""]
+    return "\n".join(lines)
+
+
+def escape_quotes(text: str) -> str:
+    # The explanation quotes rubric descriptors and agency ids; neither is agency free text, but a
+    # stray "<" in a descriptor must not become HTML when the Markdown is rendered.
+    return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
+def signed(points: float | None) -> str:
+    """A change in points with its sign (``+2.5``, ``-16.2``); ``0.0`` when it rounds to nothing; ``–`` if none."""
+    if points is None:
+        return "–"
+    return "0.0" if abs(points) < 0.05 else f"{points:+.1f}"
+
+
+def months(start: int, end: int) -> str:
+    """Months ``start``–``end`` of a roadmap as people count them: the first month is 1."""
+    return f"{start + 1}" if end == start + 1 else f"{start + 1}–{end}"
+
+
+def summary_rows(today: Summary, after: Summary) -> list[tuple[str, str, str]]:
+    """Headline figures side by side: readiness, risk (with amplification), stage, risk band, quadrant."""
+    def risk(summary: Summary) -> str:
+        if summary.risk is None:
+            return "–"
+        return f"{summary.risk:.1f} ({summary.risk_band}; +{summary.amplification:.1f} from amplification)"
+
+    def stage(summary: Summary) -> str:
+        held = f", held back by {summary.stage.limited_by}" if summary.stage.limited_by else ""
+        return f"{summary.stage.level} {summary.stage.name}{held}"
+
+    return [("Readiness", f"{today.readiness:.1f}", f"{after.readiness:.1f}"),
+            ("Risk", risk(today), risk(after)),
+            ("Stage", stage(today), stage(after)),
+            ("Quadrant", today.quadrant or "–", after.quadrant or "–")]
