@@ -414,7 +414,7 @@ def whatif_table(before, after, changed: Sequence[str], width: int | None = None
             ("Stage", f"{before.stage.level} {before.stage.name}", f"{after.stage.level} {after.stage.name}", ""),
             ("Risk band", before.risk_band or "–", after.risk_band or "–", ""),
             ("Quadrant", before.quadrant or "–", after.quadrant or "–", "")]
-    rows += [(f"  {ident}", _fmt(before.dimensions[ident].score), _fmt(after.dimensions[ident].score),
+    rows += [(f"dimension {ident}", _fmt(before.dimensions[ident].score), _fmt(after.dimensions[ident].score),
               _delta(before.dimensions[ident].score, after.dimensions[ident].score))
              for ident in before.dimensions
              if before.dimensions[ident].score != after.dimensions[ident].score]
@@ -424,12 +424,12 @@ def whatif_table(before, after, changed: Sequence[str], width: int | None = None
     table = _table(headers, rows, width=width, wrap=(1, 2))
     body = _render([table], width) if table is not None else \
         "".join(f"{row[0].strip()}: {row[1]} -> {row[2]} {row[3]}".rstrip() + "\n" for row in rows)
-    note = ["Dimensions indented under the headline figures are those the change moved. A what-if re-scores "
-            "the assessment with the answers changed; every number in full: --format json."]
+    note = ["Under the headline figures: the dimensions the change moved. A what-if re-scores the assessment "
+            "with the answers changed; every number in full: --format json."]
     return "\n".join(title) + "\n" + body + "\n" + _wrap_notes(note, width)
 
 
 def _delta(before: float | None, after: float | None) -> str:
-    if before is None or after is None or abs(after - before) < 0.05:
-        return ""
-    return f"{after - before:+.1f}"
+    from .recommend.export import signed
+
+    return "" if before is None or after is None or abs(after - before) < 0.05 else signed(after - before)

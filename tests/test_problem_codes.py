@@ -555,6 +555,50 @@ def _():
 
 # ---------------------------------------------------------------- scoring
 
+# ---------------------------------------------------------------- intervention catalogues
+
+def catalogue_problems(replace: str, by: str):
+    from readiness.rubric.catalog import load_interventions
+
+    from .conftest import FIXTURES
+
+    folder = FIXTURES / "recommend"
+    text = (folder / "tiny-interventions.yaml").read_text(encoding="utf-8")
+    assert replace in text
+    path = write("c.yaml", text.replace(replace, by, 1))
+    with pytest.raises(InvalidInput) as caught:
+        load_interventions(path, load_rubric(folder / "tiny-rubric.yaml"))
+    return caught.value.problems
+
+
+@case("unknown-dimension")
+def _():
+    return catalogue_problems("addresses: [b]", "addresses: [bb]"), "c.yaml:23:17", "unknown-dimension"
+
+
+@case("unknown-prerequisite")
+def _():
+    return catalogue_problems("requires: [mandate]", "requires: [mandat]"), "c.yaml:37:16", "unknown-prerequisite"
+
+
+@case("prerequisite-cycle")
+def _():
+    return catalogue_problems("    owner: head\n    basis: Kotter step 2\n",
+                              "    owner: head\n    basis: Kotter step 2\n    requires: [cap_fix]\n"), \
+        "c.yaml:37:15", "prerequisite-cycle"
+
+
+@case("unknown-owner")
+def _():
+    return catalogue_problems("    owner: it\n", "    owner: ict\n"), "c.yaml:38:12", "unknown-owner"
+
+
+@case("trigger-dimension")
+def _():
+    return catalogue_problems("      - below: 30\n", "      - below: 30\n        dimensions: [r]\n"), \
+        "c.yaml:46:21", "trigger-dimension"
+
+
 @case("not-scorable")
 def _():
     path = write("a.yaml", answered(i1_a="na", i1_b="na", i2_a="na", i2_n="na"))
