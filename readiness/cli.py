@@ -82,7 +82,7 @@ def main(ctx: click.Context, debug: bool) -> None:
       readiness validate nplra.xlsx           every problem, with its place
       readiness score examples/               score every file in a folder
       readiness score examples/ --format json every number, for other tools
-      readiness recommend examples/2026/      a phased roadmap, each item explained
+      readiness recommend examples/2026/      a phased roadmap per agency
       readiness whatif nplra.yaml --set incentives=60
                                               re-score with a dimension raised
       readiness import export.csv --map m.yaml -o DIR

@@ -379,7 +379,7 @@ def roadmap_table(roadmaps, width: int | None = None) -> str:
             continue
         lines += wrap_text(f"{len(roadmap.items)} interventions over {roadmap.months} months, from "
                            f"{roadmap.interventions.id}@{roadmap.interventions.version}:", width, "  ", "    ")
-        rows = [(str(number), months(item.start, item.end), item.phase, f"{item.title} ({item.id})", item.owner_title,
+        rows = [(str(number), months(item.start, item.end), item.phase, item.title, item.owner_title,
                  signed(item.gain.readiness), signed(None if item.gain.risk is None else -item.gain.risk))
                 for number, item in enumerate(roadmap.items, start=1)]
         headers = [("#", "right"), ("Months", "left"), ("Phase", "left"), ("Intervention", "left"),
@@ -390,14 +390,29 @@ def roadmap_table(roadmaps, width: int | None = None) -> str:
                                         f"risk {row[6]}", width, subsequent_indent="   ")) + "\n" for row in rows)
         why = []
         for number, item in enumerate(roadmap.items, start=1):
-            reasons = "; ".join(reason.text for reason in item.reasons)
-            why += wrap_text(f"{number}. {reasons}", width, "", "   ")
+            reasons = "; ".join(_short_reason(reason) for reason in item.reasons)
+            why += wrap_text(f"{number:>2} {item.id}: {reasons}", width, "", "     ")
         if roadmap.left_out:
-            why += wrap_text(f"Also triggered, beyond --top: {', '.join(roadmap.left_out)}", width, "", "  ")
-        blocks.append("\n".join(lines) + "\n" + body + "Why:\n" + "\n".join(why) + "\n")
+            why += wrap_text(f"Also called for, beyond these {len(roadmap.items)} (--top N for more): "
+                             f"{', '.join(roadmap.left_out)}", width, "", "  ")
+        blocks.append("\n".join(lines) + "\n" + body + "Why (a dimension's score < the threshold that calls for the item):\n"
+                      + "\n".join(why) + "\n")
     notes = ["Ready, Risk: points gained and removed if the item were delivered alone (re-scored). "
-             "Each item's weakest answers, next-level descriptors and prerequisites: --format markdown or json."]
+             "Each item's action, weakest answers with what the next level needs, and prerequisites: "
+             "--format markdown or json."]
     return "\n".join(blocks) + "\n" + _wrap_notes(notes, width)
+
+
+def _short_reason(reason) -> str:
+    """A roadmap reason in a few words, for the table's key (the full sentence is in JSON and Markdown)."""
+    if reason.kind == "below":
+        return f"{reason.dimension} {reason.score:.1f} < {reason.threshold:g}"
+    if reason.kind == "role_gap":
+        (high, high_score), (low, low_score) = reason.roles.items()
+        return f"{reason.pillar} pillar: {high} {high_score:.1f} vs {low} {low_score:.1f}"
+    if reason.required_by:
+        return f"needed first by {reason.required_by}"
+    return f"brought forward from {reason.from_phase}"
 
 
 def whatif_table(before, after, changed: Sequence[str], width: int | None = None) -> str:

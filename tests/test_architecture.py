@@ -26,7 +26,7 @@ MAY_IMPORT = {
     "recommend": {"plumbing", "rubric", "scoring", "recommend"},
     "report": {"plumbing", "rubric", "scoring", "recommend", "report"},
     "portfolio": {"plumbing", "rubric", "scoring", "recommend", "report", "portfolio"},
-    "console": {"plumbing", "rubric", "scoring", "console"},
+    "console": {"plumbing", "rubric", "scoring", "recommend", "console"},
     "cli": {"plumbing", "rubric", "intake", "scoring", "recommend", "report", "portfolio", "console", "cli"},
     # readiness/__init__.py: the library's front door, which imports what it names when first used
     "package": {"plumbing", "rubric", "intake", "scoring", "recommend", "report", "portfolio", "package"},

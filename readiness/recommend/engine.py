@@ -19,8 +19,8 @@ def recommend(card: Scorecard, rubric: Rubric, catalogue: InterventionCatalogue,
     """The roadmap for one scorecard of ``rubric`` from ``catalogue`` (checked against that rubric).
 
     Every intervention whose trigger fires is estimated by re-scoring (one re-scoring each, plus
-    one for the whole roadmap); with ``top``, only the ``top`` highest priorities are kept, with
-    their prerequisites.  Prerequisites whose own trigger did not fire are pulled in, and say why.
+    one for the whole roadmap); only the ``top`` highest priorities are kept (default: the
+    catalogue's ``max_items``), with their prerequisites.  Prerequisites whose own trigger did not fire are pulled in, and say why.
     """
     scores = indicator_scores(card)
     base = compute_indices(rubric, scores)
@@ -38,7 +38,8 @@ def recommend(card: Scorecard, rubric: Rubric, catalogue: InterventionCatalogue,
         return estimates[ident]
 
     ranked = sorted(triggered, key=lambda ident: (-round(estimate(ident)[2], 9), ident))
-    kept, left_out = (ranked, []) if top is None else (ranked[:top], ranked[top:])
+    limit = top if top is not None else catalogue.max_items
+    kept, left_out = (ranked, []) if limit is None else (ranked[:limit], ranked[limit:])
     selected = _with_prerequisites(catalogue, kept)
     required_by: dict[str, list[str]] = {ident: [] for ident in selected}
     for ident in selected:
@@ -58,7 +59,7 @@ def recommend(card: Scorecard, rubric: Rubric, catalogue: InterventionCatalogue,
                            text=f"{catalogue.by_id[dependant].title} ({dependant}) needs it first")
                     for dependant in sorted(required_by[placement.id], key=position.__getitem__)]
         if placement.phase != item.phase:
-            why = why + [Reason(kind="required", text=f"brought forward from the {item.phase} phase to the "
+            why = why + [Reason(kind="required", from_phase=item.phase, text=f"brought forward from the {item.phase} phase to the "
                                                       f"{placement.phase} phase, because what needs it is there")]
         chain = sorted(_prerequisites(catalogue, placement.id), key=position.__getitem__)
         lifted_here = lifted(rubric, scores, wanted)

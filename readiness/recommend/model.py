@@ -35,6 +35,7 @@ class Reason(_Model):
     roles: dict[str, float] | None = None  # role -> its pillar score, for a role gap
     gap: float | None = None
     required_by: str | None = None
+    from_phase: str | None = None  # brought forward from this (the catalogue's) phase
 
 
 class WeakAnswer(_Model):
@@ -116,7 +117,7 @@ class Roadmap(_Model):
     items: list[RoadmapItem]
     months: int  # when the last item ends
     message: str | None = None
-    left_out: list[str] = []  # triggered items beyond --top, by id
+    left_out: list[str] = []  # items called for beyond the roadmap's length (--top, max_items), by id
     projected_scorecard: Scorecard | None = None
 
     def to_json_dict(self) -> dict:

@@ -3,7 +3,7 @@
 Order: phases in order (quick wins first), within a phase the highest priority first, ties by id;
 a prerequisite comes before its dependants and is brought forward into a dependant's earlier
 phase when it must.  Months: items are placed one at a time in that order; each starts at the
-earliest month that is not before the previous item's start (so the roadmap reads in time order),
+earliest month that is not before any item of an earlier phase starts (phases follow each other),
 after all its prerequisites have ended, and when its owner runs fewer than ``max_parallel`` items.
 """
 
@@ -48,20 +48,21 @@ def schedule(selected: Mapping[str, Intervention], priorities: Mapping[str, floa
     placed: list[Placement] = []
     ends: dict[str, int] = {}
     busy: dict[str, list[tuple[int, int]]] = {}
-    previous_start = 0
+    latest_start = [0] * len(PHASES)  # the latest start of an item placed in each phase
     while ready:
         key, own_key = heapq.heappop(ready)
         ident = own_key[2]
         item = selected[ident]
-        start = max([previous_start] + [ends[r] for r in item.requires])
+        phase = key[0]
+        start = max([max(latest_start[:phase], default=0)] + [ends[r] for r in item.requires])
         running = busy.setdefault(item.owner, [])
         while any(sum(s <= month < e for s, e in running) >= max_parallel
                   for month in range(start, start + item.months)):
             start += 1
         ends[ident] = start + item.months
         running.append((start, ends[ident]))
-        previous_start = start
-        placed.append(Placement(ident, PHASES[key[0]], start, ends[ident]))
+        latest_start[phase] = max(latest_start[phase], start)
+        placed.append(Placement(ident, PHASES[phase], start, ends[ident]))
         for dependant in dependants[ident]:
             waiting[dependant] -= 1
             if waiting[dependant] == 0:

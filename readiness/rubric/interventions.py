@@ -121,6 +121,9 @@ class InterventionCatalogue(_Model):
     effort: EffortUnits = EffortUnits()
     #: The most items one owner runs at the same time.
     max_parallel: int = Field(default=2, ge=1, le=50)
+    #: The most interventions a roadmap proposes (highest priority first, plus what they need first);
+    #: the others that are called for are listed as left out.  ``--top`` overrides it.  None: no limit.
+    max_items: int | None = Field(default=None, ge=1, le=1000)
     owners: dict[str, str] = Field(min_length=1)
     interventions: list[Intervention] = Field(min_length=1)
 
