@@ -365,8 +365,8 @@ def recommend_(paths: tuple[Path, ...], fmt: str, top: int | None, catalogue_pat
         click.echo(str(problem), err=True)
     rubrics = {rubric.ref: rubric for rubric, _ in groups}
     catalog = Catalog()
-    catalogues = {ref: load_interventions(catalogue_path, rubric) if catalogue_path else catalog.interventions_for(rubric)
-                  for ref, rubric in rubrics.items()}
+    catalogues = {ref: load_interventions(catalogue_path, rubric) if catalogue_path else
+                  catalog.interventions_for(rubric) for ref, rubric in rubrics.items()}
     roadmaps = [recommend(card, rubrics[f"{card.rubric.id}@{card.rubric.version}"],
                           catalogues[f"{card.rubric.id}@{card.rubric.version}"], top=top)
                 for card in scored.scorecards]

@@ -395,8 +395,8 @@ def roadmap_table(roadmaps, width: int | None = None) -> str:
         if roadmap.left_out:
             why += wrap_text(f"Also called for, beyond these {len(roadmap.items)} (--top N for more): "
                              f"{', '.join(roadmap.left_out)}", width, "", "  ")
-        blocks.append("\n".join(lines) + "\n" + body + "Why (a dimension's score < the threshold that calls for the item):\n"
-                      + "\n".join(why) + "\n")
+        why_title = "Why (a dimension's score < the threshold that calls for the item):"
+        blocks.append("\n".join(lines) + "\n" + body + why_title + "\n" + "\n".join(why) + "\n")
     notes = ["Ready, Risk: points gained and removed if the item were delivered alone (re-scored). "
              "Each item's action, weakest answers with what the next level needs, and prerequisites: "
              "--format markdown or json."]

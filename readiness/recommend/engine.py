@@ -20,7 +20,8 @@ def recommend(card: Scorecard, rubric: Rubric, catalogue: InterventionCatalogue,
 
     Every intervention whose trigger fires is estimated by re-scoring (one re-scoring each, plus
     one for the whole roadmap); only the ``top`` highest priorities are kept (default: the
-    catalogue's ``max_items``), with their prerequisites.  Prerequisites whose own trigger did not fire are pulled in, and say why.
+    catalogue's ``max_items``), with their prerequisites.  Prerequisites whose own trigger did not
+    fire are pulled in, and say why.
     """
     scores = indicator_scores(card)
     base = compute_indices(rubric, scores)
@@ -59,8 +60,9 @@ def recommend(card: Scorecard, rubric: Rubric, catalogue: InterventionCatalogue,
                            text=f"{catalogue.by_id[dependant].title} ({dependant}) needs it first")
                     for dependant in sorted(required_by[placement.id], key=position.__getitem__)]
         if placement.phase != item.phase:
-            why = why + [Reason(kind="required", from_phase=item.phase, text=f"brought forward from the {item.phase} phase to the "
-                                                      f"{placement.phase} phase, because what needs it is there")]
+            why = why + [Reason(kind="required", from_phase=item.phase,
+                                text=f"brought forward from the {item.phase} phase to the {placement.phase} phase, "
+                                     f"because what needs it is there")]
         chain = sorted(_prerequisites(catalogue, placement.id), key=position.__getitem__)
         lifted_here = lifted(rubric, scores, wanted)
         weak = weak_answers(rubric, card, wanted, lifted_here)

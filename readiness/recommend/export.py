@@ -35,7 +35,8 @@ def _roadmap_markdown(roadmap: Roadmap) -> str:
              f"interventions {roadmap.interventions.id}@{roadmap.interventions.version} "
              f"(sha256 {roadmap.interventions.sha256[:12]}).", ""]
     lines += ["| | Today | If the roadmap is delivered |", "| --- | --- | --- |"]
-    lines += [f"| {name} | {today} | {after} |" for name, today, after in summary_rows(roadmap.current, roadmap.projected)]
+    rows = summary_rows(roadmap.current, roadmap.projected)
+    lines += [f"| {name} | {today} | {after} |" for name, today, after in rows]
     lines.append("")
     if not roadmap.items:
         return "\n".join(lines + [roadmap.message[0].upper() + roadmap.message[1:] + ".", ""])

@@ -169,7 +169,8 @@ def check_catalogue(catalogue: InterventionCatalogue) -> list[tuple[tuple, str, 
     for index, item in enumerate(catalogue.interventions):
         path = ("interventions", index)
         if item.id in seen:
-            found.append((path + ("id",), "duplicate-id", f"intervention id {item.id!r} is used twice; ids must be unique"))
+            found.append((path + ("id",), "duplicate-id",
+                          f"intervention id {item.id!r} is used twice; ids must be unique"))
         seen.add(item.id)
         if item.owner not in catalogue.owners:
             found.append((path + ("owner",), "unknown-owner",
