@@ -41,13 +41,13 @@ def lifted(rubric: Rubric, scores: Mapping[str, float | None], dimension_targets
     return changes
 
 
-def gain(rubric: Rubric, scores: Mapping[str, float | None], base: Indices,
-         dimension_targets: Mapping[str, float]) -> Gain:
-    """Points of readiness gained and of risk (and amplification) removed by reaching the targets: one re-scoring."""
-    if not dimension_targets:
+def gain(rubric: Rubric, scores: Mapping[str, float | None], base: Indices, changes: Mapping[str, float]) -> Gain:
+    """Points of readiness gained and of risk (and amplification) removed by the new indicator scores
+    ``changes`` (from :func:`lifted`): one re-scoring."""
+    if not changes:
         return Gain(readiness=0.0, risk=None if base.risk is None else 0.0,
                     amplification=None if base.risk is None else 0.0)
-    after = compute_indices(rubric, {**scores, **lifted(rubric, scores, dimension_targets)})
+    after = compute_indices(rubric, {**scores, **changes})
     if base.risk is None:
         return Gain(readiness=100 * (after.readiness - base.readiness), risk=None, amplification=None)
     return Gain(readiness=100 * (after.readiness - base.readiness), risk=100 * (base.risk - after.risk),

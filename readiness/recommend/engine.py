@@ -34,11 +34,12 @@ def recommend(card: Scorecard, rubric: Rubric, catalogue: InterventionCatalogue,
         if ident not in estimates:
             item = catalogue.by_id[ident]
             wanted = targets(item, card, rubric)
-            expected = gain(rubric, scores, base, wanted)
-            estimates[ident] = (wanted, expected, priority(catalogue, item, expected))
+            changes = lifted(rubric, scores, wanted)
+            expected = gain(rubric, scores, base, changes)
+            estimates[ident] = (wanted, changes, expected, priority(catalogue, item, expected))
         return estimates[ident]
 
-    ranked = sorted(triggered, key=lambda ident: (-round(estimate(ident)[2], 9), ident))
+    ranked = sorted(triggered, key=lambda ident: (-round(estimate(ident)[3], 9), ident))
     limit = top if top is not None else catalogue.max_items
     kept, left_out = (ranked, []) if limit is None else (ranked[:limit], ranked[limit:])
     selected = _with_prerequisites(catalogue, kept)
@@ -47,13 +48,13 @@ def recommend(card: Scorecard, rubric: Rubric, catalogue: InterventionCatalogue,
         for required in catalogue.by_id[ident].requires:
             required_by[required].append(ident)
     placements = schedule({ident: catalogue.by_id[ident] for ident in selected},
-                          {ident: estimate(ident)[2] for ident in selected}, catalogue.max_parallel)
+                          {ident: estimate(ident)[3] for ident in selected}, catalogue.max_parallel)
     position = {placement.id: index for index, placement in enumerate(placements)}
 
     items = []
     for placement in placements:
         item = catalogue.by_id[placement.id]
-        wanted, expected, weight = estimate(placement.id)
+        wanted, lifted_here, expected, weight = estimate(placement.id)
         why = list(reasons[placement.id])
         if placement.id not in kept:  # pulled in: its own trigger did not fire, or it was beyond --top
             why += [Reason(kind="required", required_by=dependant,
@@ -64,7 +65,6 @@ def recommend(card: Scorecard, rubric: Rubric, catalogue: InterventionCatalogue,
                                 text=f"brought forward from the {item.phase} phase to the {placement.phase} phase, "
                                      f"because what needs it is there")]
         chain = sorted(_prerequisites(catalogue, placement.id), key=position.__getitem__)
-        lifted_here = lifted(rubric, scores, wanted)
         weak = weak_answers(rubric, card, wanted, lifted_here)
         items.append(RoadmapItem(
             id=item.id, title=item.title, action=item.action, phase=placement.phase, catalogue_phase=item.phase,

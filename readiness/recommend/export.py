@@ -50,7 +50,8 @@ def _roadmap_markdown(roadmap: Roadmap) -> str:
     lines += ["", "Readiness and risk: the change in points if the item were delivered alone, found by "
                   "re-scoring the assessment with its dimensions raised.", ""]
     if roadmap.left_out:
-        lines += [f"Also triggered but beyond --top: {', '.join(f'`{i}`' for i in roadmap.left_out)}.", ""]
+        lines += [f"Also called for, beyond these {len(roadmap.items)} (--top N for more): "
+                  f"{', '.join(f'`{i}`' for i in roadmap.left_out)}.", ""]
     for number, item in enumerate(roadmap.items, start=1):
         lines += [f"### {number}. {item.title} (`{item.id}`)", "",
                   f"{item.phase.capitalize()}, months {months(item.start, item.end)}, owner {item.owner_title}, "

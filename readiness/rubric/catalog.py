@@ -65,15 +65,23 @@ def load_interventions(path: str | Path, rubric: Rubric | None = None) -> Interv
 def load_interventions_checked(path: str | Path, catalog: "Catalog") -> tuple[InterventionCatalogue, Rubric]:
     """Load a catalogue and check it against the rubric it names (for ``readiness rubric validate``)."""
     path = Path(path)
-    catalogue = load_interventions(path)
+    doc = _document_of(path)
+    named = doc.data.get("rubric") if isinstance(doc.data, dict) else None
+    if not isinstance(named, str):
+        interventions_from_document(doc)  # raises, saying what is wrong with the rubric field and the rest
     try:
-        rubric = catalog.find(catalogue.rubric)
+        rubric = catalog.find(named)
     except RubricNotFound as exc:
         hint = f"; to check it against a rubric file of your own, give that file too: " \
                f"readiness rubric validate RUBRIC.yaml {path}"
-        raise InvalidInput([Problem(_document_of(path).where(("rubric",)), "rubric-not-found",
-                                    str(exc) + hint)]) from None
-    return load_interventions(path, rubric), rubric
+        not_found = Problem(doc.where(("rubric",)), "rubric-not-found", str(exc) + hint)
+        try:
+            interventions_from_document(doc)
+        except InvalidInput as invalid:
+            raise InvalidInput([not_found, *invalid.problems]) from None
+        raise InvalidInput([not_found]) from None
+    # Every problem at once: those of the catalogue itself and those against its rubric.
+    return interventions_from_document(doc, rubric), rubric
 
 
 def interventions_from_document(doc: YamlDocument, rubric: Rubric | None = None) -> InterventionCatalogue:
@@ -81,7 +89,7 @@ def interventions_from_document(doc: YamlDocument, rubric: Rubric | None = None)
 
     def checks(catalogue: InterventionCatalogue) -> list[tuple[tuple, str, str]]:
         found = check_catalogue(catalogue)
-        if rubric is not None:
+        if rubric is not None:  # a catalogue written for another rubric is still checked against this one
             if not catalogue.suits(rubric):
                 found.append((("rubric",), "rubric-mismatch",
                               f"this catalogue is written for rubric {catalogue.rubric!r}, not {rubric.ref}; "
