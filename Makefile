@@ -12,12 +12,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## demo: score the bundled illustrative examples, print the table, write out/scorecards.{json,csv}
+## demo: score the bundled illustrative examples, print the table, write scorecards and roadmaps to out/
 demo: $(STAMP)
 	@mkdir -p out
 	$(BIN)/readiness score examples/
 	$(BIN)/readiness score examples/ --format json -o out/scorecards.json
 	$(BIN)/readiness score examples/ --format csv -o out/scorecards.csv
+	$(BIN)/readiness recommend examples/2026/ --format markdown -o out/roadmaps-2026.md
+	$(BIN)/readiness recommend examples/2026/ --format json -o out/roadmaps-2026.json
+	@echo "Scorecards and 2026 roadmaps are in out/ (illustrative, fictional agencies)."
 
 ## test: run the whole test suite
 test: $(STAMP)

@@ -5,7 +5,7 @@
 Generates synthetic assessments of the default rubric (as benchmarks/bench_yaml_scoring.py does,
 seeded) and times, interleaved, best of --repeat:
 
-* in one process, per agency-round: ``recommend()`` (triggers, one re-scoring per triggered
+* in one process, per agency-round: ``roadmap_for()`` (triggers, one re-scoring per triggered
   intervention, the schedule, explanations and the projected scorecard) against one
   ``score_assessment()`` and one bare ``compute_indices()``, printed as "re-scorings per roadmap"
   (goal of issue 8: at most about 50);
@@ -26,7 +26,7 @@ from bench_yaml_scoring import synthetic_assessment
 from timing import best_interleaved
 
 from readiness.intake.batch import load_assessments
-from readiness.recommend.engine import recommend
+from readiness.recommend.engine import roadmap_for
 from readiness.rubric.catalog import Catalog
 from readiness.scoring.batch import score_batch
 from readiness.scoring.method import compute_indices
@@ -54,11 +54,11 @@ def main() -> None:
         assert batch.ok, batch.problems[:3]
         groups = batch.groups()
         cards = score_batch(groups).scorecards
-        items = sum(len(recommend(card, rubric, catalogue).items) for card in cards)
+        items = sum(len(roadmap_for(card, rubric, catalogue).items) for card in cards)
         scores = [indicator_scores(card) for card in cards]
 
         best = best_interleaved({
-            "roadmaps": lambda: [recommend(card, rubric, catalogue) for card in cards],
+            "roadmaps": lambda: [roadmap_for(card, rubric, catalogue) for card in cards],
             "scorecards": lambda: [score_assessment(r, members) for r, members in groups],
             "indices": lambda: [compute_indices(rubric, s) for s in scores],
         }, args.repeat)

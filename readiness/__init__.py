@@ -2,7 +2,7 @@
 
 The library flows one way (docs/architecture.md)::
 
-    Rubric + file --intake--> Assessment --scoring--> Scorecard
+    Rubric + file --intake--> Assessment --scoring--> Scorecard --recommend--> Roadmap
 
 >>> from readiness import Catalog, load_assessments, score_batch
 >>> batch = load_assessments(["examples/"], Catalog())    # doctest: +SKIP
@@ -35,6 +35,10 @@ _EXPORTS = {
     "score_assessment": "readiness.scoring.scorecard",
     "ScoringResult": "readiness.scoring.batch",
     "score_batch": "readiness.scoring.batch",
+    "InterventionCatalogue": "readiness.rubric.interventions",
+    "load_interventions": "readiness.rubric.catalog",
+    "Roadmap": "readiness.recommend.model",
+    "roadmap_for": "readiness.recommend.engine",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

@@ -353,7 +353,7 @@ def recommend_(paths: tuple[Path, ...], fmt: str, top: int | None, catalogue_pat
     """
     from .console import roadmap_table
     from .files import write_text
-    from .recommend.engine import recommend
+    from .recommend.engine import roadmap_for
     from .recommend.export import to_json, to_markdown
     from .rubric.catalog import Catalog, load_interventions
     from .scoring.batch import score_batch
@@ -367,7 +367,7 @@ def recommend_(paths: tuple[Path, ...], fmt: str, top: int | None, catalogue_pat
     catalog = Catalog()
     catalogues = {ref: load_interventions(catalogue_path, rubric) if catalogue_path else
                   catalog.interventions_for(rubric) for ref, rubric in rubrics.items()}
-    roadmaps = [recommend(card, rubrics[f"{card.rubric.id}@{card.rubric.version}"],
+    roadmaps = [roadmap_for(card, rubrics[f"{card.rubric.id}@{card.rubric.version}"],
                           catalogues[f"{card.rubric.id}@{card.rubric.version}"], top=top)
                 for card in scored.scorecards]
     if roadmaps or fmt == "json":

@@ -145,7 +145,8 @@ def test_help_and_version_start_light(argument):
 #: The public names of ``import readiness``: changing them is a change of the library's interface.
 PUBLIC = {"Answer", "Assessment", "Respondent", "Batch", "ValidationReport", "load_assessments", "Catalog",
           "load_rubric", "Rubric", "InvalidInput", "Location", "NotScorable", "Problem", "ReadinessError",
-          "RubricNotFound", "Scorecard", "score_assessment", "ScoringResult", "score_batch", "__version__"}
+          "RubricNotFound", "Scorecard", "score_assessment", "ScoringResult", "score_batch", "__version__",
+          "InterventionCatalogue", "load_interventions", "Roadmap", "roadmap_for"}
 
 
 def test_every_public_name_is_what_it_says():

@@ -30,7 +30,7 @@ import pytest
 from readiness.cli import main
 from readiness.errors import InvalidInput
 from readiness.intake.batch import load_assessments
-from readiness.recommend.engine import recommend
+from readiness.recommend.engine import roadmap_for
 from readiness.rubric.catalog import Catalog, load_interventions, load_rubric
 from readiness.scoring.batch import score_batch
 
@@ -60,7 +60,7 @@ def tiny():
 @pytest.fixture
 def roadmap(write, tiny):
     rubric, catalogue = tiny
-    return recommend(card_of([write("today.yaml", TODAY)]), rubric, catalogue)
+    return roadmap_for(card_of([write("today.yaml", TODAY)]), rubric, catalogue)
 
 
 def test_gains_are_found_by_rescoring_and_resistance_outranks_a_barrier_of_the_same_size(roadmap):
@@ -78,7 +78,7 @@ def test_without_amplification_the_two_tie_and_the_id_decides(write, tiny, tmp_p
     flat = Path("flat-rubric.yaml")
     flat.write_text(TINY_RUBRIC.read_text().replace("amplification: 1.0", "amplification: 0"))
     rubric = load_rubric(flat)
-    roadmap = recommend(card_of([write("today.yaml", TODAY)], flat), rubric, catalogue)
+    roadmap = roadmap_for(card_of([write("today.yaml", TODAY)], flat), rubric, catalogue)
     gains = {item.id: (item.gain.risk, item.priority) for item in roadmap.items}
     assert gains["res_fix"] == pytest.approx((10.0, 5.0)) and gains["bar_fix"] == pytest.approx((10.0, 5.0))
     order = [item.id for item in roadmap.items]
@@ -135,7 +135,7 @@ def test_the_projected_scorecard_delivers_every_target_at_once(roadmap):
 
 def test_top_keeps_the_highest_priorities_and_what_they_need(write, tiny):
     rubric, catalogue = tiny
-    roadmap = recommend(card_of([write("today.yaml", TODAY)]), rubric, catalogue, top=1)
+    roadmap = roadmap_for(card_of([write("today.yaml", TODAY)]), rubric, catalogue, top=1)
     assert [item.id for item in roadmap.items] == ["mandate", "cap_fix"]
     assert roadmap.left_out == ["res_fix", "bar_fix"]
     assert roadmap.projected.risk == pytest.approx(71.875)  # only what is kept is projected
@@ -148,7 +148,7 @@ def test_a_gap_between_roles_triggers_engagement_and_is_cited(write, tiny):
     staff = HEAD + "respondent: {name: T, role: staff}\n" \
                    "answers: {c.a: 2, c.b: 2, r.a: 1, r.b: 1, b.a: 2, b.b: 1}\n"
     card = card_of([write("senior.yaml", senior), write("staff.yaml", staff)])
-    roadmap = recommend(card, rubric, catalogue)
+    roadmap = roadmap_for(card, rubric, catalogue)
     engage = next(item for item in roadmap.items if item.id == "engage")
     (reason,) = engage.reasons
     assert (reason.kind, reason.pillar, reason.roles, reason.gap) == ("role_gap", "res", {"senior": 100, "staff": 25},
@@ -161,7 +161,7 @@ def test_a_gap_between_roles_triggers_engagement_and_is_cited(write, tiny):
 def test_a_healthy_agency_needs_no_intervention(write, tiny):
     rubric, catalogue = tiny
     card = card_of([write("top.yaml", HEAD + "answers: {c.a: 4, c.b: 4, r.a: 4, r.b: 4, b.a: 4, b.b: 4}\n")])
-    roadmap = recommend(card, rubric, catalogue)
+    roadmap = roadmap_for(card, rubric, catalogue)
     assert roadmap.items == [] and roadmap.months == 0
     assert roadmap.message == "no intervention needed: every assessed dimension scores 80 or more, the top stage"
     assert roadmap.projected == roadmap.current
@@ -171,7 +171,7 @@ def test_a_weak_dimension_no_intervention_addresses_is_named(write, tiny):
     rubric, catalogue = tiny
     card = card_of([write("weak.yaml", HEAD + "answers: {c.a: 4, c.b: 4, r.a: 4, r.b: 4, b.a: 4, b.b: 2}\n")])
     narrow = catalogue.model_copy(update={"interventions": [catalogue.by_id["res_fix"]]})
-    roadmap = recommend(card, rubric, narrow)
+    roadmap = roadmap_for(card, rubric, narrow)
     assert roadmap.message == ("no intervention of tiny-interventions@1.0 is triggered, although these dimensions "
                                "are below their next stage cut: Barrier dimension (b, 75.0); add interventions for "
                                "them to the catalogue")
@@ -305,7 +305,7 @@ def example_roadmaps():
     catalogue = catalog.interventions_for(rubric)
     batch = load_assessments([ROOT / "examples"], catalog)
     cards = score_batch(batch.groups()).scorecards
-    return rubric, catalogue, [(card, recommend(card, rubric, catalogue)) for card in cards]
+    return rubric, catalogue, [(card, roadmap_for(card, rubric, catalogue)) for card in cards]
 
 
 def test_the_shipped_catalogue_covers_the_remedies_and_frameworks():
@@ -392,5 +392,5 @@ def test_a_roadmap_costs_one_rescoring_per_candidate(example_roadmaps, monkeypat
     for module in (effects, engine, projection):
         monkeypatch.setattr(module, "compute_indices", counting)
     card = roadmaps[0][0]
-    recommend(card, rubric, catalogue)
+    roadmap_for(card, rubric, catalogue)
     assert len(calls) <= len(catalogue.interventions) + 2 <= 50

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..rubric.interventions import InterventionCatalogue
+from ..rubric.interventions import PHASES, InterventionCatalogue
 from ..rubric.model import Rubric
 from ..scoring.method import compute_indices
 from ..scoring.projection import indicator_scores, next_cut, project
@@ -14,7 +14,7 @@ from .schedule import schedule
 from .triggers import dimension_title, fired
 
 
-def recommend(card: Scorecard, rubric: Rubric, catalogue: InterventionCatalogue, *,
+def roadmap_for(card: Scorecard, rubric: Rubric, catalogue: InterventionCatalogue, *,
               top: int | None = None) -> Roadmap:
     """The roadmap for one scorecard of ``rubric`` from ``catalogue`` (checked against that rubric).
 
@@ -49,6 +49,8 @@ def recommend(card: Scorecard, rubric: Rubric, catalogue: InterventionCatalogue,
             required_by[required].append(ident)
     placements = schedule({ident: catalogue.by_id[ident] for ident in selected},
                           {ident: estimate(ident)[3] for ident in selected}, catalogue.max_parallel)
+    # Shown phase by phase in the order of their months (placed by priority; a tie keeps that order).
+    placements = sorted(placements, key=lambda placement: (PHASES.index(placement.phase), placement.start))
     position = {placement.id: index for index, placement in enumerate(placements)}
 
     items = []

@@ -1,4 +1,4 @@
-"""Ordering a roadmap and placing it in months.
+"""Ordering a roadmap and placing it in months (the roadmap then shows each phase in month order).
 
 Order: phases in order (quick wins first), within a phase the highest priority first, ties by id;
 a prerequisite comes before its dependants and is brought forward into a dependant's earlier
