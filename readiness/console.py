@@ -363,7 +363,7 @@ class Progress:
 def roadmap_table(roadmaps, width: int | None = None) -> str:
     """``readiness recommend``: per agency-round, today's and the projected headline figures, the phased
     roadmap as a table, and why each item is there (the full trace: --format markdown or json)."""
-    from .recommend.export import months, signed, summary_rows
+    from .recommend.export import months, plural, signed, summary_rows
 
     width = width or terminal_width()
     blocks = []
@@ -377,7 +377,7 @@ def roadmap_table(roadmaps, width: int | None = None) -> str:
             blocks.append("\n".join(lines + wrap_text(roadmap.message[0].upper() + roadmap.message[1:] + ".",
                                                       width, "  ", "  ")) + "\n")
             continue
-        lines += wrap_text(f"{len(roadmap.items)} interventions over {roadmap.months} months, from "
+        lines += wrap_text(f"{plural(len(roadmap.items), 'intervention')} over {plural(roadmap.months, 'month')}, from "
                            f"{roadmap.interventions.id}@{roadmap.interventions.version}:", width, "  ", "    ")
         rows = [(str(number), months(item.start, item.end), item.phase, item.title, item.owner_title,
                  signed(item.gain.readiness), signed(None if item.gain.risk is None else -item.gain.risk))

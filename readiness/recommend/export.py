@@ -40,7 +40,7 @@ def _roadmap_markdown(roadmap: Roadmap) -> str:
     lines.append("")
     if not roadmap.items:
         return "\n".join(lines + [roadmap.message[0].upper() + roadmap.message[1:] + ".", ""])
-    lines += [f"## Roadmap: {len(roadmap.items)} interventions over {roadmap.months} months", "",
+    lines += [f"## Roadmap: {plural(len(roadmap.items), 'intervention')} over {plural(roadmap.months, 'month')}", "",
               "| # | Months | Phase | Intervention | Owner | Effort | Readiness | Risk |",
               "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for number, item in enumerate(roadmap.items, start=1):
@@ -64,6 +64,11 @@ def escape_quotes(text: str) -> str:
     # The explanation quotes rubric descriptors and agency ids; neither is agency free text, but a
     # stray "<" in a descriptor must not become HTML when the Markdown is rendered.
     return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 intervention``, ``3 interventions``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def signed(points: float | None) -> str:
