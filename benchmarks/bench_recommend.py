@@ -16,13 +16,12 @@ seeded) and times, interleaved, best of --repeat:
 from __future__ import annotations
 
 import argparse
-import random
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from bench_yaml_scoring import synthetic_assessment
+from bench_yaml_scoring import write_synthetic
 from timing import best_interleaved
 
 from readiness.intake.batch import load_assessments
@@ -43,13 +42,9 @@ def main() -> None:
     catalog = Catalog()
     rubric = catalog.find("egov-readiness")
     catalogue = catalog.interventions_for(rubric)
-    rng = random.Random(20261129)
     readiness = Path(sys.executable).with_name("readiness")
     with tempfile.TemporaryDirectory() as folder:
-        inputs = Path(folder, "in")
-        inputs.mkdir()
-        for index in range(args.files):
-            (inputs / f"agency-{index:04d}.yaml").write_text(synthetic_assessment(rubric, index, rng), encoding="utf-8")
+        inputs = write_synthetic(Path(folder), rubric, args.files)
         batch = load_assessments([inputs], catalog)
         assert batch.ok, batch.problems[:3]
         groups = batch.groups()

@@ -60,6 +60,16 @@ def synthetic_assessment(rubric, index: int, rng: random.Random) -> str:
     return "\n".join(lines) + "\n"
 
 
+def write_synthetic(folder: Path, rubric, files: int, seed: int = 20261129) -> Path:
+    """``files`` synthetic assessments of ``rubric`` in ``folder``/in (seeded: the same files every run)."""
+    rng = random.Random(seed)
+    inputs = Path(folder, "in")
+    inputs.mkdir()
+    for index in range(files):
+        (inputs / f"agency-{index:04d}.yaml").write_text(synthetic_assessment(rubric, index, rng), encoding="utf-8")
+    return inputs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", type=int, default=1000)

@@ -299,7 +299,6 @@ def score(paths: tuple[Path, ...], fmt: str, partial: bool, rubric_ref: str | No
     scored, and the exit code is 1 if any file was invalid.
     """
     from .console import scorecard_table
-    from .files import write_text
     from .scoring.batch import score_batch
     from .scoring.export import to_csv, to_json
 
@@ -310,13 +309,26 @@ def score(paths: tuple[Path, ...], fmt: str, partial: bool, rubric_ref: str | No
     for problem in batch.problems + scored.problems:
         click.echo(str(problem), err=True)
     cards = scored.scorecards
-    if cards or fmt == "json":
-        text = {"table": scorecard_table, "json": to_json, "csv": to_csv}[fmt](cards)
-        if output:
-            write_text(output, text)
-            click.echo(f"Wrote {len(cards)} scorecard(s) to {output}", err=True)
-        else:
-            click.echo(text, nl=False)
+    _emit(cards, {"table": scorecard_table, "json": to_json, "csv": to_csv}[fmt], fmt, output, "scorecard(s)")
+    _exit_if_unscored(batch, scored)
+
+
+def _emit(items: list, render, fmt: str, output: Path | None, noun: str) -> None:
+    """Write rendered ``items`` to ``output`` (atomically) or standard output; JSON even when there are none."""
+    from .files import write_text
+
+    if not items and fmt != "json":
+        return
+    text = render(items)
+    if output:
+        write_text(output, text)
+        click.echo(f"Wrote {len(items)} {noun} to {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+def _exit_if_unscored(batch, scored) -> None:
+    """Exit 1 when any input was invalid or could not be scored (the problems are already printed)."""
     if not (batch.ok and scored.ok):
         unscored = len(batch.report.failed | scored.failed)
         if unscored:  # else the problem is a path given, already said
@@ -352,7 +364,6 @@ def recommend_(paths: tuple[Path, ...], fmt: str, top: int | None, catalogue_pat
     docs/recommendations.md explains the catalogue and the method.
     """
     from .console import roadmap_table
-    from .files import write_text
     from .recommend.engine import roadmap_for
     from .recommend.export import to_json, to_markdown
     from .rubric.catalog import Catalog, load_interventions
@@ -370,18 +381,9 @@ def recommend_(paths: tuple[Path, ...], fmt: str, top: int | None, catalogue_pat
     roadmaps = [roadmap_for(card, rubrics[f"{card.rubric.id}@{card.rubric.version}"],
                           catalogues[f"{card.rubric.id}@{card.rubric.version}"], top=top)
                 for card in scored.scorecards]
-    if roadmaps or fmt == "json":
-        text = {"table": roadmap_table, "json": to_json, "markdown": to_markdown}[fmt](roadmaps)
-        if output:
-            write_text(output, text)
-            click.echo(f"Wrote {len(roadmaps)} roadmap(s) to {output}", err=True)
-        else:
-            click.echo(text, nl=False)
-    if not (batch.ok and scored.ok):
-        unscored = len(batch.report.failed | scored.failed)
-        if unscored:
-            click.echo(f"{unscored} file(s) could not be scored; see the messages above.", err=True)
-        sys.exit(1)
+    _emit(roadmaps, {"table": roadmap_table, "json": to_json, "markdown": to_markdown}[fmt], fmt, output,
+          "roadmap(s)")
+    _exit_if_unscored(batch, scored)
 
 
 def _settings(values: tuple[str, ...]) -> dict[str, float]:

@@ -9,15 +9,13 @@ whole and every problem is located in the file; a catalogue is replaceable per c
 
 from __future__ import annotations
 
-import hashlib
-import json
 from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..text import did_you_mean
-from .model import ID_PATTERN, Rubric
+from .model import ID_PATTERN, Rubric, canonical_sha256, version_is_text
 
 #: The phases of a roadmap, in the order they are carried out.
 PHASES = ("quick-win", "foundation", "scale", "sustain")
@@ -127,23 +125,17 @@ class InterventionCatalogue(_Model):
     owners: dict[str, str] = Field(min_length=1)
     interventions: list[Intervention] = Field(min_length=1)
 
-    @field_validator("version", mode="before")
-    @classmethod
-    def _version_is_text(cls, value):
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            raise ValueError(f'write the version in quotes, e.g. version: "{value}"')
-        return value
+    _version_is_text = field_validator("version", mode="before")(classmethod(lambda cls, v: version_is_text(v)))
 
     @property
     def ref(self) -> str:
+        """``id@version``, the way a rubric names its catalogue."""
         return f"{self.id}@{self.version}"
 
     @cached_property
     def sha256(self) -> str:
         """Hash of the canonical content, stable across comments, key order and formatting."""
-        content = self.model_dump(mode="json")
-        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        return canonical_sha256(self.model_dump(mode="json"))
 
     @cached_property
     def by_id(self) -> dict[str, Intervention]:

@@ -29,6 +29,21 @@ MAX_SCALE_SPAN = 10
 _Text = Field(min_length=1, max_length=2000)
 
 
+def canonical_sha256(content) -> str:
+    """The sha256 of JSON-able ``content`` in a canonical form (sorted keys, no spaces, UTF-8): a data
+    file's identity, whatever its comments, key order or formatting."""
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def version_is_text(value):
+    """A data file's ``version`` must be written as text: ``version: 1.10`` in YAML is the float 1.1,
+    so a number is refused rather than silently changed."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError(f'write the version in quotes, e.g. version: "{value}"')
+    return value
+
+
 class _Model(BaseModel):
     # strict: a weight written "3" or a level key written "0" is a mistake to report, not to guess
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
@@ -144,13 +159,7 @@ class Rubric(_Model):
     interventions: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_-]*@[^@\s]+$", max_length=90)
     pillars: list[Pillar] = Field(min_length=1)
 
-    @field_validator("version", mode="before")
-    @classmethod
-    def _version_is_text(cls, value):
-        # `version: 1.10` in YAML is the float 1.1: refuse rather than silently change it.
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            raise ValueError(f'write the version in quotes, e.g. version: "{value}"')
-        return value
+    _version_is_text = field_validator("version", mode="before")(classmethod(lambda cls, v: version_is_text(v)))
 
     @property
     def ref(self) -> str:
@@ -175,8 +184,7 @@ class Rubric(_Model):
                 for part in [dimension, *dimension["indicators"]]:
                     if part["na"]:
                         del part["na"]
-        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        return canonical_sha256(content)
 
     @cached_property
     def questions_sha256(self) -> str:
@@ -193,8 +201,7 @@ class Rubric(_Model):
             for ident, place in self.places.items()
         ]
         content = {"scale": self.scale.model_dump(mode="json"), "questions": questions}
-        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        return canonical_sha256(content)
 
     def accepts_na(self, indicator_id: str) -> bool:
         """Whether "not applicable" is an accepted answer to an indicator (``na: false`` on it or its dimension)."""
