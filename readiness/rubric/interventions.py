@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..text import did_you_mean
-from .model import ID_PATTERN, Rubric, canonical_sha256, version_is_text
+from .model import ID_PATTERN, DataFile, Rubric, canonical_sha256
 
 #: The phases of a roadmap, in the order they are carried out.
 PHASES = ("quick-win", "foundation", "scale", "sustain")
@@ -105,13 +105,10 @@ class EffortUnits(_Model):
     high: float = Field(default=4.0, gt=0, le=1000, allow_inf_nan=False)
 
 
-class InterventionCatalogue(_Model):
+class InterventionCatalogue(DataFile):
     """A whole catalogue.  Load one with :func:`readiness.rubric.catalog.load_interventions`."""
 
     kind: Literal["interventions"]
-    id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=60)
-    version: str = Field(min_length=1, max_length=20)
-    title: str = _Text
     description: str | None = Field(default=None, max_length=8000)
     #: The rubric whose dimension ids the catalogue uses: ``id`` (any version) or ``id@version``.
     rubric: str = Field(pattern=r"^[a-z][a-z0-9_-]*(@[^@\s]+)?$", max_length=90)
@@ -124,13 +121,6 @@ class InterventionCatalogue(_Model):
     max_items: int | None = Field(default=None, ge=1, le=1000)
     owners: dict[str, str] = Field(min_length=1)
     interventions: list[Intervention] = Field(min_length=1)
-
-    _version_is_text = field_validator("version", mode="before")(classmethod(lambda cls, v: version_is_text(v)))
-
-    @property
-    def ref(self) -> str:
-        """``id@version``, the way a rubric names its catalogue."""
-        return f"{self.id}@{self.version}"
 
     @cached_property
     def sha256(self) -> str:

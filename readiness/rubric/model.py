@@ -142,15 +142,27 @@ class IndicatorPlace:
     pillar: Pillar
 
 
-class Rubric(_Model):
+class DataFile(_Model):
+    """What every data file under ``rubrics/`` has: an id, a version written as text, and a title."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=60)
+    version: str = Field(min_length=1, max_length=20)
+    title: str = _Text
+
+    _version_is_text = field_validator("version", mode="before")(classmethod(lambda cls, v: version_is_text(v)))
+
+    @property
+    def ref(self) -> str:
+        """``id@version``, the way assessments name their rubric and rubrics their catalogue."""
+        return f"{self.id}@{self.version}"
+
+
+class Rubric(DataFile):
     """A whole rubric.  Build one with :func:`readiness.rubric.load_rubric` to get its checks."""
 
     # Every data file under rubrics/ says what it is; a rubric may leave it out.  Not part of the
     # content, so not part of the hash.
     kind: Literal["rubric"] = Field(default="rubric", exclude=True)
-    id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=60)
-    version: str = Field(min_length=1, max_length=20)
-    title: str = _Text
     description: str | None = Field(default=None, max_length=8000)
     scale: Scale = Scale(labels={0: "Absent", 1: "Initial", 2: "Developing", 3: "Established", 4: "Optimised"})
     amplification: float = Field(default=0.5, ge=0, le=10, allow_inf_nan=False)
@@ -158,13 +170,6 @@ class Rubric(_Model):
     #: The intervention catalogue (``id@version``) that recommendations for this rubric use by default.
     interventions: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_-]*@[^@\s]+$", max_length=90)
     pillars: list[Pillar] = Field(min_length=1)
-
-    _version_is_text = field_validator("version", mode="before")(classmethod(lambda cls, v: version_is_text(v)))
-
-    @property
-    def ref(self) -> str:
-        """``id@version``, the way assessments name their rubric."""
-        return f"{self.id}@{self.version}"
 
     @cached_property
     def sha256(self) -> str:
