@@ -339,7 +339,7 @@ def _exit_if_unscored(batch, scored) -> None:
 # ---------------------------------------------------------------- recommend and whatif
 
 
-@main.command("recommend")
+@main.command("recommend", short_help="A phased roadmap of interventions per agency and round.")
 @click.argument("paths", nargs=-1, required=True, type=FILES, metavar="FILES_OR_DIRS...")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table",
               show_default=True, help="table: for reading; json: every field; markdown: a memo to edit.")
@@ -406,7 +406,7 @@ def _settings(values: tuple[str, ...]) -> dict[str, float]:
     return found
 
 
-@main.command()
+@main.command(short_help="Re-score one assessment with some answers or dimensions changed.")
 @click.argument("paths", nargs=-1, required=True, type=FILES, metavar="FILE_OR_GROUP...")
 @click.option("--set", "settings", multiple=True, required=True, metavar="ID=VALUE",
               help="A dimension and its score (incentives=60), or an indicator and its level or number "
@@ -415,19 +415,22 @@ def _settings(values: tuple[str, ...]) -> dict[str, float]:
               help='table: before and after; json: {"before": scorecard, "after": scorecard}.')
 @_partial_option
 @_rubric_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (atomically) instead of standard output.")
 def whatif(paths: tuple[Path, ...], settings: tuple[str, ...], fmt: str, partial: bool,
-           rubric_ref: str | None) -> None:
+           rubric_ref: str | None, output: Path | None) -> None:
     """Re-score one assessment as if some answers or dimension scores were different.
 
-    FILE_OR_GROUP is one assessment, or the files (or folder) of one agency-round's
-    respondents. An indicator set to a level is answered so by every respondent; a
-    dimension set to a score has its weakest answers lifted (or its strongest lowered)
-    until it scores that. Readiness, risk, amplification, stage, risk band and quadrant
-    are shown before and after.
+    FILE_OR_GROUP is one assessment, or the files (or folder) of the respondents of
+    one agency and round. An indicator set to a level is answered so by every
+    respondent; a dimension set to a score has its weakest answers lifted (or its
+    strongest lowered) until it scores that. Readiness, risk, amplification, stage,
+    risk band and quadrant are shown before and after.
     """
     from .console import whatif_table
+    from .files import write_text
+    from .scoring.batch import score_batch
     from .scoring.projection import project, whatif_changes
-    from .scoring.scorecard import score_assessment
 
     wanted = _settings(settings)
     batch = _load(paths, partial, rubric_ref)
@@ -440,20 +443,27 @@ def whatif(paths: tuple[Path, ...], settings: tuple[str, ...], fmt: str, partial
         units = ", ".join(f"{members[0].agency_id} {members[0].round}" for _, members in groups[:5])
         raise click.UsageError(f"whatif re-scores one agency-round; these files hold {len(groups)} "
                                f"({units}{', ...' if len(groups) > 5 else ''}): give the files of one")
-    for problem in batch.problems:  # warnings
+    scored = score_batch(groups)
+    for problem in batch.problems + scored.problems:  # warnings; an unscorable group is an error
         click.echo(str(problem), err=True)
-    rubric, members = groups[0]
-    before = score_assessment(rubric, members)
+    if not scored.scorecards:
+        sys.exit(1)
+    rubric, before = groups[0][0], scored.scorecards[0]
     try:
         changes = whatif_changes(rubric, before, wanted)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--set") from None
     after = project(rubric, before, changes)
     if fmt == "json":
-        click.echo(json.dumps({"before": before.to_json_dict(), "after": after.to_json_dict()}, indent=2,
-                              ensure_ascii=False))
+        text = json.dumps({"before": before.to_json_dict(), "after": after.to_json_dict()}, indent=2,
+                          ensure_ascii=False) + "\n"
     else:
-        click.echo(whatif_table(before, after, [f"{key}={value:g}" for key, value in wanted.items()]), nl=False)
+        text = whatif_table(before, after, [f"{key}={value:g}" for key, value in wanted.items()])
+    if output:
+        write_text(output, text)
+        click.echo(f"Wrote the what-if to {output}", err=True)
+    else:
+        click.echo(text, nl=False)
 
 
 # ---------------------------------------------------------------- import

@@ -371,7 +371,7 @@ def roadmap_table(roadmaps, width: int | None = None) -> str:
         lines = wrap_text(f"{printable(roadmap.agency)} ({printable(roadmap.agency_id)}), round "
                           f"{printable(roadmap.round)}", width, subsequent_indent="  ")
         for name, today, after in summary_rows(roadmap.current, roadmap.projected):
-            text = f"{name}: {today}" if today == after or not roadmap.items else f"{name}: {today} -> {after}"
+            text = f"{name}: {today}" if today == after or not roadmap.items else f"{name}: {today} → {after}"
             lines += wrap_text(text, width, "  ", "    ")
         if not roadmap.items:
             blocks.append("\n".join(lines + wrap_text(roadmap.message[0].upper() + roadmap.message[1:] + ".",
@@ -391,56 +391,68 @@ def roadmap_table(roadmaps, width: int | None = None) -> str:
         why = []
         for number, item in enumerate(roadmap.items, start=1):
             reasons = "; ".join(_short_reason(reason) for reason in item.reasons)
-            why += wrap_text(f"{number:>2} {item.id}: {reasons}", width, "", "     ")
+            why += _unbroken(wrap_text(f"{number:>2} {item.id}: {reasons}", width, "", "     "))
         if roadmap.left_out:
             why += wrap_text(f"Also called for, beyond these {len(roadmap.items)} (--top N for more): "
                              f"{', '.join(roadmap.left_out)}", width, "", "  ")
-        why_title = "Why (a dimension's score < the threshold that calls for the item):"
-        blocks.append("\n".join(lines) + "\n" + body + why_title + "\n" + "\n".join(why) + "\n")
-    notes = ["Ready, Risk: points gained and removed if the item were delivered alone (re-scored). "
-             "Each item's action, weakest answers with what the next level needs, and prerequisites: "
-             "--format markdown or json."]
+        why_title = wrap_text("Why (a dimension's score < the threshold that calls for the item):", width, "", "  ")
+        blocks.append("\n".join(lines + [body.rstrip("\n")] + why_title + why) + "\n")
+    notes = ["Ready, Risk: points gained and removed if the item were delivered alone (re-scored); items overlap, "
+             "so they do not add up: the figures after → re-score the whole roadmap. Each item's action, weakest "
+             "answers with what the next level needs, and prerequisites: --format markdown or json."]
     return "\n".join(blocks) + "\n" + _wrap_notes(notes, width)
+
+
+#: Holds the words of one short reason ("strategy 50.0 < 60") together on a line.
+_KEEP = "\u00a0"
+
+
+def _unbroken(lines: list[str]) -> list[str]:
+    return [line.replace(_KEEP, " ") for line in lines]
 
 
 def _short_reason(reason) -> str:
     """A roadmap reason in a few words, for the table's key (the full sentence is in JSON and Markdown)."""
     if reason.kind == "below":
-        return f"{reason.dimension} {reason.score:.1f} < {reason.threshold:g}"
+        return _KEEP.join([reason.dimension, f"{reason.score:.1f}", "<", f"{reason.threshold:g}"])
     if reason.kind == "role_gap":
         (high, high_score), (low, low_score) = reason.roles.items()
-        return f"{reason.pillar} pillar: {high} {high_score:.1f} vs {low} {low_score:.1f}"
+        return (f"{reason.pillar} pillar: {_KEEP.join([printable(high), f'{high_score:.1f}'])} vs "
+                f"{_KEEP.join([printable(low), f'{low_score:.1f}'])}")
     if reason.required_by:
-        return f"needed first by {reason.required_by}"
-    return f"brought forward from {reason.from_phase}"
+        return _KEEP.join(["needed", "first", "by", reason.required_by])
+    return _KEEP.join(["brought", "forward", "from", reason.from_phase])
 
 
 def whatif_table(before, after, changed: Sequence[str], width: int | None = None) -> str:
-    """``readiness whatif``: headline figures before and after, and the dimensions that moved."""
+    """``readiness whatif``: headline figures before and after, the dimensions that moved, and the
+    answers of the indicators set by name (``changed`` holds the ``ID=VALUE`` settings)."""
     width = width or terminal_width()
-
-    def risk(card, value):
-        return "–" if value is None else f"{value:.1f}"
-
     rows = [("Readiness", _fmt(before.readiness), _fmt(after.readiness), _delta(before.readiness, after.readiness)),
-            ("Risk", risk(before, before.risk), risk(after, after.risk), _delta(before.risk, after.risk)),
-            ("Amplification", risk(before, before.amplification), risk(after, after.amplification),
+            ("Risk", _fmt(before.risk), _fmt(after.risk), _delta(before.risk, after.risk)),
+            ("Amplification", _fmt(before.amplification), _fmt(after.amplification),
              _delta(before.amplification, after.amplification)),
             ("Stage", f"{before.stage.level} {before.stage.name}", f"{after.stage.level} {after.stage.name}", ""),
             ("Risk band", before.risk_band or "–", after.risk_band or "–", ""),
             ("Quadrant", before.quadrant or "–", after.quadrant or "–", "")]
-    rows += [(f"dimension {ident}", _fmt(before.dimensions[ident].score), _fmt(after.dimensions[ident].score),
+    moved = [(f"dimension {ident}", _fmt(before.dimensions[ident].score), _fmt(after.dimensions[ident].score),
               _delta(before.dimensions[ident].score, after.dimensions[ident].score))
              for ident in before.dimensions
-             if before.dimensions[ident].score != after.dimensions[ident].score]
+             if abs((before.dimensions[ident].score or 0) - (after.dimensions[ident].score or 0)) >= 0.05]
+    named = [setting.partition("=")[0] for setting in changed]
+    moved += [(f"answer {ident}", str(before.indicators[ident].answer), str(after.indicators[ident].answer), "")
+              for ident in named if ident in before.indicators]
+    rows += moved
     title = wrap_text(f"{printable(before.agency)} ({printable(before.agency_id)}), round {printable(before.round)}: "
                       f"what if {', '.join(changed)}", width, subsequent_indent="  ")
     headers = [("", "left"), ("Before", "left"), ("After", "left"), ("Change", "right")]
     table = _table(headers, rows, width=width, wrap=(1, 2))
     body = _render([table], width) if table is not None else \
         "".join(f"{row[0].strip()}: {row[1]} -> {row[2]} {row[3]}".rstrip() + "\n" for row in rows)
-    note = ["Under the headline figures: the dimensions the change moved. A what-if re-scores the assessment "
-            "with the answers changed; every number in full: --format json."]
+    note = ["Under the headline figures: the dimensions the change moved and the answers set. A what-if "
+            "re-scores the assessment with the answers changed; every number in full: --format json."]
+    if not any(row[3] for row in moved):
+        note.insert(0, "Nothing moved: the assessment already gives what was set.")
     return "\n".join(title) + "\n" + body + "\n" + _wrap_notes(note, width)
 
 

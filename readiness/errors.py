@@ -101,6 +101,7 @@ PROBLEM_CODES: dict[str, str] = {
     "prerequisite-cycle": "interventions require each other in a circle, so none could start",
     "unknown-owner": "an intervention's owner is not one of the catalogue's owners",
     "trigger-dimension": "a trigger watches a dimension that its intervention does not address",
+    "unreachable-target": "an intervention's target is not above the threshold that calls for it",
     # scoring
     "not-scorable": "an assessment is valid but readiness cannot be computed from it",
     "broad-disagreement": "the respondents of one agency-round disagree broadly (Krippendorff's alpha below 0.667)",

@@ -553,8 +553,6 @@ def _():
         "thresholds"
 
 
-# ---------------------------------------------------------------- scoring
-
 # ---------------------------------------------------------------- intervention catalogues
 
 def catalogue_problems(replace: str, by: str):
@@ -598,6 +596,14 @@ def _():
     return catalogue_problems("      - below: 30\n", "      - below: 30\n        dimensions: [r]\n"), \
         "c.yaml:46:21", "trigger-dimension"
 
+
+@case("unreachable-target")
+def _():
+    return catalogue_problems("      - below: 30\n", "      - below: 30\n    target: 25\n"), "c.yaml:46:13", \
+        "unreachable-target"
+
+
+# ---------------------------------------------------------------- scoring
 
 @case("not-scorable")
 def _():

@@ -100,7 +100,7 @@ def test_order_months_and_a_pulled_in_prerequisite(roadmap):
     mandate = roadmap.items[0]
     assert [reason.text for reason in mandate.reasons] == [
         "Build capability (cap_fix) needs it first",
-        "brought forward from the foundation phase to the quick-win phase, because what needs it is there"]
+        "brought forward from the foundation phase to the quick-win phase, because cap_fix needs it first"]
     assert mandate.required_by == ["cap_fix"] and roadmap.items[1].chain == ["mandate"]
     assert "engage" not in placed  # one respondent: no gap between roles
 
@@ -114,7 +114,7 @@ def test_explanations_trace_each_item_to_answers_and_next_level_descriptors(road
         "Delivered alone, it would raise b from 37.5 to 57.5: readiness unchanged, risk -15.0 points "
         "(of which 5.0 points less amplification of barriers).")
     cap_fix = next(item for item in roadmap.items if item.id == "cap_fix")
-    assert cap_fix.explanation.endswith("readiness +10.0 points, risk unchanged. Comes after: mandate.")
+    assert cap_fix.explanation.endswith("readiness +10.0 points, risk unchanged. Needs first: mandate.")
     assert [(w.indicator, w.answer, w.next_level, w.next_descriptor) for w in cap_fix.weak_answers] == [
         ("c.a", 2, 3, "c.a routine"), ("c.b", 2, 3, "c.b routine")]
 
@@ -153,7 +153,7 @@ def test_a_gap_between_roles_triggers_engagement_and_is_cited(write, tiny):
     (reason,) = engage.reasons
     assert (reason.kind, reason.pillar, reason.roles, reason.gap) == ("role_gap", "res", {"senior": 100, "staff": 25},
                                                                       75)
-    assert reason.text == ("respondents see the res pillar differently by role: senior scores it 100.0 and staff "
+    assert reason.text == ("respondents see the res pillar differently by role: 'senior' scores it 100.0 and 'staff' "
                            "25.0 (higher is healthier), a gap of 75.0 points (15 or more calls for this)")
     assert engage.explanation.startswith("Why: respondents see the res pillar differently by role")
 
@@ -237,11 +237,11 @@ def test_recommend_table(write, runner):
     assert result.exit_code == 0, result.output
     assert result.output == """\
 Tiny Agency (tiny), round 2026
-  Readiness: 50.0 -> 60.0
-  Risk: 71.9 (High; +15.6 from amplification) -> 42.6 (Moderate; +6.4 from
+  Readiness: 50.0 → 60.0
+  Risk: 71.9 (High; +15.6 from amplification) → 42.6 (Moderate; +6.4 from
     amplification)
-  Stage: 3 Defined -> 4 Managed
-  Quadrant: Capable but contested -> Ready to scale
+  Stage: 3 Defined → 4 Managed
+  Quadrant: Capable but contested → Ready to scale
   4 interventions over 15 months, from tiny-interventions@1.0:
 # Months Phase      Intervention     Owner           Ready  Risk
 ────────────────────────────────────────────────────────────────
@@ -256,8 +256,9 @@ Why (a dimension's score < the threshold that calls for the item):
 4 bar_fix: b 37.5 < 40
 
 Ready, Risk: points gained and removed if the item were delivered alone
-  (re-scored). Each item's action, weakest answers with what the next level
-  needs, and prerequisites: --format markdown or json.
+  (re-scored); items overlap, so they do not add up: the figures after →
+  re-score the whole roadmap. Each item's action, weakest answers with what the
+  next level needs, and prerequisites: --format markdown or json.
 """
 
 
@@ -282,7 +283,7 @@ def test_markdown_never_formats_agency_text(write, runner):
     result = runner.invoke(main, ["recommend", "today.yaml", "--format", "markdown", "--rubric", str(TINY_RUBRIC),
                                   "--interventions", str(TINY_CATALOGUE)])
     assert result.output.startswith(
-        r"# Roadmap: \<img src=x\> \[link\]\(http://x\) \*bold\* (tiny), round 2026")
+        r"# Roadmap: \<img src=x\> \[link\](http://x) \*bold\* (tiny), round 2026")
 
 
 def test_a_rubric_without_a_catalogue_asks_for_one(write, runner):

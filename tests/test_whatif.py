@@ -115,8 +115,9 @@ Risk band     High                  Moderate
 Quadrant      Capable but contested Ready to scale
 dimension d3  50.0                  75.0            +25.0
 
-Under the headline figures: the dimensions the change moved. A what-if re-scores
-  the assessment with the answers changed; every number in full: --format json.
+Under the headline figures: the dimensions the change moved and the answers set.
+  A what-if re-scores the assessment with the answers changed; every number in
+  full: --format json.
 """
 
 

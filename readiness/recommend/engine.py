@@ -20,14 +20,12 @@ def roadmap_for(card: Scorecard, rubric: Rubric, catalogue: InterventionCatalogu
 
     Every intervention whose trigger fires is estimated by re-scoring (one re-scoring each, plus
     one for the whole roadmap); only the ``top`` highest priorities are kept (default: the
-    catalogue's ``max_items``), with their prerequisites.  Prerequisites whose own trigger did not
-    fire are pulled in, and say why.
+    catalogue's ``max_items``), with their prerequisites.  A prerequisite whose own trigger did not
+    fire is pulled in and says why, unless its dimensions already reach its targets: then it is
+    taken as in place, and what needs it says so.
     """
     scores = indicator_scores(card)
     base = compute_indices(rubric, scores)
-    reasons = {item.id: fired(item, card, rubric) for item in catalogue.interventions}
-    triggered = [ident for ident, found in reasons.items() if found]
-
     estimates = {}
 
     def estimate(ident: str):
@@ -39,14 +37,18 @@ def roadmap_for(card: Scorecard, rubric: Rubric, catalogue: InterventionCatalogu
             estimates[ident] = (wanted, changes, expected, priority(catalogue, item, expected))
         return estimates[ident]
 
+    reasons = {item.id: fired(item, card, rubric, targets(item, card, rubric)) for item in catalogue.interventions}
+    triggered = [ident for ident, found in reasons.items() if found]
     ranked = sorted(triggered, key=lambda ident: (-round(estimate(ident)[3], 9), ident))
     limit = top if top is not None else catalogue.max_items
-    kept, left_out = (ranked, []) if limit is None else (ranked[:limit], ranked[limit:])
-    selected = _with_prerequisites(catalogue, kept)
+    kept = ranked if limit is None else ranked[:limit]
+    selected, in_place = _with_prerequisites(catalogue, kept, lambda ident: not estimate(ident)[0])
+    left_out = [ident for ident in ranked if ident not in selected]
     required_by: dict[str, list[str]] = {ident: [] for ident in selected}
     for ident in selected:
         for required in catalogue.by_id[ident].requires:
-            required_by[required].append(ident)
+            if required in required_by:
+                required_by[required].append(ident)
     placements = schedule({ident: catalogue.by_id[ident] for ident in selected},
                           {ident: estimate(ident)[3] for ident in selected}, catalogue.max_parallel)
     # Shown phase by phase in the order of their months (placed by priority; a tie keeps that order).
@@ -63,19 +65,23 @@ def roadmap_for(card: Scorecard, rubric: Rubric, catalogue: InterventionCatalogu
                            text=f"{catalogue.by_id[dependant].title} ({dependant}) needs it first")
                     for dependant in sorted(required_by[placement.id], key=position.__getitem__)]
         if placement.phase != item.phase:
+            needing = [d for d in required_by[placement.id] if PHASES.index(catalogue.by_id[d].phase)
+                       < PHASES.index(item.phase)] or required_by[placement.id]
             why = why + [Reason(kind="required", from_phase=item.phase,
                                 text=f"brought forward from the {item.phase} phase to the {placement.phase} phase, "
-                                     f"because what needs it is there")]
-        chain = sorted(_prerequisites(catalogue, placement.id), key=position.__getitem__)
+                                     f"because {', '.join(needing)} needs it first")]
+        chain = sorted(_prerequisites(catalogue, placement.id, selected), key=position.__getitem__)
+        assumed = [required for required in item.requires if required in in_place]
         weak = weak_answers(rubric, card, wanted, lifted_here)
         items.append(RoadmapItem(
             id=item.id, title=item.title, action=item.action, phase=placement.phase, catalogue_phase=item.phase,
             owner=item.owner, owner_title=catalogue.owners[item.owner], effort=item.effort, months=item.months,
             start=placement.start, end=placement.end, addresses=list(item.addresses), targets=wanted,
             gain=expected, priority=weight, triggered=bool(reasons[placement.id]), reasons=why,
-            requires=list(item.requires), required_by=required_by[placement.id], chain=chain, weak_answers=weak,
-            basis=item.basis,
-            explanation=explanation(rubric, why, weak, wanted, card, expected, chain)))
+            requires=[r for r in item.requires if r in selected], required_by=required_by[placement.id],
+            chain=chain, in_place=assumed, weak_answers=weak, basis=item.basis,
+            explanation=explanation(rubric, why, weak, wanted, card, expected, item.requires, chain, assumed,
+                                    lifted_here)))
 
     whole: dict[str, float] = {}
     for entry in items:
@@ -94,24 +100,33 @@ def roadmap_for(card: Scorecard, rubric: Rubric, catalogue: InterventionCatalogu
     )
 
 
-def _with_prerequisites(catalogue: InterventionCatalogue, kept: list[str]) -> list[str]:
-    """``kept`` and every prerequisite of theirs, transitively (the catalogue has no cycles)."""
+def _with_prerequisites(catalogue: InterventionCatalogue, kept: list[str],
+                        achieved) -> tuple[list[str], set[str]]:
+    """``kept`` and every prerequisite of theirs, transitively (the catalogue has no cycles), and the
+    prerequisites taken as in place: not kept, and ``achieved`` (their dimensions already reach their
+    targets), whose own prerequisites are then not followed either."""
     selected = list(kept)
+    in_place: set[str] = set()
     for ident in selected:  # grows while it is walked: a breadth-first closure
         for required in catalogue.by_id[ident].requires:
-            if required not in selected:
+            if required in selected or required in in_place:
+                continue
+            if achieved(required):
+                in_place.add(required)
+            else:
                 selected.append(required)
-    return selected
+    return selected, in_place
 
 
-def _prerequisites(catalogue: InterventionCatalogue, ident: str) -> set[str]:
+def _prerequisites(catalogue: InterventionCatalogue, ident: str, selected: list[str]) -> set[str]:
+    """Every prerequisite of ``ident`` on the roadmap, transitively."""
     found: set[str] = set()
-    stack = list(catalogue.by_id[ident].requires)
+    stack = [r for r in catalogue.by_id[ident].requires if r in selected]
     while stack:
         current = stack.pop()
         if current not in found:
             found.add(current)
-            stack.extend(catalogue.by_id[current].requires)
+            stack.extend(r for r in catalogue.by_id[current].requires if r in selected)
     return found
 
 

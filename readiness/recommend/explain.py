@@ -8,6 +8,7 @@ import math
 from typing import Mapping, Sequence
 
 from ..rubric.model import Rubric
+from ..scoring.projection import answer_for
 from ..scoring.scorecard import Scorecard
 from .model import Gain, Reason, WeakAnswer
 
@@ -17,17 +18,21 @@ WEAKEST_SHOWN = 3
 
 def weak_answers(rubric: Rubric, card: Scorecard, dimension_targets: Mapping[str, float],
                  lifted: Mapping[str, float]) -> list[WeakAnswer]:
-    """The answers that hold each raised dimension down: those the projection lifts, weakest first."""
+    """The answers that hold each raised dimension down: those the projection lifts, weakest first
+    (at most :data:`WEAKEST_SHOWN` per dimension; the explanation counts the others)."""
     found = []
     for dimension in dimension_targets:
-        members = [ident for ident, place in rubric.places.items()
-                   if place.dimension.id == dimension and ident in lifted]
-        members.sort(key=lambda ident: card.indicators[ident].score or 0.0)
-        found += [_weak_answer(rubric, card, ident) for ident in members[:WEAKEST_SHOWN]]
+        members = _lifted_in(rubric, card, dimension, lifted)
+        found += [_weak_answer(rubric, card, ident, lifted[ident]) for ident in members[:WEAKEST_SHOWN]]
     return found
 
 
-def _weak_answer(rubric: Rubric, card: Scorecard, ident: str) -> WeakAnswer:
+def _lifted_in(rubric: Rubric, card: Scorecard, dimension: str, lifted: Mapping[str, float]) -> list[str]:
+    members = [ident for ident in rubric.dimension_indicators(dimension) if ident in lifted]
+    return sorted(members, key=lambda ident: card.indicators[ident].score or 0.0)
+
+
+def _weak_answer(rubric: Rubric, card: Scorecard, ident: str, lifted_score: float) -> WeakAnswer:
     place = rubric.places[ident]
     item = card.indicators[ident]
     label = next_level = descriptor = None
@@ -38,7 +43,8 @@ def _weak_answer(rubric: Rubric, card: Scorecard, ident: str) -> WeakAnswer:
         next_level = min(scale.max, math.floor(scored_level) + 1)
         descriptor = place.indicator.levels[next_level]
     return WeakAnswer(indicator=ident, dimension=place.dimension.id, answer=item.answer, state=item.state,
-                      label=label, score=item.score or 0.0, next_level=next_level, next_descriptor=descriptor)
+                      label=label, score=item.score or 0.0, next_level=next_level, next_descriptor=descriptor,
+                      target_answer=answer_for(rubric, ident, lifted_score))
 
 
 def describe_answer(rubric: Rubric, weak: WeakAnswer) -> str:
@@ -51,7 +57,8 @@ def describe_answer(rubric: Rubric, weak: WeakAnswer) -> str:
     else:
         unit = f" {indicator.unit}" if indicator.unit else ""
         better = "lower" if indicator.direction == "lower" else "higher"
-        return f"{weak.indicator} is {_number(weak.answer)}{unit} (scoring {weak.score:.0f} of 100; {better} is better)"
+        return (f"{weak.indicator} is {_number(weak.answer)}{unit} (scoring {weak.score:.0f} of 100; {better} is "
+                f"better); the target needs about {weak.target_answer:.3g}{unit}")
     if weak.next_level is None:
         return said
     return f'{said}; level {weak.next_level} ({rubric.level_label(weak.next_level)}) needs: "{weak.next_descriptor}"'
@@ -59,11 +66,14 @@ def describe_answer(rubric: Rubric, weak: WeakAnswer) -> str:
 
 def explanation(rubric: Rubric, reasons: Sequence[Reason], weak: Sequence[WeakAnswer],
                 dimension_targets: Mapping[str, float], card: Scorecard, expected: Gain,
-                chain: Sequence[str]) -> str:
+                requires: Sequence[str], chain: Sequence[str], in_place: Sequence[str],
+                lifted: Mapping[str, float]) -> str:
     """The whole trace of one item as a paragraph."""
     parts = ["Why: " + "; ".join(reason.text for reason in reasons) + "."]
     if weak:
-        parts.append("Weakest answers: " + "; ".join(describe_answer(rubric, w) for w in weak) + ".")
+        unnamed = sum(len(_lifted_in(rubric, card, dimension, lifted)) for dimension in dimension_targets) - len(weak)
+        more = f"; and {unnamed} more answer{'s' if unnamed > 1 else ''} lifted less far" if unnamed else ""
+        parts.append("Weakest answers: " + "; ".join(describe_answer(rubric, w) for w in weak) + more + ".")
     if dimension_targets:
         raised = ", ".join(f"{ident} from {card.dimensions[ident].score:.1f} to {target:g}"
                            for ident, target in dimension_targets.items())
@@ -75,8 +85,13 @@ def explanation(rubric: Rubric, reasons: Sequence[Reason], weak: Sequence[WeakAn
         parts.append(effect + ".")
     else:
         parts.append("Its dimensions are already at or above its target, so re-scoring credits it with no gain.")
-    if chain:
-        parts.append("Comes after: " + " → ".join(chain) + ".")
+    direct = [ident for ident in requires if ident in chain]
+    if direct:
+        earlier = [ident for ident in chain if ident not in direct]
+        parts.append("Needs first: " + ", ".join(direct)
+                     + (f" (and, before those, {', '.join(earlier)})" if earlier else "") + ".")
+    if in_place:
+        parts.append(f"Taken as in place: {', '.join(in_place)} (its dimensions already reach its targets).")
     return " ".join(parts)
 
 

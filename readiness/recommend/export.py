@@ -9,8 +9,12 @@ from typing import Sequence
 from ..text import printable
 from .model import Roadmap, Summary
 
-#: Characters that Markdown (and the HTML inside it) would read as formatting in agency-typed text.
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&])")
+#: Characters that Markdown (or the HTML it may hold) reads as formatting wherever they stand.
+_ALWAYS = re.compile(r"([\\`*\[\]<>#|&~])")
+#: An underscore starts emphasis only at a word's edge (``cyber_threats`` stays as it is).
+_EDGE_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+#: What makes a paragraph a list, a quote or a heading when it starts it.
+_BLOCK_START = re.compile(r"^(\d*)([-+=.)])")
 
 
 def to_json(roadmaps: Sequence[Roadmap]) -> str:
@@ -25,45 +29,58 @@ def to_markdown(roadmaps: Sequence[Roadmap]) -> str:
 
 
 def escape(text: str) -> str:
-    """Agency-typed text as literal Markdown: no formatting, links or HTML, on one line."""
-    return _MARKDOWN.sub(r"\\\1", printable(text).replace("\n", " "))
+    """Text as literal Markdown, on one line: no formatting, links, tables or HTML.
+
+    Used for everything that is not the memo's own wording: agency names and ids, rounds and roles
+    (typed by agencies), and the catalogue's titles, actions and bases (typed by whoever adapted it).
+    """
+    text = _ALWAYS.sub(r"\\\1", printable(text).replace("\n", " "))
+    text = _EDGE_UNDERSCORE.sub(r"\\_", text)
+    return _BLOCK_START.sub(_escape_block_start, text)
+
+
+def _escape_block_start(match: re.Match) -> str:
+    """"- x" and "1. x" would start a list: escape the punctuation (a backslash before a digit is no escape)."""
+    digits, mark = match[1], match[2]
+    if (digits and mark in ".)") or (not digits and mark in "-+="):
+        return digits + "\\" + mark
+    return match[0]
 
 
 def _roadmap_markdown(roadmap: Roadmap) -> str:
     lines = [f"# Roadmap: {escape(roadmap.agency)} ({escape(roadmap.agency_id)}), round {escape(roadmap.round)}", "",
              f"Rubric {roadmap.rubric.id}@{roadmap.rubric.version} (sha256 {roadmap.rubric.sha256[:12]}); "
-             f"interventions {roadmap.interventions.id}@{roadmap.interventions.version} "
+             f"interventions {escape(roadmap.interventions.id)}@{escape(roadmap.interventions.version)} "
              f"(sha256 {roadmap.interventions.sha256[:12]}).", ""]
-    lines += ["| | Today | If the roadmap is delivered |", "| --- | --- | --- |"]
     rows = summary_rows(roadmap.current, roadmap.projected)
-    lines += [f"| {name} | {today} | {after} |" for name, today, after in rows]
-    lines.append("")
     if not roadmap.items:
-        return "\n".join(lines + [roadmap.message[0].upper() + roadmap.message[1:] + ".", ""])
-    lines += [f"## Roadmap: {plural(len(roadmap.items), 'intervention')} over {plural(roadmap.months, 'month')}", "",
-              "| # | Months | Phase | Intervention | Owner | Effort | Readiness | Risk |",
+        lines += ["| | Today |", "| --- | --- |"] + [f"| {name} | {today} |" for name, today, _ in rows]
+        return "\n".join(lines + ["", roadmap.message[0].upper() + roadmap.message[1:] + ".", ""])
+    lines += ["| | Today | If the roadmap is delivered |", "| --- | --- | --- |"]
+    lines += [f"| {name} | {today} | {after} |" for name, today, after in rows]
+    lines += ["", f"## Roadmap: {plural(len(roadmap.items), 'intervention')} over {plural(roadmap.months, 'month')}",
+              "", "| # | Months | Phase | Intervention | Owner | Effort | Readiness | Risk |",
               "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for number, item in enumerate(roadmap.items, start=1):
-        lines.append(f"| {number} | {months(item.start, item.end)} | {item.phase} | {item.title} (`{item.id}`) | "
-                     f"{item.owner_title} | {item.effort} | {signed(item.gain.readiness)} | "
+        lines.append(f"| {number} | {months(item.start, item.end)} | {item.phase} | {escape(item.title)} "
+                     f"(`{item.id}`) | {escape(item.owner_title)} | {item.effort} | {signed(item.gain.readiness)} | "
                      f"{signed(None if item.gain.risk is None else -item.gain.risk)} |")
-    lines += ["", "Readiness and risk: the change in points if the item were delivered alone, found by "
-                  "re-scoring the assessment with its dimensions raised.", ""]
+    lines += ["", GAIN_NOTE, ""]
     if roadmap.left_out:
-        lines += [f"Also called for, beyond these {len(roadmap.items)} (--top N for more): "
+        lines += [f"Also called for, beyond these {len(roadmap.items)}, by priority: "
                   f"{', '.join(f'`{i}`' for i in roadmap.left_out)}.", ""]
     for number, item in enumerate(roadmap.items, start=1):
-        lines += [f"### {number}. {item.title} (`{item.id}`)", "",
-                  f"{item.phase.capitalize()}, months {months(item.start, item.end)}, owner {item.owner_title}, "
+        lines += [f"### {number}. {escape(item.title)} (`{item.id}`)", "",
+                  f"{item.phase.capitalize()}, months {months(item.start, item.end)}, owner {escape(item.owner_title)}, "
                   f"effort {item.effort}." + ("" if item.triggered else " Pulled in as a prerequisite."), "",
-                  item.action, "", escape_quotes(item.explanation), "", f"Basis: {item.basis}", ""]
+                  escape(item.action), "", escape(item.explanation), "", f"Basis: {escape(item.basis)}", ""]
     return "\n".join(lines)
 
 
-def escape_quotes(text: str) -> str:
-    # The explanation quotes rubric descriptors and agency ids; neither is agency free text, but a
-    # stray "<" in a descriptor must not become HTML when the Markdown is rendered.
-    return text.replace("<", "&lt;").replace(">", "&gt;")
+#: What the gains of single items are, and why they do not add up.
+GAIN_NOTE = ("Readiness and risk: the change in points if the item were delivered alone, found by re-scoring the "
+             "assessment with its dimensions raised. Items overlap, so these do not add up; the figures "
+             "\"if the roadmap is delivered\" re-score all of them together.")
 
 
 def plural(count: int, noun: str) -> str:

@@ -49,6 +49,7 @@ class WeakAnswer(_Model):
     score: float  # 0–100
     next_level: int | None  # level indicators: the level above the answer
     next_descriptor: str | None  # the rubric's descriptor of that level: what the agency would have to show
+    target_answer: float  # the answer (a level, or a number in its unit) the item's target implies
 
 
 class Gain(_Model):
@@ -79,7 +80,8 @@ class RoadmapItem(_Model):
     reasons: list[Reason]
     requires: list[str]
     required_by: list[str]
-    chain: list[str]  # every prerequisite, transitively, in roadmap order
+    chain: list[str]  # every prerequisite on the roadmap, transitively, in roadmap order
+    in_place: list[str] = []  # prerequisites left off: their dimensions already reach their targets
     weak_answers: list[WeakAnswer]
     basis: str
     explanation: str  # all of the above in plain words
@@ -117,7 +119,7 @@ class Roadmap(_Model):
     items: list[RoadmapItem]
     months: int  # when the last item ends
     message: str | None = None
-    left_out: list[str] = []  # items called for beyond the roadmap's length (--top, max_items), by id
+    left_out: list[str] = []  # items called for beyond the roadmap's length (--top, max_items), by priority
     projected_scorecard: Scorecard | None = None
 
     def to_json_dict(self) -> dict:

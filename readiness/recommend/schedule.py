@@ -29,9 +29,11 @@ def schedule(selected: Mapping[str, Intervention], priorities: Mapping[str, floa
     """Order ``selected`` (closed under prerequisites) and give each its months."""
     own = {ident: (PHASES.index(item.phase), -round(priorities[ident], 9), ident)
            for ident, item in selected.items()}
+    # Prerequisites off the roadmap (taken as in place) do not hold anything up.
+    requires = {ident: [r for r in dict.fromkeys(item.requires) if r in selected] for ident, item in selected.items()}
     dependants: dict[str, list[str]] = {ident: [] for ident in selected}
-    for ident, item in selected.items():
-        for required in item.requires:
+    for ident in selected:
+        for required in requires[ident]:
             dependants[required].append(ident)
 
     urgency: dict[str, tuple] = {}
@@ -42,7 +44,7 @@ def schedule(selected: Mapping[str, Intervention], priorities: Mapping[str, floa
             urgency[ident] = min([own[ident]] + [urgent(d) for d in dependants[ident]])
         return urgency[ident]
 
-    waiting = {ident: len(item.requires) for ident, item in selected.items()}
+    waiting = {ident: len(requires[ident]) for ident in selected}
     ready = [(urgent(ident), own[ident]) for ident, count in waiting.items() if count == 0]
     heapq.heapify(ready)
     placed: list[Placement] = []
@@ -54,7 +56,7 @@ def schedule(selected: Mapping[str, Intervention], priorities: Mapping[str, floa
         ident = own_key[2]
         item = selected[ident]
         phase = key[0]
-        start = max([max(latest_start[:phase], default=0)] + [ends[r] for r in item.requires])
+        start = max([max(latest_start[:phase], default=0)] + [ends[r] for r in requires[ident]])
         running = busy.setdefault(item.owner, [])
         while any(sum(s <= month < e for s, e in running) >= max_parallel
                   for month in range(start, start + item.months)):

@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Mapping
+
 from ..rubric.interventions import NEXT_CUT, Intervention, Trigger
 from ..rubric.model import Rubric
 from ..scoring.method import STAGE_NAMES
 from ..scoring.projection import next_cut
 from ..scoring.scorecard import Scorecard
+from ..text import printable
 from .model import Reason
 
 #: Scores are compared with thresholds as the method compares them with cuts: to 9 decimals.
 _DECIMALS = 9
 
 
-def fired(item: Intervention, card: Scorecard, rubric: Rubric) -> list[Reason]:
-    """The reasons ``item`` is called for by ``card``: one per trigger condition that holds (none: not called for)."""
+def fired(item: Intervention, card: Scorecard, rubric: Rubric, raises: Mapping[str, float]) -> list[Reason]:
+    """The reasons ``item`` is called for by ``card``: one per trigger condition that holds (none: not called for).
+
+    ``raises`` are the dimensions the item would raise (:func:`~readiness.recommend.effects.targets`):
+    a dimension below a trigger's threshold calls for the item only if the item would raise it (a
+    declared ``target`` may already be met).  A gap between roles calls for it in any case.
+    """
     reasons: list[Reason] = []
     for trigger in item.triggers:
-        found = _below(trigger, item, card, rubric) if trigger.below is not None else _role_gap(trigger, item, card)
+        if trigger.below is not None:
+            found = [reason for reason in _below(trigger, item, card, rubric) if reason.dimension in raises]
+        else:
+            found = _role_gap(trigger, item, card)
         for reason in found:
             if all((r.kind, r.dimension, r.pillar) != (reason.kind, reason.dimension, reason.pillar) for r in reasons):
                 reasons.append(reason)
@@ -68,14 +79,15 @@ def _role_gap(trigger: Trigger, item: Intervention, card: Scorecard) -> list[Rea
         gap = scores[high] - scores[low]
         if round(gap, _DECIMALS) < trigger.role_gap:
             continue
+        # Roles are free text typed by respondents: shown printable and quoted, never as markup.
         reasons.append(Reason(
             kind="role_gap", pillar=pillar, roles={high: scores[high], low: scores[low]}, gap=gap,
             threshold=trigger.role_gap,
-            text=f"respondents see the {pillar} pillar differently by role: {high} scores it {scores[high]:.1f} "
-                 f"and {low} {scores[low]:.1f} (higher is healthier), a gap of {gap:.1f} points "
-                 f"({trigger.role_gap:g} or more calls for this)"))
+            text=f"respondents see the {pillar} pillar differently by role: {printable(high)!r} scores it "
+                 f"{scores[high]:.1f} and {printable(low)!r} {scores[low]:.1f} (higher is healthier), a gap of "
+                 f"{gap:.1f} points ({trigger.role_gap:g} or more calls for this)"))
     return reasons
 
 
 def dimension_title(rubric: Rubric, ident: str) -> str:
-    return next(d.title for p in rubric.pillars for d in p.dimensions if d.id == ident)
+    return rubric.dimensions[ident].title

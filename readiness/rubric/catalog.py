@@ -89,13 +89,18 @@ def interventions_from_document(doc: YamlDocument, rubric: Rubric | None = None)
 
     def checks(catalogue: InterventionCatalogue) -> list[tuple[tuple, str, str]]:
         found = check_catalogue(catalogue)
-        if rubric is not None:  # a catalogue written for another rubric is still checked against this one
-            if not catalogue.suits(rubric):
-                found.append((("rubric",), "rubric-mismatch",
-                              f"this catalogue is written for rubric {catalogue.rubric!r}, not {rubric.ref}; "
-                              f"use a catalogue for {rubric.ref} (or change its rubric: line if it fits)"))
-            found += check_against_rubric(catalogue, rubric)
-        return found
+        if rubric is None:
+            return found
+        if not catalogue.suits(rubric):  # its dimension ids would only add noise
+            return found + [(("rubric",), "rubric-mismatch",
+                             f"this catalogue is written for rubric {catalogue.rubric!r}, not {rubric.ref}; "
+                             f"use a catalogue for {rubric.ref} (or change its rubric: line if it fits)")]
+        against = check_against_rubric(catalogue, rubric)
+        unknown = [path for path, code, _ in against if code == "unknown-dimension"]
+        # A trigger's dimension that is no dimension at all is said once, as such.
+        found = [problem for problem in found if problem[1] != "trigger-dimension"
+                 or not any(path[:len(problem[0])] == problem[0] for path in unknown)]
+        return found + against
 
     return model_from_document(
         doc, InterventionCatalogue, checks=checks,
@@ -121,14 +126,22 @@ def _not_a_rubric(data: dict) -> str | None:
         return "this is an assessment file, not a rubric; check it with `readiness validate`"
     kind = data.get("kind", DEFAULT_KIND)
     if isinstance(kind, str) and kind != DEFAULT_KIND:
+        if kind not in KNOWN_KINDS:
+            return f"kind {kind!r} is not a kind of data file readiness reads{did_you_mean(kind, KNOWN_KINDS)}; " \
+                   f"known: {', '.join(KNOWN_KINDS)}"
         return f"this is a data file of kind {kind!r}, not a rubric (kind: rubric)"
     return None
 
 
 def file_kind(path: Path) -> str:
-    """The ``kind:`` a data file declares (``rubric`` when it says none)."""
+    """The ``kind:`` a data file declares (``rubric`` when it says none, unless it plainly holds
+    interventions: then ``interventions``, so that it is told what it lacks)."""
     data = _document_of(path).data
-    kind = data.get("kind", DEFAULT_KIND) if isinstance(data, dict) else DEFAULT_KIND
+    if not isinstance(data, dict):
+        return DEFAULT_KIND
+    if "kind" not in data and "interventions" in data and "owners" in data and "pillars" not in data:
+        return INTERVENTIONS
+    kind = data.get("kind", DEFAULT_KIND)
     return kind if isinstance(kind, str) else DEFAULT_KIND
 
 

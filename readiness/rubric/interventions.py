@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..text import did_you_mean
+from ..text import control_character, did_you_mean, show
 from .model import ID_PATTERN, DataFile, Rubric, canonical_sha256
 
 #: The phases of a roadmap, in the order they are carried out.
@@ -50,12 +50,14 @@ class Trigger(_Model):
     pillar: str | None = None
     roles: list[str] | None = Field(default=None, min_length=2, max_length=2)
 
-    @field_validator("below")
+    @field_validator("below", mode="before")
     @classmethod
     def _threshold(cls, value):
-        if isinstance(value, float) and not 0 < value <= 100:
-            raise ValueError(f"below must be a score above 0 and at most 100, or {NEXT_CUT!r}; got {value:g}")
-        return value
+        # One message for every wrong value, rather than one per member of the union.
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if value is not None and value != NEXT_CUT and not (number and 0 < value <= 100):
+            raise ValueError(f"use a score above 0 and at most 100, or {NEXT_CUT!r}; got {show(value)}")
+        return float(value) if number else value
 
     @model_validator(mode="after")
     def _one_condition(self):
@@ -147,9 +149,26 @@ def check_catalogue(catalogue: InterventionCatalogue) -> list[tuple[tuple, str, 
     are checked against a rubric by :func:`check_against_rubric`.
     """
     found: list[tuple[tuple, str, str]] = []
+    for owner, title in catalogue.owners.items():
+        found += _text_problems(("owners", owner), title)
     seen: set[str] = set()
     for index, item in enumerate(catalogue.interventions):
         path = ("interventions", index)
+        for field in ("title", "action", "basis"):
+            found += _text_problems(path + (field,), getattr(item, field))
+        for field, values in (("addresses", item.addresses), ("requires", item.requires)):
+            found += _twice(path + (field,), values, field)
+        for position, trigger in enumerate(item.triggers):
+            if trigger.dimensions:
+                found += _twice(path + ("triggers", position, "dimensions"), trigger.dimensions, "dimensions")
+            if trigger.roles and trigger.roles[0] == trigger.roles[1]:
+                found.append((path + ("triggers", position, "roles"), "duplicate-id",
+                              f"roles names {trigger.roles[0]!r} twice; a gap is between two different roles"))
+            if trigger.below not in (None, NEXT_CUT) and item.target is not None and item.target <= trigger.below:
+                found.append((path + ("target",), "unreachable-target",
+                              f"target {item.target:g} is not above the trigger's threshold ({trigger.below:g}): "
+                              f"a dimension below {trigger.below:g} may already be at {item.target:g}, and then "
+                              f"{item.id!r} would raise nothing; give a target above {trigger.below:g}"))
         if item.id in seen:
             found.append((path + ("id",), "duplicate-id",
                           f"intervention id {item.id!r} is used twice; ids must be unique"))
@@ -179,6 +198,23 @@ def check_catalogue(catalogue: InterventionCatalogue) -> list[tuple[tuple, str, 
                       f"prerequisites form a cycle: {' → '.join(cycle + [cycle[0]])}; "
                       f"remove one of these requires"))
     return found
+
+
+def _twice(path: tuple, values: list[str], field: str) -> list[tuple[tuple, str, str]]:
+    """A problem for each id listed again in one list."""
+    found, seen = [], set()
+    for position, value in enumerate(values):
+        if value in seen:
+            found.append((path + (position,), "duplicate-id", f"{value!r} is listed twice in {field}"))
+        seen.add(value)
+    return found
+
+
+def _text_problems(path: tuple, text: str) -> list[tuple[tuple, str, str]]:
+    """Catalogue text reaches roadmaps and memos: no control or invisible formatting characters."""
+    bad = control_character(text)
+    return [] if bad is None else [(path, "control-character", f"a control character ({bad}) in the text; "
+                                                               f"write plain text")]
 
 
 def prerequisite_cycles(catalogue: InterventionCatalogue) -> list[list[str]]:
@@ -214,7 +250,7 @@ def prerequisite_cycles(catalogue: InterventionCatalogue) -> list[list[str]]:
 
 def check_against_rubric(catalogue: InterventionCatalogue, rubric: Rubric) -> list[tuple[tuple, str, str]]:
     """The dimension and pillar ids a catalogue uses, checked against ``rubric``."""
-    dimensions = {d.id for p in rubric.pillars for d in p.dimensions}
+    dimensions = rubric.dimensions
     pillars = {p.id for p in rubric.pillars}
     found: list[tuple[tuple, str, str]] = []
 

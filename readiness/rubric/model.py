@@ -223,6 +223,15 @@ class Rubric(DataFile):
             for indicator in dimension.indicators
         }
 
+    @cached_property
+    def dimensions(self) -> dict[str, Dimension]:
+        """Every dimension by id, in rubric order."""
+        return {dimension.id: dimension for pillar in self.pillars for dimension in pillar.dimensions}
+
+    def dimension_indicators(self, dimension_id: str) -> list[str]:
+        """The ids of a dimension's indicators, in rubric order."""
+        return [indicator.id for indicator in self.dimensions[dimension_id].indicators]
+
     def alpha(self, dimension: Dimension) -> float:
         """The amplification α of a barrier dimension: its own, or the rubric's default."""
         return self.amplification if dimension.amplification is None else dimension.amplification

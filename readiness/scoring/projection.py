@@ -13,10 +13,12 @@ intervals.  Its ``projection`` field lists the changes.
 
 from __future__ import annotations
 
+import math
 from typing import Mapping
 
 from ..rubric.model import Rubric
-from .method import Merged, band, compute_indices
+from ..text import did_you_mean
+from .method import Merged, band, compute_indices, indicator_score
 from .scorecard import Projection, Scorecard, scored_numbers
 
 
@@ -28,8 +30,8 @@ def indicator_scores(card: Scorecard) -> dict[str, float | None]:
 def dimension_members(rubric: Rubric, dimension_id: str, scores: Mapping[str, float | None]
                       ) -> list[tuple[str, float, float]]:
     """``(indicator id, weight, score)`` of a dimension's indicators that count (are not ``na``)."""
-    dimension = next(d for p in rubric.pillars for d in p.dimensions if d.id == dimension_id)
-    return [(i.id, i.weight, scores[i.id]) for i in dimension.indicators if scores[i.id] is not None]
+    return [(i.id, i.weight, scores[i.id]) for i in rubric.dimensions[dimension_id].indicators
+            if scores[i.id] is not None]
 
 
 def set_dimension(rubric: Rubric, scores: Mapping[str, float | None], dimension_id: str,
@@ -103,7 +105,9 @@ def project(rubric: Rubric, card: Scorecard, changes: Mapping[str, float]) -> Sc
         if ident in changes:
             s = changes[ident]
             kept_evidence = item.evidence_level if item.state == "answered" else "none"
-            merged[ident] = Merged("answered", s, answer_for(rubric, ident, s), kept_evidence, None, answered=1.0,
+            # Everyone who gave an answer now gives the same one: no spread, as scoring would find.
+            spread = 0.0 if item.spread is not None else None
+            merged[ident] = Merged("answered", s, answer_for(rubric, ident, s), kept_evidence, spread, answered=1.0,
                                    evidenced=(item.evidence or 0.0) / 100)
         else:
             merged[ident] = Merged(item.state, None if item.score is None else item.score / 100, item.answer,
@@ -127,7 +131,8 @@ def whatif_changes(rubric: Rubric, card: Scorecard, settings: Mapping[str, float
 
     Raises ``ValueError`` with a message naming what would be valid.
     """
-    dimensions = {d.id: d for p in rubric.pillars for d in p.dimensions}
+    dimensions = rubric.dimensions
+    pillars = {pillar.id for pillar in rubric.pillars}
     scores = indicator_scores(card)
     changes: dict[str, float] = {}
     dimension_settings = {}
@@ -135,14 +140,15 @@ def whatif_changes(rubric: Rubric, card: Scorecard, settings: Mapping[str, float
         if key in dimensions and key in rubric.places:
             raise ValueError(f"{key!r} is both a dimension and an indicator of {rubric.ref}; it cannot be set")
         if key in dimensions:
-            if not 0 <= value <= 100:
+            if not (math.isfinite(value) and 0 <= value <= 100):
                 raise ValueError(f"{key}={value:g}: a dimension's score is 0–100")
             dimension_settings[key] = value
         elif key in rubric.places:
             changes[key] = _indicator_setting(rubric, key, value)
+        elif key in pillars:
+            raise ValueError(f"{key!r} is a pillar of {rubric.ref}; set its dimensions "
+                             f"({', '.join(d.id for p in rubric.pillars if p.id == key for d in p.dimensions)})")
         else:
-            from ..text import did_you_mean
-
             raise ValueError(f"{key!r} is neither a dimension nor an indicator of {rubric.ref}"
                              f"{did_you_mean(key, [*dimensions, *rubric.places])}")
     for key, value in dimension_settings.items():
@@ -154,13 +160,12 @@ def whatif_changes(rubric: Rubric, card: Scorecard, settings: Mapping[str, float
 
 
 def _indicator_setting(rubric: Rubric, ident: str, value: float) -> float:
+    """The score of answering ``value`` to an indicator, once the value is checked to be a possible answer."""
     indicator = rubric.places[ident].indicator
     if indicator.type == "level":
         scale = rubric.scale
-        if value != int(value) or not scale.min <= value <= scale.max:
+        if not math.isfinite(value) or value != int(value) or not scale.min <= value <= scale.max:
             raise ValueError(f"{ident}={value:g}: a level of {ident} is a whole number {scale.min}–{scale.max}")
-        return (value - scale.min) / scale.span
-    if not indicator.min <= value <= indicator.max:
+    elif not (math.isfinite(value) and indicator.min <= value <= indicator.max):
         raise ValueError(f"{ident}={value:g}: {ident} is a number {indicator.min:g}–{indicator.max:g}")
-    share = (value - indicator.min) / (indicator.max - indicator.min)
-    return 1 - share if indicator.direction == "lower" else share
+    return indicator_score(rubric, ident, value)
