@@ -364,6 +364,7 @@ def recommend_(paths: tuple[Path, ...], fmt: str, top: int | None, catalogue_pat
     docs/recommendations.md explains the catalogue and the method.
     """
     from .console import roadmap_table
+    from .errors import InvalidInput, RubricNotFound
     from .recommend.engine import roadmap_for
     from .recommend.export import to_json, to_markdown
     from .rubric.catalog import Catalog, load_interventions
@@ -376,13 +377,24 @@ def recommend_(paths: tuple[Path, ...], fmt: str, top: int | None, catalogue_pat
         click.echo(str(problem), err=True)
     rubrics = {rubric.ref: rubric for rubric, _ in groups}
     catalog = Catalog()
-    catalogues = {ref: load_interventions(catalogue_path, rubric) if catalogue_path else
-                  catalog.interventions_for(rubric) for ref, rubric in rubrics.items()}
-    roadmaps = [roadmap_for(card, rubrics[f"{card.rubric.id}@{card.rubric.version}"],
-                          catalogues[f"{card.rubric.id}@{card.rubric.version}"], top=top)
-                for card in scored.scorecards]
+    catalogues, said = {}, set()
+    for ref, rubric in rubrics.items():  # a rubric without a usable catalogue stops only its own roadmaps
+        try:
+            catalogues[ref] = load_interventions(catalogue_path, rubric) if catalogue_path else \
+                catalog.interventions_for(rubric)
+        except (InvalidInput, RubricNotFound) as exc:
+            for line in (map(str, exc.problems) if isinstance(exc, InvalidInput) else [f"Error: {exc}"]):
+                if line not in said:
+                    said.add(line)
+                    click.echo(line, err=True)
+    cards = [(card, f"{card.rubric.id}@{card.rubric.version}") for card in scored.scorecards]
+    roadmaps = [roadmap_for(card, rubrics[ref], catalogues[ref], top=top) for card, ref in cards if ref in catalogues]
     _emit(roadmaps, {"table": roadmap_table, "json": to_json, "markdown": to_markdown}[fmt], fmt, output,
           "roadmap(s)")
+    if len(roadmaps) < len(cards):
+        click.echo(f"{len(cards) - len(roadmaps)} agency-round(s) got no roadmap; see the messages above.", err=True)
+        _exit_if_unscored(batch, scored)
+        sys.exit(1)
     _exit_if_unscored(batch, scored)
 
 

@@ -44,6 +44,13 @@ HEAD = 'rubric: tiny@1.0\nagency: Tiny Agency\nagency_id: tiny\nround: "2026"\n'
 TODAY = HEAD + "answers: {c.a: 2, c.b: 2, r.a: 2, r.b: 2, b.a: 2, b.b: 1}\n"
 
 
+def changed(catalogue, **fields):
+    """A catalogue with some fields changed, validated again (a model copy would keep stale cached lookups)."""
+    from readiness.rubric.interventions import InterventionCatalogue
+
+    return InterventionCatalogue.model_validate({**catalogue.model_dump(), **fields})
+
+
 def card_of(paths, rubric_path=TINY_RUBRIC):
     batch = load_assessments(paths, Catalog([rubric_path]))
     assert batch.ok, batch.problems
@@ -170,7 +177,7 @@ def test_a_healthy_agency_needs_no_intervention(write, tiny):
 def test_a_weak_dimension_no_intervention_addresses_is_named(write, tiny):
     rubric, catalogue = tiny
     card = card_of([write("weak.yaml", HEAD + "answers: {c.a: 4, c.b: 4, r.a: 4, r.b: 4, b.a: 4, b.b: 2}\n")])
-    narrow = catalogue.model_copy(update={"interventions": [catalogue.by_id["res_fix"]]})
+    narrow = changed(catalogue, interventions=[catalogue.by_id["res_fix"].model_dump()])
     roadmap = roadmap_for(card, rubric, narrow)
     assert roadmap.message == ("no intervention of tiny-interventions@1.0 is triggered, although these dimensions "
                                "are below their next stage cut: Barrier dimension (b, 75.0); add interventions for "
@@ -292,7 +299,18 @@ def test_a_rubric_without_a_catalogue_asks_for_one(write, runner):
     result = runner.invoke(main, ["recommend", str(path)])
     assert result.exit_code == 1
     assert result.output == ("Error: rubric un-egdi@2018 names no intervention catalogue; give one with "
-                             "--interventions FILE (docs/recommendations.md explains the format)\n")
+                             "--interventions FILE (docs/recommendations.md explains the format)\n"
+                             "1 agency-round(s) got no roadmap; see the messages above.\n")
+
+
+def test_a_rubric_without_a_catalogue_stops_only_its_own_roadmaps(write, runner):
+    from .conftest import ROOT
+
+    path = write("g.yaml", "rubric: un-egdi@2018\nagency: Country\nagency_id: c\nround: '2018'\n"
+                           "answers: {osi: 0.5, hci: 0.5, tii: 0.5}\n")
+    result = runner.invoke(main, ["recommend", str(path), str(ROOT / "examples/2026/ephsd.yaml"), "--format", "json"])
+    assert result.exit_code == 1
+    assert [roadmap["agency_id"] for roadmap in json.loads(result.stdout)] == ["ephsd"]
 
 
 # ---------------------------------------------------------------- the shipped catalogue on every example
@@ -395,3 +413,63 @@ def test_a_roadmap_costs_one_rescoring_per_candidate(example_roadmaps, monkeypat
     card = roadmaps[0][0]
     roadmap_for(card, rubric, catalogue)
     assert len(calls) <= len(catalogue.interventions) + 2 <= 50
+
+
+# ---------------------------------------------------------------- prerequisites, targets and limits
+
+def test_a_triggered_prerequisite_beyond_top_is_on_the_roadmap_not_left_out(write, tiny):
+    # c = (1 + 0)/8 = 12.5 < 30: mandate fires too; both raise c to 20 (+7.5/1 readiness... of one dimension):
+    # cap_fix at low effort outranks mandate at high effort, so --top 1 keeps cap_fix and pulls mandate in.
+    rubric, catalogue = tiny
+    card = card_of([write("weak.yaml", HEAD + "answers: {c.a: 1, c.b: 0, r.a: 4, r.b: 4, b.a: 4, b.b: 4}\n")])
+    roadmap = roadmap_for(card, rubric, catalogue, top=1)
+    assert [item.id for item in roadmap.items] == ["mandate", "cap_fix"]
+    assert roadmap.left_out == []
+    mandate = roadmap.items[0]
+    assert mandate.triggered and [r.kind for r in mandate.reasons] == ["below", "required", "required"]
+
+
+def test_a_prerequisite_already_in_place_is_left_off(write, tiny):
+    rubric, catalogue = tiny
+    # mandate now works on r, which is already in the top stage: nothing for it to do, so cap_fix does not wait.
+    items = [item.model_dump() for item in catalogue.interventions]
+    for item in items:
+        if item["id"] == "mandate":
+            item.update(addresses=["r"], triggers=[{"role_gap": 15.0}])
+    card = card_of([write("a.yaml", HEAD + "answers: {c.a: 2, c.b: 2, r.a: 4, r.b: 4, b.a: 2, b.b: 1}\n")])
+    roadmap = roadmap_for(card, rubric, changed(catalogue, interventions=items))
+    cap_fix = next(item for item in roadmap.items if item.id == "cap_fix")
+    assert "mandate" not in [item.id for item in roadmap.items]
+    assert (cap_fix.start, cap_fix.requires, cap_fix.in_place) == (0, [], ["mandate"])
+    assert cap_fix.explanation.endswith("Taken as in place: mandate (its dimensions already reach its targets).")
+
+
+def test_a_target_already_met_does_not_call_for_the_item(write, tiny):
+    # r = 75: below its next cut (80), but res_fix raises r to 70 only, so it is not called for.
+    rubric, catalogue = tiny
+    card = card_of([write("a.yaml", HEAD + "answers: {c.a: 2, c.b: 2, r.a: 3, r.b: 3, b.a: 2, b.b: 1}\n")])
+    roadmap = roadmap_for(card, rubric, catalogue)
+    assert "res_fix" not in [item.id for item in roadmap.items] + roadmap.left_out
+
+
+def test_an_owner_runs_at_most_max_parallel_items(write, tiny):
+    rubric, catalogue = tiny
+    card = card_of([write("today.yaml", TODAY)])
+    roadmap = roadmap_for(card, rubric, changed(catalogue, max_parallel=2))
+    # With two HR items at a time, bar_fix runs beside res_fix (both foundation, both from month 4).
+    placed = {item.id: (item.start, item.end) for item in roadmap.items}
+    assert placed["res_fix"] == (3, 9) and placed["bar_fix"] == (3, 9) and roadmap.months == 9
+
+
+def test_role_names_are_text_in_markdown(write, runner):
+    senior = HEAD + 'respondent: {name: S, role: "[senior](http://x.example)"}\n' \
+                    "answers: {c.a: 2, c.b: 2, r.a: 4, r.b: 4, b.a: 2, b.b: 1}\n"
+    staff = HEAD + 'respondent: {name: T, role: "**staff** | x"}\n' \
+                   "answers: {c.a: 2, c.b: 2, r.a: 1, r.b: 1, b.a: 2, b.b: 1}\n"
+    write("s.yaml", senior)
+    write("t.yaml", staff)
+    result = runner.invoke(main, ["recommend", "s.yaml", "t.yaml", "--format", "markdown", "--rubric",
+                                  str(TINY_RUBRIC), "--interventions", str(TINY_CATALOGUE)])
+    assert result.exit_code == 0, result.output
+    assert r"by role: '\[senior\](http://x.example)' scores it 100.0 and '\*\*staff\*\* \| x' 25.0" in result.output
+    assert "[senior](" not in result.output and "**staff**" not in result.output

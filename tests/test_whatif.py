@@ -30,7 +30,7 @@ def numbers(card) -> dict:
     data = card.to_json_dict()
     found = {name: data[name] for name in NUMBERS}
     found["indicators"] = {ident: {key: item[key] for key in ("score", "state", "evidence_level", "coverage",
-                                                                "evidence")}
+                                                                "evidence", "spread", "divergent")}
                            for ident, item in data["indicators"].items()}
     return found
 

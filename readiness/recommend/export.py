@@ -70,9 +70,10 @@ def _roadmap_markdown(roadmap: Roadmap) -> str:
         lines += [f"Also called for, beyond these {len(roadmap.items)}, by priority: "
                   f"{', '.join(f'`{i}`' for i in roadmap.left_out)}.", ""]
     for number, item in enumerate(roadmap.items, start=1):
+        pulled = "" if item.triggered else " Pulled in as a prerequisite."
         lines += [f"### {number}. {escape(item.title)} (`{item.id}`)", "",
-                  f"{item.phase.capitalize()}, months {months(item.start, item.end)}, owner {escape(item.owner_title)}, "
-                  f"effort {item.effort}." + ("" if item.triggered else " Pulled in as a prerequisite."), "",
+                  f"{item.phase.capitalize()}, months {months(item.start, item.end)}, "
+                  f"owner {escape(item.owner_title)}, effort {item.effort}.{pulled}", "",
                   escape(item.action), "", escape(item.explanation), "", f"Basis: {escape(item.basis)}", ""]
     return "\n".join(lines)
 
