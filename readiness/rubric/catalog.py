@@ -159,6 +159,7 @@ class Catalog:
         self._folder = folder or shipped_data_dir("rubrics")
         self._kinds: dict[str, list[Path]] | None = None
         self._rubrics: list[Rubric] | None = None
+        self._interventions: list[tuple[Path, InterventionCatalogue]] | None = None
         self._problems: list[Problem] = []
 
     @property
@@ -198,13 +199,14 @@ class Catalog:
 
     def interventions(self) -> list[tuple[Path, InterventionCatalogue]]:
         """Every usable intervention catalogue, with its file (each checked on its own, not yet against a rubric)."""
-        found = []
-        for path in self.kinds.get(INTERVENTIONS, []):
-            try:
-                found.append((path, load_interventions(path)))
-            except InvalidInput as exc:
-                self._problems += exc.problems
-        return found
+        if self._interventions is None:
+            self._interventions = []
+            for path in self.kinds.get(INTERVENTIONS, []):
+                try:
+                    self._interventions.append((path, load_interventions(path)))
+                except InvalidInput as exc:
+                    self._problems += exc.problems
+        return self._interventions
 
     def interventions_for(self, rubric: Rubric) -> InterventionCatalogue:
         """The catalogue that ``rubric`` names (``interventions: id@version``), checked against it.
@@ -221,7 +223,8 @@ class Catalog:
             if catalogue.id == wanted_id and catalogue.version == wanted_version:
                 return load_interventions(path, rubric)
         have = ", ".join(catalogue.ref for _, catalogue in known) or "none"
-        unusable = sorted({p.location.file for p in self._problems})
+        catalogue_files = {str(path) for path in self.kinds.get(INTERVENTIONS, [])}
+        unusable = sorted({p.location.file for p in self._problems if p.location.file in catalogue_files})
         aside = f" (set aside, with problems: {', '.join(unusable)})" if unusable else ""
         raise RubricNotFound(f"rubric {rubric.ref} names the intervention catalogue {rubric.interventions!r}, "
                              f"which is not known (known: {have}){aside}; give one with --interventions FILE")
