@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_yaml_scoring.py
 	$(BIN)/python benchmarks/bench_xlsx.py
 	$(BIN)/python benchmarks/bench_uncertainty.py
+	$(BIN)/python benchmarks/bench_recommend.py
 
 ## schemas: regenerate the committed JSON Schemas under docs/schema/
 schemas: $(STAMP)
