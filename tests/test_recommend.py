@@ -476,3 +476,17 @@ def test_role_names_are_text_in_markdown(write, runner):
     assert result.exit_code == 0, result.output
     assert r"by role: '\[senior\](http://x.example)' scores it 100.0 and '\*\*staff\*\* \| x' 25.0" in result.output
     assert "[senior](" not in result.output and "**staff**" not in result.output
+
+
+def test_catalogue_text_is_text_in_markdown(write, tiny):
+    from readiness.recommend.export import to_markdown
+
+    rubric, catalogue = tiny
+    items = [item.model_dump() for item in catalogue.interventions]
+    items[2].update(title="Build <capability>", action="- first, then | second")
+    odd = changed(catalogue, owners={"head": "Agency head", "hr": "HR", "it": "Chief | *acting* CDO"},
+                  interventions=items, version="1.0")
+    memo = to_markdown([roadmap_for(card_of([write("today.yaml", TODAY)]), rubric, odd)])
+    assert "| 2 | 4–5 | quick-win | Build \\<capability\\> (`cap_fix`) | Chief \\| \\*acting\\* CDO | low |" in memo
+    assert "\n\\- first, then \\| second\n" in memo
+    assert "interventions tiny-interventions@1.0 (sha256" in memo

@@ -35,8 +35,12 @@ def escape(text: str) -> str:
     (typed by agencies), and the catalogue's titles, actions and bases (typed by whoever adapted it).
     """
     text = _ALWAYS.sub(r"\\\1", printable(text).replace("\n", " "))
-    text = _EDGE_UNDERSCORE.sub(r"\\_", text)
-    return _BLOCK_START.sub(_escape_block_start, text)
+    return _EDGE_UNDERSCORE.sub(r"\\_", text)
+
+
+def paragraph(text: str) -> str:
+    """:func:`escape` for text that starts a paragraph, where "- x" or "1. x" would start a list."""
+    return _BLOCK_START.sub(_escape_block_start, escape(text))
 
 
 def _escape_block_start(match: re.Match) -> str:
@@ -74,7 +78,7 @@ def _roadmap_markdown(roadmap: Roadmap) -> str:
         lines += [f"### {number}. {escape(item.title)} (`{item.id}`)", "",
                   f"{item.phase.capitalize()}, months {months(item.start, item.end)}, "
                   f"owner {escape(item.owner_title)}, effort {item.effort}.{pulled}", "",
-                  escape(item.action), "", escape(item.explanation), "", f"Basis: {escape(item.basis)}", ""]
+                  paragraph(item.action), "", escape(item.explanation), "", f"Basis: {escape(item.basis)}", ""]
     return "\n".join(lines)
 
 
