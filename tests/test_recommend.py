@@ -490,3 +490,23 @@ def test_catalogue_text_is_text_in_markdown(write, tiny):
     assert "| 2 | 4–5 | quick-win | Build \\<capability\\> (`cap_fix`) | Chief \\| \\*acting\\* CDO | low |" in memo
     assert "\n\\- first, then \\| second\n" in memo
     assert "interventions tiny-interventions@1.0 (sha256" in memo
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("kind: interventions\n", "", "c.yaml:2:1: missing required field 'kind'"),
+    ("kind: interventions\n", "kind: intervention\n",
+     "c.yaml:2:1: kind 'intervention' is not a kind of data file readiness reads (did you mean 'interventions'?); "
+     "known: rubric, interventions"),
+    ("      - below: 30\n", "      - below: next_cut\n",
+     "c.yaml:45:16: below: use a score above 0 and at most 100, or 'next-cut'; got 'next_cut'"),
+    ("    requires: [mandate]\n", "    requires: [mandate, mandate]\n", "c.yaml:37:25: 'mandate' is listed twice in requires"),
+    ("    title: Ease the barrier\n", "    title: \"Ease the\\u0007 barrier\"\n",
+     "c.yaml:21:12: a control character (U+0007) in the text; write plain text"),
+])
+def test_rubric_validate_explains_catalogue_mistakes(write, runner, old, new, message):
+    text = TINY_CATALOGUE.read_text()
+    assert old in text
+    write("c.yaml", text.replace(old, new, 1))
+    result = runner.invoke(main, ["rubric", "validate", str(TINY_RUBRIC), "c.yaml"], env={"COLUMNS": "200"})
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == message
