@@ -15,7 +15,7 @@ from .triggers import dimension_title, fired
 
 
 def roadmap_for(card: Scorecard, rubric: Rubric, catalogue: InterventionCatalogue, *,
-              top: int | None = None) -> Roadmap:
+                top: int | None = None) -> Roadmap:
     """The roadmap for one scorecard of ``rubric`` from ``catalogue`` (checked against that rubric).
 
     Every intervention whose trigger fires is estimated by re-scoring (one re-scoring each, plus
