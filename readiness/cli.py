@@ -364,10 +364,8 @@ def recommend_(paths: tuple[Path, ...], fmt: str, top: int | None, catalogue_pat
     docs/recommendations.md explains the catalogue and the method.
     """
     from .console import roadmap_table
-    from .errors import InvalidInput, RubricNotFound
     from .recommend.engine import roadmap_for
     from .recommend.export import to_json, to_markdown
-    from .rubric.catalog import Catalog, load_interventions
     from .scoring.batch import score_batch
 
     batch = _load(paths, partial, rubric_ref)
@@ -376,17 +374,7 @@ def recommend_(paths: tuple[Path, ...], fmt: str, top: int | None, catalogue_pat
     for problem in batch.problems + scored.problems:
         click.echo(str(problem), err=True)
     rubrics = {rubric.ref: rubric for rubric, _ in groups}
-    catalog = Catalog()
-    catalogues, said = {}, set()
-    for ref, rubric in rubrics.items():  # a rubric without a usable catalogue stops only its own roadmaps
-        try:
-            catalogues[ref] = load_interventions(catalogue_path, rubric) if catalogue_path else \
-                catalog.interventions_for(rubric)
-        except (InvalidInput, RubricNotFound) as exc:
-            for line in (map(str, exc.problems) if isinstance(exc, InvalidInput) else [f"Error: {exc}"]):
-                if line not in said:
-                    said.add(line)
-                    click.echo(line, err=True)
+    catalogues = _catalogues(rubrics, catalogue_path)
     cards = [(card, f"{card.rubric.id}@{card.rubric.version}") for card in scored.scorecards]
     roadmaps = [roadmap_for(card, rubrics[ref], catalogues[ref], top=top) for card, ref in cards if ref in catalogues]
     _emit(roadmaps, {"table": roadmap_table, "json": to_json, "markdown": to_markdown}[fmt], fmt, output,
@@ -396,6 +384,31 @@ def recommend_(paths: tuple[Path, ...], fmt: str, top: int | None, catalogue_pat
         _exit_if_unscored(batch, scored)
         sys.exit(1)
     _exit_if_unscored(batch, scored)
+
+
+def _catalogues(rubrics: dict, catalogue_path: Path | None, *, required: bool = True) -> dict:
+    """The intervention catalogue of each rubric (``--interventions FILE``, or the one the rubric names).
+
+    A rubric without a usable catalogue is said once on standard error and left out: only its own
+    agencies go without a roadmap.  With ``required`` false, a rubric that names none is passed over quietly.
+    """
+    from .errors import InvalidInput, RubricNotFound
+    from .rubric.catalog import Catalog, load_interventions
+
+    catalog = Catalog()
+    catalogues, said = {}, set()
+    for ref, rubric in rubrics.items():
+        if not (required or catalogue_path or rubric.interventions):
+            continue
+        try:
+            catalogues[ref] = load_interventions(catalogue_path, rubric) if catalogue_path else \
+                catalog.interventions_for(rubric)
+        except (InvalidInput, RubricNotFound) as exc:
+            for line in (map(str, exc.problems) if isinstance(exc, InvalidInput) else [f"Error: {exc}"]):
+                if line not in said:
+                    said.add(line)
+                    click.echo(line, err=True)
+    return catalogues
 
 
 def _settings(values: tuple[str, ...]) -> dict[str, float]:
@@ -476,6 +489,139 @@ def whatif(paths: tuple[Path, ...], settings: tuple[str, ...], fmt: str, partial
         click.echo(f"Wrote the what-if to {output}", err=True)
     else:
         click.echo(text, nl=False)
+
+
+# ---------------------------------------------------------------- report
+
+
+def _report_date(date: str | None, members) -> str:
+    """The report's date: --date, else SOURCE_DATE_EPOCH, else the day its newest input file was saved
+    (so the same input gives the same PDF, byte for byte)."""
+    from datetime import datetime, timezone
+
+    if date:
+        return date
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        moment = int(epoch)
+    else:
+        moment = max(int(Path(member.source).stat().st_mtime) for member in members)
+    return datetime.fromtimestamp(moment, tz=timezone.utc).strftime("%Y-%m-%d")
+
+
+def _previous_rounds(cards) -> dict:
+    """Each scorecard's previous round among the inputs (same agency id, the latest round before it)."""
+    from .rubric.catalog import version_order
+
+    by_agency: dict[str, list] = {}
+    for card in cards:
+        by_agency.setdefault(card.agency_id, []).append(card)
+    previous = {}
+    for same in by_agency.values():
+        ordered = sorted(same, key=lambda card: version_order(card.round))
+        for before, after in zip(ordered, ordered[1:]):
+            previous[(after.agency_id, after.round)] = before
+    return previous
+
+
+def _iso_date(_ctx, _param, value: str | None) -> str | None:
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"{value!r}: write a date as YYYY-MM-DD, e.g. 2026-11-29") from None
+
+
+@main.command(short_help="Write a PDF and/or HTML scorecard per agency and round.")
+@click.argument("paths", nargs=-1, required=True, type=FILES, metavar="FILES_OR_DIRS...")
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the reports into (created if needed).")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "html", "both"]), default="pdf", show_default=True,
+              help="pdf (PDF/A-3b, the scorecard's JSON attached), html (a standalone page) or both.")
+@click.option("--jobs", type=click.IntRange(1, 64), metavar="N",
+              help="Render in N processes (default: the number of cores, at most 4).")
+@click.option("--template", "template_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              metavar="DIR", help="A folder whose scorecard.html, scorecard.css, print.css or assets replace the "
+                                  "shipped ones of the same name.")
+@click.option("--redact-respondents", is_flag=True, help="Name respondents by their role only.")
+@click.option("--interventions", "catalogue_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              metavar="FILE", help="An intervention catalogue of your own for the roadmap.")
+@click.option("--date", callback=_iso_date, metavar="YYYY-MM-DD",
+              help="The reports' date (default: SOURCE_DATE_EPOCH, else the day the newest input was saved).")
+@_partial_option
+@_rubric_option
+@click.option("--draws", type=click.IntRange(0, 100_000), default=DEFAULT_DRAWS, show_default=True,
+              help="Re-runs of the method for the ranges shown (0: none).")
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=DEFAULT_SEED, show_default=True,
+              help="Seed of the draws.")
+def report(paths: tuple[Path, ...], out_dir: Path, fmt: str, jobs: int | None, template_dir: Path | None,
+           redact_respondents: bool, catalogue_path: Path | None, date: str | None, partial: bool,
+           rubric_ref: str | None, draws: int, seed: int) -> None:
+    """Write one scorecard per agency and round: PDF and/or HTML, and a JSON sidecar.
+
+    Each report holds the headline figures with their ranges, a quadrant and a radar chart,
+    resistance and barriers, every indicator with its answer and evidence, the roadmap,
+    the evidence register, data quality and the method with its hashes. Files are named
+    AGENCY_ID-ROUND.pdf/.html/.json. Invalid inputs and failed reports are listed at the
+    end, and the exit code is then 1; the other reports are still written.
+    docs/reports.md explains the contents and how to use templates of your own.
+    """
+    from .console import Progress
+    from .files import write_bytes
+    from .recommend.engine import roadmap_for
+    from .report.batch import default_jobs, render_reports
+    from .report.model import ReportInput, evidence_of
+    from .scoring.batch import score_batch
+
+    batch = _load(paths, partial, rubric_ref)
+    groups = list(batch.groups())
+    scored = score_batch(groups, draws=draws, seed=seed)
+    for problem in batch.problems + scored.problems:
+        click.echo(str(problem), err=True)
+    rubrics = {rubric.ref: rubric for rubric, _ in groups}
+    members_of = {(members[0].agency_id, members[0].round): members for _, members in groups}
+    catalogues = _catalogues(rubrics, catalogue_path, required=False)
+    previous = _previous_rounds(scored.scorecards)
+    reports = []
+    for card in scored.scorecards:
+        ref = f"{card.rubric.id}@{card.rubric.version}"
+        members = members_of[(card.agency_id, card.round)]
+        reports.append(ReportInput(
+            card=card, rubric=rubrics[ref],
+            roadmap=roadmap_for(card, rubrics[ref], catalogues[ref]) if ref in catalogues else None,
+            previous=previous.get((card.agency_id, card.round)),
+            evidence=evidence_of(members, redact=redact_respondents),
+            date=_report_date(date, members), redact_respondents=redact_respondents,
+            generator=f"readiness {_version()}"))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    formats = ("pdf", "html") if fmt == "both" else (fmt,)
+    failed, written = [], 0
+    with Progress("Rendering") as progress:
+        for rendered in render_reports(reports, formats, template_dir=template_dir, jobs=jobs or default_jobs(),
+                                       progress=progress):
+            if rendered.error:
+                failed.append(f"{rendered.report.stem}: {rendered.error}")
+                continue
+            for suffix, data in rendered.files.items():
+                write_bytes(out_dir / f"{rendered.report.stem}{suffix}", data)
+            written += 1
+    click.echo(f"Wrote {written} report(s) to {out_dir}", err=True)
+    for line in failed:
+        click.echo(f"failed: {line}", err=True)
+    unscored = len(batch.report.failed | scored.failed)
+    if unscored:
+        click.echo(f"{unscored} file(s) could not be scored; see the messages above.", err=True)
+    if failed or not (batch.ok and scored.ok):
+        sys.exit(1)
+
+
+def _version() -> str:
+    from .files import version
+
+    return version()
 
 
 # ---------------------------------------------------------------- import

@@ -45,6 +45,12 @@ def write_text(path: str | Path, text: str) -> None:
         handle.write(text)
 
 
+def write_bytes(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically."""
+    with atomic_write(path, "wb") as handle:
+        handle.write(data)
+
+
 def write_folder(folder: Path, files: Sequence[tuple[str, str]], *, remove: Sequence[Path] = ()) -> None:
     """Write every ``(name, text)`` into ``folder``, or none: stage them beside it, then move them in.
 

@@ -39,6 +39,8 @@ ONLY_IN = {
     "ruamel": {"readiness.yamlio"},
     "yaml": {"readiness.yamlio"},
     "weasyprint": {"readiness.report"},
+    "jinja2": {"readiness.report"},
+    "markupsafe": {"readiness.report"},
     "numpy": {"readiness.scoring", "readiness.portfolio"},
     "krippendorff": {"readiness.scoring.agreement"},
     "threadpoolctl": {"readiness.scoring.batch"},

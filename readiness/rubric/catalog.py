@@ -266,6 +266,11 @@ class Catalog:
         return self.find(ref)
 
 
+def version_order(label: str) -> tuple:
+    """A sort key for versions and rounds: numbers by value (2026 < 2026.10), words after numbers."""
+    return _version_key(label)
+
+
 def _version_key(version: str) -> tuple:
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in version.split("."))
 

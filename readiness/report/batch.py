@@ -1,0 +1,80 @@
+"""Rendering many reports: in this process, or in a pool of processes (``--jobs``), one result each.
+
+A report that fails to render is that report's failure, reported with its message; the others go
+on.  Workers return bytes; the caller writes them (atomically), so a failed report leaves no file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+from ..scoring.export import to_json
+from .model import ReportInput
+
+FORMATS = ("pdf", "html")
+#: More processes than this rarely pay: WeasyPrint's layout is CPU-bound and memory grows per worker.
+MAX_DEFAULT_JOBS = 4
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One report's files (suffix → bytes), or why it failed."""
+
+    report: ReportInput
+    files: dict[str, bytes]
+    error: str | None = None
+
+
+def default_jobs() -> int:
+    """The number of cores, at most :data:`MAX_DEFAULT_JOBS`."""
+    return max(1, min(MAX_DEFAULT_JOBS, os.cpu_count() or 1))
+
+
+def sidecar(report: ReportInput) -> str:
+    """The report's JSON sidecar: the scorecard and its roadmap, every number at full precision."""
+    data = {"scorecard": report.card.to_json_dict(),
+            "roadmap": report.roadmap.to_json_dict() if report.roadmap else None}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_files(report: ReportInput, formats: Sequence[str], template_dir: Path | None = None) -> dict[str, bytes]:
+    """The files of one report: ``.html`` and/or ``.pdf``, and the ``.json`` sidecar."""
+    from .render import render_html, render_pdf
+
+    html = render_html(report, template_dir=template_dir)
+    files = {".json": sidecar(report).encode("utf-8")}
+    if "html" in formats:
+        files[".html"] = html.encode("utf-8")
+    if "pdf" in formats:
+        files[".pdf"] = render_pdf(report, to_json([report.card]), template_dir=template_dir, html=html)
+    return files
+
+
+def _render(report: ReportInput, formats: Sequence[str], template_dir: Path | None) -> Rendered:
+    try:
+        return Rendered(report, render_files(report, formats, template_dir))
+    except Exception as exc:  # one report's failure is reported, the batch goes on
+        return Rendered(report, {}, f"{type(exc).__name__}: {exc}")
+
+
+def render_reports(reports: Sequence[ReportInput], formats: Sequence[str], *, template_dir: Path | None = None,
+                   jobs: int = 1, progress: Callable[[int, int], None] | None = None) -> Iterator[Rendered]:
+    """Render each report, in ``jobs`` processes; results come in the order of ``reports``."""
+    total = len(reports)
+    if jobs <= 1 or total <= 1:
+        for done, report in enumerate(reports, start=1):
+            yield _render(report, formats, template_dir)
+            if progress:
+                progress(done, total)
+        return
+    with ProcessPoolExecutor(max_workers=min(jobs, total)) as pool:
+        futures = [pool.submit(_render, report, tuple(formats), template_dir) for report in reports]
+        for done, future in enumerate(futures, start=1):
+            yield future.result()
+            if progress:
+                progress(done, total)

@@ -1,0 +1,102 @@
+"""Rendering one report: Jinja2 templates to a standalone HTML page, and that page to PDF/A-3b by WeasyPrint.
+
+Autoescape is on and undefined variables are errors; the PDF gets its metadata from the page, its
+fonts from the template folder (through :mod:`.fetcher`, which reaches nothing else), the
+scorecard's JSON as an attachment, and an identifier and dates derived from its content, so the same
+input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+
+from ..files import shipped_data_dir
+from .context import build_context
+from .model import ReportInput
+
+#: The page template and the stylesheets a template folder may override, by file name.
+PAGE = "scorecard.html"
+STYLESHEET = "scorecard.css"
+PRINT_STYLESHEET = "print.css"
+ATTACHMENT = "scorecard.json"
+
+
+def template_roots(template_dir: Path | None = None) -> list[Path]:
+    """Where templates and their assets are looked up: a custom folder first, then the shipped one."""
+    shipped = shipped_data_dir("templates")
+    return [Path(template_dir), shipped] if template_dir else [shipped]
+
+
+@lru_cache(maxsize=8)
+def _environment(roots: tuple[Path, ...]):
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(root) for root in roots]),
+        autoescape=True,  # every value is escaped, whatever the file name: agency text is never markup
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True,
+    )
+
+
+def _asset_text(roots: list[Path], name: str) -> str:
+    for root in roots:
+        path = root / name
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    raise FileNotFoundError(f"no {name} in the template folders ({', '.join(map(str, roots))})")
+
+
+def render_html(report: ReportInput, *, template_dir: Path | None = None) -> str:
+    """The report as a standalone HTML page: its stylesheet inline, its charts inline SVG, no external requests."""
+    roots = template_roots(template_dir)
+    template = _environment(tuple(roots)).get_template(PAGE)
+    return template.render(**build_context(report), stylesheet=_css(_asset_text(roots, STYLESHEET)))
+
+
+def _css(text: str):
+    from markupsafe import Markup
+
+    # A stylesheet is the template's own, inlined in <style>: it must not close the element.
+    return Markup(text.replace("</", "<\\/"))
+
+
+def render_pdf(report: ReportInput, attachment: str, *, template_dir: Path | None = None,
+               html: str | None = None) -> bytes:
+    """The report as PDF/A-3b bytes, with ``attachment`` (the scorecard's JSON) embedded as scorecard.json."""
+    from weasyprint import CSS, HTML, Attachment
+
+    from .fetcher import TemplateFetcher
+
+    roots = template_roots(template_dir)
+    html = html if html is not None else render_html(report, template_dir=template_dir)
+    fetcher = TemplateFetcher(roots)
+    base = roots[0].resolve().as_uri() + "/"
+    stamp = datetime.fromisoformat(report.date).replace(tzinfo=timezone.utc)
+    identifier = hashlib.sha256((html + attachment).encode("utf-8")).hexdigest()[:32].encode("ascii")
+    with _quiet_weasyprint():
+        document = HTML(string=html, base_url=base, url_fetcher=fetcher)
+        print_css = CSS(string=_asset_text(roots, PRINT_STYLESHEET), base_url=base, url_fetcher=fetcher)
+        data = Attachment(string=attachment.encode("utf-8"), base_url=base, url_fetcher=fetcher, name=ATTACHMENT,
+                          description=f"Scorecard of {report.card.agency_id} round {report.card.round} "
+                                      f"(readiness score --format json)",
+                          created=stamp, modified=stamp, relationship="Data")
+        return document.write_pdf(stylesheets=[print_css], attachments=[data], pdf_variant="pdf/a-3b",
+                                  pdf_identifier=identifier)
+
+
+class _quiet_weasyprint:
+    """WeasyPrint logs every refused resource and unsupported CSS property as a warning; a report is
+    checked by its tests, so those lines would only alarm users."""
+
+    def __enter__(self):
+        self.logger = logging.getLogger("weasyprint")
+        self.level = self.logger.level
+        self.logger.setLevel(logging.ERROR)
+
+    def __exit__(self, *exc):
+        self.logger.setLevel(self.level)
