@@ -46,12 +46,11 @@ def render_files(report: ReportInput, formats: Sequence[str], template_dir: Path
     """The files of one report: ``.html`` and/or ``.pdf``, and the ``.json`` sidecar."""
     from .render import render_html, render_pdf
 
-    html = render_html(report, template_dir=template_dir)
     files = {".json": sidecar(report).encode("utf-8")}
     if "html" in formats:
-        files[".html"] = html.encode("utf-8")
+        files[".html"] = render_html(report, template_dir=template_dir).encode("utf-8")
     if "pdf" in formats:
-        files[".pdf"] = render_pdf(report, to_json([report.card]), template_dir=template_dir, html=html)
+        files[".pdf"] = render_pdf(report, to_json([report.card]), template_dir=template_dir)
     return files
 
 

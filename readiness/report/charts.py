@@ -82,7 +82,8 @@ def quadrant(readiness: float, risk: float | None, cuts: tuple[float, float], *,
                     f'stroke-dasharray="2 2"/>')
     body.append(f'<circle cx="{x(readiness):.1f}" cy="{y(risk):.1f}" r="5" fill="{ACCENT}" stroke="{INK}"/>')
     label_x = x(readiness) + (8 if readiness < 75 else -8)
-    body.append(_text(label_x, y(risk) - 7, f"{readiness:.1f}, {risk:.1f}", size=9, weight="bold",
+    label_y = y(risk) - 7 if risk < 85 else y(risk) + 15  # near the top edge the label goes below the dot
+    body.append(_text(label_x, label_y, f"{readiness:.1f}, {risk:.1f}", size=9, weight="bold",
                       anchor="start" if readiness < 75 else "end"))
     return _svg(width, height, "".join(body), "Quadrant chart: readiness across, risk up")
 

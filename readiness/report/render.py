@@ -51,11 +51,18 @@ def _asset_text(roots: list[Path], name: str) -> str:
     raise FileNotFoundError(f"no {name} in the template folders ({', '.join(map(str, roots))})")
 
 
-def render_html(report: ReportInput, *, template_dir: Path | None = None) -> str:
-    """The report as a standalone HTML page: its stylesheet inline, its charts inline SVG, no external requests."""
+def render_html(report: ReportInput, *, template_dir: Path | None = None, for_print: bool = False) -> str:
+    """The report as a standalone HTML page: its stylesheet inline, its charts inline SVG, no external requests.
+
+    ``for_print`` adds the PDF's own stylesheet (fonts from the template folder, page header and
+    footer): the page WeasyPrint prints.  Both are inline, so that they count as the page's own styles.
+    """
     roots = template_roots(template_dir)
     template = _environment(tuple(roots)).get_template(PAGE)
-    return template.render(**build_context(report), stylesheet=_css(_asset_text(roots, STYLESHEET)))
+    css = _asset_text(roots, STYLESHEET)
+    if for_print:
+        css += "\n" + _asset_text(roots, PRINT_STYLESHEET)
+    return template.render(**build_context(report), stylesheet=_css(css))
 
 
 def _css(text: str):
@@ -67,26 +74,27 @@ def _css(text: str):
 
 def render_pdf(report: ReportInput, attachment: str, *, template_dir: Path | None = None,
                html: str | None = None) -> bytes:
-    """The report as PDF/A-3b bytes, with ``attachment`` (the scorecard's JSON) embedded as scorecard.json."""
-    from weasyprint import CSS, HTML, Attachment
+    """The report as PDF/A-3b bytes, with ``attachment`` (the scorecard's JSON) embedded as scorecard.json.
+
+    ``html`` is the page to print (:func:`render_html` with ``for_print``), made here when not given.
+    """
+    from weasyprint import HTML, Attachment
 
     from .fetcher import TemplateFetcher
 
     roots = template_roots(template_dir)
-    html = html if html is not None else render_html(report, template_dir=template_dir)
+    html = html if html is not None else render_html(report, template_dir=template_dir, for_print=True)
     fetcher = TemplateFetcher(roots)
     base = roots[0].resolve().as_uri() + "/"
     stamp = datetime.fromisoformat(report.date).replace(tzinfo=timezone.utc)
     identifier = hashlib.sha256((html + attachment).encode("utf-8")).hexdigest()[:32].encode("ascii")
     with _quiet_weasyprint():
         document = HTML(string=html, base_url=base, url_fetcher=fetcher)
-        print_css = CSS(string=_asset_text(roots, PRINT_STYLESHEET), base_url=base, url_fetcher=fetcher)
         data = Attachment(string=attachment.encode("utf-8"), base_url=base, url_fetcher=fetcher, name=ATTACHMENT,
                           description=f"Scorecard of {report.card.agency_id} round {report.card.round} "
                                       f"(readiness score --format json)",
                           created=stamp, modified=stamp, relationship="Data")
-        return document.write_pdf(stylesheets=[print_css], attachments=[data], pdf_variant="pdf/a-3b",
-                                  pdf_identifier=identifier)
+        return document.write_pdf(attachments=[data], pdf_variant="pdf/a-3b", pdf_identifier=identifier)
 
 
 class _quiet_weasyprint:

@@ -1,0 +1,269 @@
+"""PDF and HTML scorecards: what they show, what they never do with agency text, and that they are reproducible.
+
+PDFs are read back with pypdf (text, attachments, metadata).  Rendering takes a second or two per
+report, so the reports are rendered once per module and looked at by several tests.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from readiness.cli import main
+
+from .conftest import ROOT
+
+pypdf = pytest.importorskip("pypdf")
+
+DRAWS = ["--draws", "200"]
+EPHSD = [str(ROOT / "examples" / "2025" / "ephsd.yaml"), str(ROOT / "examples" / "2026" / "ephsd.yaml")]
+NPLRA = [str(path) for path in sorted((ROOT / "examples" / "2026").glob("nplra-*.yaml"))]
+
+
+def pdf_text(path: Path) -> str:
+    """All the text of a PDF, with runs of white space made one space (table cells wrap titles)."""
+    reader = pypdf.PdfReader(path)
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    result = CliRunner().invoke(main, ["report", *EPHSD, *NPLRA, "-o", str(out), "--format", "both",
+                                       "--date", "2026-11-29", "--jobs", "2", *DRAWS])
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+def test_one_report_per_agency_round_with_its_sidecar(rendered):
+    out, output = rendered
+    assert sorted(path.name for path in out.iterdir()) == [
+        f"{stem}.{suffix}" for stem in ("ephsd-2025", "ephsd-2026", "nplra-2026") for suffix in ("html", "json", "pdf")]
+    assert output.splitlines()[-1] == f"Wrote 3 report(s) to {out}"
+    sidecar = json.loads((out / "ephsd-2026.json").read_text())
+    assert sidecar["scorecard"]["agency_id"] == "ephsd" and sidecar["roadmap"]["items"]
+
+
+def test_the_pdf_shows_the_headline_every_dimension_and_the_roadmap(rendered):
+    from readiness.rubric.catalog import Catalog
+
+    out, _ = rendered
+    text = pdf_text(out / "ephsd-2026.pdf")
+    sidecar = json.loads((out / "ephsd-2026.json").read_text())
+    card, roadmap = sidecar["scorecard"], sidecar["roadmap"]
+    assert "Eastern Province Health Services Directorate" in text
+    assert f"Readiness {card['readiness']:.1f}" in text and f"Risk {card['risk']:.1f}" in text
+    assert f"{card['stage']['level']} {card['stage']['name']}" in text and card["quadrant"] in text
+    for dimension in Catalog().find("egov-readiness").dimensions.values():
+        assert dimension.title in text, dimension.title
+    for item in roadmap["items"]:
+        assert item["title"] in text, item["title"]
+    assert "Since round 2025: readiness" in text  # the previous round is among the inputs
+    pages = pypdf.PdfReader(out / "ephsd-2026.pdf").pages
+    assert 8 <= len(pages) <= 24
+    second = pages[1].extract_text()  # header (agency, round) and footer ("page x of y") on every page but the cover
+    assert "Eastern Province Health Services Directorate" in second and "Round 2026" in second, second
+    assert f"Page 2 of {len(pages)}" in second
+
+
+def test_the_attachment_is_the_scorecard_json_of_readiness_score(rendered):
+    out, _ = rendered
+    reader = pypdf.PdfReader(out / "ephsd-2026.pdf")
+    assert list(reader.attachments) == ["scorecard.json"]
+    (attached,) = reader.attachments["scorecard.json"]
+    scored = CliRunner().invoke(main, ["score", EPHSD[1], "--format", "json", *DRAWS])
+    assert attached.decode("utf-8") == scored.stdout
+
+
+def test_the_pdf_says_what_it_is(rendered):
+    out, _ = rendered
+    reader = pypdf.PdfReader(out / "nplra-2026.pdf")
+    meta = reader.metadata
+    assert meta.title == "Digital readiness scorecard: Northern Province Land Records Authority, round 2026"
+    assert meta.subject.startswith("Readiness, risk and roadmap of Northern Province Land Records Authority (nplra)")
+    assert meta["/CreationDate"] == "D:20261129000000Z"
+    xmp = reader.xmp_metadata
+    assert xmp is not None and "pdfaid" in reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+
+
+def test_several_respondents_show_roles_divergences_and_agreement(rendered):
+    out, _ = rendered
+    text = pdf_text(out / "nplra-2026.pdf")
+    assert "By respondent role:" in text and "Respondents differ:" in text
+    assert "Agreement (Krippendorff's alpha) 0.24 (broad disagreement)" in text
+
+
+def test_the_html_page_is_standalone(rendered):
+    out, _ = rendered
+    html = (out / "ephsd-2026.html").read_text()
+    assert html.startswith("\n<!DOCTYPE html>") or html.lstrip().startswith("<!DOCTYPE html>")
+    assert "<script" not in html and "<link" not in html and "@import" not in html
+    # No reference leaves the page: every URL in it is an SVG namespace.
+    assert set(re.findall(r"https?://[^\s\"'<>)]+", html)) <= {"http://www.w3.org/2000/svg"}
+    assert html.count("<svg") == 4  # quadrant, radar, barriers, timeline
+
+
+HOSTILE = ('<img src="file:///etc/passwd"> <link rel=attachment href="file:///etc/passwd"> <script>alert(1)</script> '
+           '<style>body{background:url(http://127.0.0.1:PORT/css)}</style> http://127.0.0.1:PORT/plain')
+
+
+def test_hostile_text_is_shown_literally_and_reaches_nothing(tmp_path):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    listener.settimeout(0.1)
+    port = listener.getsockname()[1]
+    hostile = HOSTILE.replace("PORT", str(port))
+    connections, stop = [], threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                connections.append(listener.accept()[0])
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=accept)
+    thread.start()
+    source = tmp_path / "evil.yaml"
+    source.write_text("rubric: egov-readiness@1.0\nagency: " + json.dumps(hostile) + "\nagency_id: evil\n"
+                      "round: '2026'\nrespondent: {name: " + json.dumps(hostile) + ", role: staff}\nanswers:\n"
+                      "  strategy.vision: {level: 3, evidence: " + json.dumps(hostile) + ", evidence_level: verified}\n")
+    try:
+        result = CliRunner().invoke(main, ["report", str(source), "--partial", "-o", str(tmp_path / "out"),
+                                           "--format", "both", "--draws", "0", "--jobs", "1"])
+    finally:
+        stop.set()
+        thread.join()
+        listener.close()
+    assert result.exit_code == 0, result.output
+    assert connections == []
+    pdf = (tmp_path / "out" / "evil-2026.pdf").read_bytes()
+    assert b"root:" not in pdf
+    reader = pypdf.PdfReader(tmp_path / "out" / "evil-2026.pdf")
+    assert list(reader.attachments) == ["scorecard.json"]
+    text = pdf_text(tmp_path / "out" / "evil-2026.pdf")
+    assert '<img src="file:///etc/passwd">' in text and "<script>alert(1)</script>" in text
+    html = (tmp_path / "out" / "evil-2026.html").read_text()
+    assert "<img" not in html and "<script>" not in html and "<link rel" not in html
+    assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
+
+
+URDU = """\
+rubric: egov-readiness@1.0
+agency: "محکمہ مال پنجاب"
+agency_id: urdu
+round: "2026"
+respondent: {name: "علی خان", role: it_lead}
+answers:
+  strategy.vision: {level: 3, evidence: "کابینہ کا فیصلہ نمبر ۱۴", evidence_level: documented}
+"""
+
+
+def test_urdu_text_is_in_the_pdf_in_reading_order_and_the_same_bytes_come_twice(tmp_path):
+    source = tmp_path / "urdu.yaml"
+    source.write_text(URDU, encoding="utf-8")
+    runs = []
+    for name in ("first", "second"):  # two processes: nothing may depend on the process or the clock
+        subprocess.run([sys.executable, "-m", "readiness", "report", str(source), "--partial", "-o",
+                        str(tmp_path / name), "--draws", "0", "--date", "2026-11-29"], check=True, capture_output=True)
+        runs.append((tmp_path / name / "urdu-2026.pdf").read_bytes())
+    assert runs[0] == runs[1]
+    text = pdf_text(tmp_path / "first" / "urdu-2026.pdf")
+    assert "محکمہ مال پنجاب" in text and "علی خان" in text
+    # The words in reading order; text extractors put the number that ends a right-to-left line (drawn at
+    # its left end) before it, so the number is looked for beside the words, not after them.
+    assert "۱۴ کابینہ کا فیصلہ نمبر" in text or "کابینہ کا فیصلہ نمبر ۱۴" in text
+
+
+def test_redacted_reports_name_roles_only(tmp_path):
+    result = CliRunner().invoke(main, ["report", *NPLRA, "-o", str(tmp_path), "--format", "both", "--draws", "0",
+                                       "--redact-respondents", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    text = pdf_text(tmp_path / "nplra-2026.pdf")
+    html = (tmp_path / "nplra-2026.html").read_text()
+    for path in NPLRA:
+        name = re.search(r"name: ([^,}]+)", Path(path).read_text()).group(1).strip().strip('"')
+        assert name not in text and name not in html, name
+    assert "senior" in text and "staff" in text
+
+
+def test_a_template_folder_replaces_files_by_name(tmp_path):
+    custom = tmp_path / "ministry"
+    custom.mkdir()
+    css = (ROOT / "templates" / "scorecard.css").read_text()
+    (custom / "scorecard.css").write_text(css + "\n/* ministry colours */ h1 { color: rgb(0, 102, 51); }\n")
+    result = CliRunner().invoke(main, ["report", EPHSD[1], "-o", str(tmp_path / "out"), "--format", "html",
+                                       "--draws", "0", "--template", str(custom)])
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "out" / "ephsd-2026.html").read_text()
+    assert "/* ministry colours */ h1 { color: rgb(0, 102, 51); }" in html
+    assert not (tmp_path / "out" / "ephsd-2026.pdf").exists()
+
+
+def test_a_bad_input_does_not_stop_the_others(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(EPHSD[1], folder / "ephsd.yaml")
+    (folder / "broken.yaml").write_text("rubric: egov-readiness@1.0\nagency: X\nagency_id: x\nround: '2026'\n"
+                                        "answers: {strategy.vision: 9}\n")
+    result = CliRunner().invoke(main, ["report", str(folder), "-o", str(tmp_path / "out"), "--format", "html",
+                                       "--draws", "0"])
+    assert result.exit_code == 1
+    assert sorted(path.name for path in (tmp_path / "out").iterdir()) == ["ephsd-2026.html", "ephsd-2026.json"]
+    assert result.output.splitlines()[-2:] == [f"Wrote 1 report(s) to {tmp_path / 'out'}",
+                                               "1 file(s) could not be scored; see the messages above."]
+
+
+def test_the_fetcher_serves_only_template_files(tmp_path):
+    from readiness.files import shipped_data_dir
+    from readiness.report.fetcher import RefusedResource, TemplateFetcher
+
+    shipped = shipped_data_dir("templates")
+    fetcher = TemplateFetcher([tmp_path, shipped])
+    font = fetcher.fetch((tmp_path / "fonts" / "NotoSans-Regular.ttf").as_uri())  # falls back to the shipped one
+    assert font.headers["Content-Type"] == "font/ttf" or font.headers["Content-Type"].startswith("font")
+    for url in ("file:///etc/passwd", (shipped / ".." / "pyproject.toml").as_uri(), "http://127.0.0.1:1/x",
+                "https://example.org/logo.png", "file://otherhost/share/x.css"):
+        with pytest.raises(RefusedResource):
+            fetcher.fetch(url)
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None and shutil.which("chromium-browser") is None,
+                    reason="Chromium is not installed (Debian package chromium; .ci/run installs it when it can)")
+def test_the_html_page_renders_in_headless_chromium_without_the_network(rendered, tmp_path):
+    import zlib
+
+    out, _ = rendered
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    shot = tmp_path / "page.png"
+    result = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--disable-quic", f"--user-data-dir={tmp_path / 'profile'}",
+         "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9", "--enable-logging=stderr",
+         "--v=0", "--window-size=1000,1400", f"--screenshot={shot}", (out / "ephsd-2026.html").as_uri()],
+        capture_output=True, text=True, timeout=120)
+    assert shot.exists(), result.stderr[-2000:]
+    console = [line for line in result.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
+    assert console == []
+    # Not blank: the page's pixels take many values (a white page would give a handful).
+    png = shot.read_bytes()
+    chunks, position = [], 8
+    while position < len(png):
+        length = int.from_bytes(png[position:position + 4], "big")
+        kind = png[position + 4:position + 8]
+        if kind == b"IDAT":
+            chunks.append(png[position + 8:position + 8 + length])
+        position += 12 + length
+    pixels = zlib.decompress(b"".join(chunks))
+    assert len(set(pixels)) > 50
+    assert pixels.count(255) < 0.98 * len(pixels)
