@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## demo: score the bundled illustrative examples, print the table, write scorecards and roadmaps to out/
+## demo: score the bundled illustrative examples, print the table, write scorecards, roadmaps and PDF reports to out/
 demo: $(STAMP)
 	@mkdir -p out
 	$(BIN)/readiness score examples/
@@ -20,7 +20,8 @@ demo: $(STAMP)
 	$(BIN)/readiness score examples/ --format csv -o out/scorecards.csv
 	$(BIN)/readiness recommend examples/2026/ --format markdown -o out/roadmaps-2026.md
 	$(BIN)/readiness recommend examples/2026/ --format json -o out/roadmaps-2026.json
-	@echo "Scorecards and 2026 roadmaps are in out/ (illustrative, fictional agencies)."
+	$(BIN)/readiness report examples/ -o out/reports --format both
+	@echo "Scorecards, 2026 roadmaps and the PDF and HTML reports (out/reports/) are in out/ (illustrative, fictional agencies)."
 
 ## test: run the whole test suite
 test: $(STAMP)
