@@ -128,23 +128,27 @@ def radar(axes: Sequence[tuple[str, float | None, float | None]], *, size: float
 
 
 def barriers(rows: Sequence[tuple[str, float, float]], *, width: float = 480) -> str:
-    """Each barrier's severity before and after amplification by resistance, as a pair of bars (0–100)."""
-    label_width, bar_height, gap = 170.0, 11.0, 9.0
-    scale = (width - label_width - 40) / 100
-    height = 26 + len(rows) * (2 * bar_height + gap)
-    body = [f'<rect x="{label_width}" y="4" width="10" height="8" fill="url(#hatch)" stroke="{INK}"/>',
-            _text(label_width + 14, 11, "severity (1 − score)", size=8),
-            f'<rect x="{label_width + 120}" y="4" width="10" height="8" fill="{INK}"/>',
-            _text(label_width + 134, 11, "amplified by resistance", size=8)]
+    """Each barrier's severity before and after amplification by resistance, as a pair of bars (0–100).
+
+    The barrier's name stands above its pair, so that long names are never cut.
+    """
+    left, bar_height, gap, label_room = 4.0, 10.0, 8.0, 70.0
+    scale = (width - left - label_room) / 100
+    height = 24 + len(rows) * (2 * bar_height + gap + 11)
+    body = [f'<rect x="{left}" y="4" width="10" height="8" fill="url(#hatch)" stroke="{INK}"/>',
+            _text(left + 14, 11, "severity (100 − score)", size=8),
+            f'<rect x="{left + 130}" y="4" width="10" height="8" fill="{INK}"/>',
+            _text(left + 144, 11, "amplified by resistance", size=8)]
     top = 22.0
     for label, base, amplified in rows:
-        body.append(_text(label_width - 6, top + bar_height + 3, label, size=8.5, anchor="end"))
-        body.append(f'<rect x="{label_width}" y="{top:.1f}" width="{base * scale:.1f}" height="{bar_height}" '
+        body.append(_text(left, top + 8, label, size=8.5, weight="bold"))
+        top += 11
+        body.append(f'<rect x="{left}" y="{top:.1f}" width="{base * scale:.1f}" height="{bar_height}" '
                     f'fill="url(#hatch)" stroke="{INK}" stroke-width="0.6"/>')
-        body.append(_text(label_width + base * scale + 4, top + 8.5, f"{base:.1f}", size=8))
-        body.append(f'<rect x="{label_width}" y="{top + bar_height:.1f}" width="{amplified * scale:.1f}" '
+        body.append(_text(left + base * scale + 4, top + 8, f"{base:.1f}", size=8))
+        body.append(f'<rect x="{left}" y="{top + bar_height:.1f}" width="{amplified * scale:.1f}" '
                     f'height="{bar_height}" fill="{INK}"/>')
-        body.append(_text(label_width + amplified * scale + 4, top + bar_height + 8.5,
+        body.append(_text(left + amplified * scale + 4, top + bar_height + 8,
                           f"{amplified:.1f} (+{amplified - base:.1f})", size=8, weight="bold"))
         top += 2 * bar_height + gap
     return _svg(width, height, "".join(body), "Barrier severity before and after amplification")

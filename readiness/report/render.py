@@ -22,6 +22,8 @@ from .model import ReportInput
 PAGE = "scorecard.html"
 STYLESHEET = "scorecard.css"
 PRINT_STYLESHEET = "print.css"
+#: A template folder's own additions, read after the stylesheets above (the shipped templates have none).
+CUSTOM_STYLESHEET = "custom.css"
 ATTACHMENT = "scorecard.json"
 
 
@@ -62,6 +64,9 @@ def render_html(report: ReportInput, *, template_dir: Path | None = None, for_pr
     css = _asset_text(roots, STYLESHEET)
     if for_print:
         css += "\n" + _asset_text(roots, PRINT_STYLESHEET)
+    custom = next((root / CUSTOM_STYLESHEET for root in roots if (root / CUSTOM_STYLESHEET).is_file()), None)
+    if custom is not None:
+        css += "\n" + custom.read_text(encoding="utf-8")
     return template.render(**build_context(report), stylesheet=_css(css))
 
 
