@@ -93,7 +93,7 @@ def radar(axes: Sequence[tuple[str, float | None, float | None]], *, size: float
 
     ``axes`` holds ``(label, score, previous score)``; a dimension not assessed is left off its spoke.
     """
-    centre, radius = size / 2, size / 2 - 70
+    centre, radius = size / 2, size / 2 - 95  # room for the longest dimension ids beside the rim
     count = max(len(axes), 3)
 
     def point(index: int, value: float) -> tuple[float, float]:
