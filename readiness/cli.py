@@ -573,7 +573,7 @@ def report(paths: tuple[Path, ...], out_dir: Path, fmt: str, jobs: int | None, t
     from .files import write_bytes
     from .recommend.engine import roadmap_for
     from .report.batch import default_jobs, render_reports
-    from .report.model import ReportInput, evidence_of
+    from .report.model import ReportInput, evidence_of, redacted
     from .scoring.batch import score_batch
 
     batch = _load(paths, partial, rubric_ref)
@@ -590,7 +590,7 @@ def report(paths: tuple[Path, ...], out_dir: Path, fmt: str, jobs: int | None, t
         ref = f"{card.rubric.id}@{card.rubric.version}"
         members = members_of[(card.agency_id, card.round)]
         reports.append(ReportInput(
-            card=card, rubric=rubrics[ref],
+            card=redacted(card) if redact_respondents else card, rubric=rubrics[ref],
             roadmap=roadmap_for(card, rubrics[ref], catalogues[ref]) if ref in catalogues else None,
             previous=previous.get((card.agency_id, card.round)),
             evidence=evidence_of(members, redact=redact_respondents),

@@ -195,6 +195,12 @@ def test_redacted_reports_name_roles_only(tmp_path):
         name = re.search(r"name: ([^,}]+)", Path(path).read_text()).group(1).strip().strip('"')
         assert name not in text and name not in html, name
     assert "senior" in text and "staff" in text
+    for stem in ("nplra-2026.json",):  # the sidecar and the PDF's attachment leave the names out too
+        data = (tmp_path / stem).read_text() + pypdf.PdfReader(tmp_path / "nplra-2026.pdf").attachments[
+            "scorecard.json"][0].decode()
+        for path in NPLRA:
+            name = re.search(r"name: ([^,}]+)", Path(path).read_text()).group(1).strip().strip('"')
+            assert name not in data, name
 
 
 def test_a_template_folder_replaces_files_by_name(tmp_path):

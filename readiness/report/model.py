@@ -62,3 +62,15 @@ def evidence_of(assessments: Sequence["Assessment"], *, redact: bool = False) ->
             if answer.evidence_level != "none" and answer.evidence:
                 cited.append(EvidenceCited(ident, who, answer.evidence_level, answer.evidence))
     return tuple(cited)
+
+
+def redacted(card: Scorecard) -> Scorecard:
+    """``card`` with respondents named by their role only: for reports that must not name people
+    (``--redact-respondents``); the report, its sidecar and its attachment all use it."""
+    respondents = [person.model_copy(update={"name": None}) for person in card.respondents]
+    divergences = [
+        divergence.model_copy(update={"answers": [
+            answer.model_copy(update={"respondent": answer.role or f"respondent {index + 1}"})
+            for index, answer in enumerate(divergence.answers)]})
+        for divergence in card.divergences]
+    return card.model_copy(update={"respondents": respondents, "divergences": divergences})
