@@ -545,7 +545,7 @@ def _iso_date(_ctx, _param, value: str | None) -> str | None:
               help="Render in N processes (default: the number of cores, at most 4).")
 @click.option("--template", "template_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               metavar="DIR", help="A folder whose scorecard.html, scorecard.css, print.css or assets replace the "
-                                  "shipped ones of the same name.")
+                                  "shipped ones of the same name; its custom.css is added to them.")
 @click.option("--redact-respondents", is_flag=True, help="Name respondents by their role only.")
 @click.option("--interventions", "catalogue_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               metavar="FILE", help="An intervention catalogue of your own for the roadmap.")
@@ -574,8 +574,10 @@ def report(paths: tuple[Path, ...], out_dir: Path, fmt: str, jobs: int | None, t
     from .recommend.engine import roadmap_for
     from .report.batch import default_jobs, render_reports
     from .report.model import ReportInput, evidence_of, redacted
+    from .report.render import check_templates
     from .scoring.batch import score_batch
 
+    check_templates(template_dir)  # a broken template of one's own is said once, before any work
     batch = _load(paths, partial, rubric_ref)
     groups = list(batch.groups())
     scored = score_batch(groups, draws=draws, seed=seed)
@@ -598,19 +600,21 @@ def report(paths: tuple[Path, ...], out_dir: Path, fmt: str, jobs: int | None, t
             generator=f"readiness {_version()}"))
     out_dir.mkdir(parents=True, exist_ok=True)
     formats = ("pdf", "html") if fmt == "both" else (fmt,)
-    failed, written = [], 0
+    failed: dict[str, list[str]] = {}  # error -> the reports it stopped
+    written = 0
     with Progress("Rendering") as progress:
         for rendered in render_reports(reports, formats, template_dir=template_dir, jobs=jobs or default_jobs(),
                                        progress=progress):
             if rendered.error:
-                failed.append(f"{rendered.report.stem}: {rendered.error}")
+                failed.setdefault(rendered.error, []).append(rendered.report.stem)
                 continue
             for suffix, data in rendered.files.items():
                 write_bytes(out_dir / f"{rendered.report.stem}{suffix}", data)
             written += 1
-    click.echo(f"Wrote {written} report(s) to {out_dir}", err=True)
-    for line in failed:
-        click.echo(f"failed: {line}", err=True)
+    for error, stems in failed.items():  # one line per cause, naming every report it stopped
+        click.echo(f"{', '.join(stems)}: report failed: {error}", err=True)
+    click.echo(f"Wrote {written} report(s) to {out_dir}" + (f"; {sum(map(len, failed.values()))} failed"
+                                                            if failed else ""), err=True)
     unscored = len(batch.report.failed | scored.failed)
     if unscored:
         click.echo(f"{unscored} file(s) could not be scored; see the messages above.", err=True)

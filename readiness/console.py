@@ -9,13 +9,13 @@ two).  rich is imported here only, when a command prints a table.
 from __future__ import annotations
 
 import io
-import math
 import shutil
 import sys
 from typing import Sequence
 
 from .errors import problem_order
-from .text import printable
+from .scoring import CONFIDENT
+from .text import printable, whole_range
 
 #: Below this coverage (percent) the table flags a scorecard: most of its weight is unanswered.
 LOW_COVERAGE = 50
@@ -177,9 +177,6 @@ def _fmt(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
-#: A stage, risk band or quadrant held in fewer draws than this is marked as uncertain ("?").
-CONFIDENT = 0.8
-
 
 def scorecard_table(scorecards, width: int | None = None) -> str:
     """``readiness score``: a table of the headline figures per agency-round, fitted to the width, and a key.
@@ -221,10 +218,7 @@ def _unsure(confidence: float | None) -> str:
 
 def _range(interval: list[float] | None) -> str:
     """The interval in whole points, rounded outwards so that it contains the score printed above it."""
-    if interval is None:
-        return ""
-    # The small tolerance keeps 62.0000000001 from printing as 63.
-    return f"\n{math.floor(interval[0] + 1e-9):.0f}–{math.ceil(interval[1] - 1e-9):.0f}"
+    return "" if interval is None else "\n" + whole_range(*interval)
 
 
 def _record(row: tuple[str, ...], width: int) -> str:

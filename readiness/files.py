@@ -30,6 +30,9 @@ def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-
         binary = "b" in mode
         with os.fdopen(fd, mode, encoding=None if binary else encoding, newline=None if binary else "") as handle:
             yield handle
+        # mkstemp makes the file private (0600); give it the mode a plain write would: the replaced
+        # file's own, or what the umask allows a new file.
+        os.chmod(temp, _mode_for(path))
         os.replace(temp, path)
     except BaseException:
         try:
@@ -37,6 +40,15 @@ def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-
         except FileNotFoundError:
             pass
         raise
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def write_text(path: str | Path, text: str) -> None:

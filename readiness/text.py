@@ -8,6 +8,7 @@ way in, shown without escape sequences, and never written where a spreadsheet wo
 from __future__ import annotations
 
 import difflib
+import math
 import unicodedata
 from typing import Iterable
 
@@ -16,6 +17,12 @@ _JOINERS = "\u200c\u200d"
 _INVISIBLE = ("Cc", "Cf", "Zl", "Zp")
 #: Cells starting with these characters are formulas to a spreadsheet; agency text never is.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def whole_range(low: float, high: float) -> str:
+    """An interval in whole points, rounded outwards so that it contains every score inside it: ``29–38``."""
+    # The small tolerance keeps 62.0000000001 from printing as 63.
+    return f"{math.floor(low + 1e-9):.0f}–{math.ceil(high - 1e-9):.0f}"
 
 
 def did_you_mean(word, candidates: Iterable) -> str:

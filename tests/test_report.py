@@ -273,3 +273,34 @@ def test_the_html_page_renders_in_headless_chromium_without_the_network(rendered
     pixels = zlib.decompress(b"".join(chunks))
     assert len(set(pixels)) > 50
     assert pixels.count(255) < 0.98 * len(pixels)
+
+
+def test_outputs_get_the_mode_a_plain_write_would(tmp_path):
+    import os
+    import stat
+
+    from readiness.files import write_text
+
+    old = os.umask(0o022)
+    try:
+        write_text(tmp_path / "new.txt", "x")
+        shared = tmp_path / "shared.txt"
+        shared.write_text("old")
+        shared.chmod(0o664)
+        write_text(shared, "new")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "new.txt").stat().st_mode) == 0o644
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o664 and shared.read_text() == "new"
+
+
+def test_a_broken_template_is_said_once_with_its_line(tmp_path):
+    custom = tmp_path / "custom"
+    custom.mkdir()
+    page = (ROOT / "templates" / "scorecard.html").read_text().splitlines()
+    page[48] = "{% if x %}"
+    (custom / "scorecard.html").write_text("\n".join(page) + "\n")
+    result = CliRunner().invoke(main, ["report", EPHSD[1], "-o", str(tmp_path / "out"), "--template", str(custom)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {custom / 'scorecard.html'}:")
+    assert "Unexpected end of template" in result.output and not (tmp_path / "out").exists()

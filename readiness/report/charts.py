@@ -32,9 +32,13 @@ def _svg(width: float, height: float, body: str, title: str) -> str:
 
 
 def _text(x: float, y: float, text: str, *, size: float = 9, anchor: str = "start", weight: str = "normal",
-          fill: str = INK) -> str:
-    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size:g}" text-anchor="{anchor}" font-weight="{weight}" '
-            f'fill="{fill}">{escape(text)}</text>')
+          fill: str = INK, halo: bool = False) -> str:
+    common = f'x="{x:.1f}" y="{y:.1f}" font-size="{size:g}" text-anchor="{anchor}" font-weight="{weight}"'
+    # A halo keeps a label legible over lines: the same text, outlined in white, drawn under it first
+    # (paint-order is not supported by every renderer, so the outline is a text of its own).
+    under = f'<text {common} fill="white" stroke="white" stroke-width="3">{escape(text)}</text>' if halo else ""
+    return f'{under}<text {common} fill="{fill}">{escape(text)}</text>'
+
 
 
 def quadrant(readiness: float, risk: float | None, cuts: tuple[float, float], *,
@@ -61,6 +65,9 @@ def quadrant(readiness: float, risk: float | None, cuts: tuple[float, float], *,
         anchor = "start" if lx < 50 else "end"
         top = ly > 50
         body.append(_text(x(lx), y(ly) + (10 if top else -4), label, size=8, anchor=anchor, fill=MID))
+    for tick in (0, 50, 100):
+        body.append(_text(x(tick), 10 + size + 10, str(tick), size=7, anchor="middle", fill=MID))
+        body.append(_text(pad - 3, y(tick) + 3, str(tick), size=7, anchor="end", fill=MID))
     body.append(_text(pad + size / 2, height - 4, "Readiness (0–100)", size=8, anchor="middle"))
     body.append(f'<text x="10" y="{10 + size / 2:.1f}" font-size="8" text-anchor="middle" '
                 f'transform="rotate(-90 10 {10 + size / 2:.1f})">Risk (0–100)</text>')
@@ -84,7 +91,7 @@ def quadrant(readiness: float, risk: float | None, cuts: tuple[float, float], *,
     label_x = x(readiness) + (8 if readiness < 75 else -8)
     label_y = y(risk) - 7 if risk < 85 else y(risk) + 15  # near the top edge the label goes below the dot
     body.append(_text(label_x, label_y, f"{readiness:.1f}, {risk:.1f}", size=9, weight="bold",
-                      anchor="start" if readiness < 75 else "end"))
+                      anchor="start" if readiness < 75 else "end", halo=True))
     return _svg(width, height, "".join(body), "Quadrant chart: readiness across, risk up")
 
 
@@ -96,7 +103,7 @@ def radar(axes: Sequence[tuple[str, float | None, float | None]], *, size: float
     centre, radius = size / 2, size / 2 - 95  # room for the longest dimension ids beside the rim
     count = max(len(axes), 3)
 
-    def point(index: int, value: float) -> tuple[float, float]:
+    def point(index: float, value: float) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * index / count
         return centre + radius * value / 100 * math.cos(angle), centre + radius * value / 100 * math.sin(angle)
 
@@ -104,14 +111,15 @@ def radar(axes: Sequence[tuple[str, float | None, float | None]], *, size: float
     for ring in (20, 40, 60, 80, 100):
         ring_points = " ".join(f"{px:.1f},{py:.1f}" for px, py in (point(i, ring) for i in range(count)))
         body.append(f'<polygon points="{ring_points}" fill="none" stroke="{LIGHT}" stroke-width="0.8"/>')
-        rx, ry = point(0, ring)
-        body.append(_text(rx + 3, ry + 3, f"{ring}", size=7, fill=MID))
+        # Ring values stand between the first two spokes, away from the scores drawn on the spokes.
+        rx, ry = point(0.5, ring)
+        body.append(_text(rx, ry + 3, f"{ring}", size=6.5, fill=MID, anchor="middle"))
     for index, (label, _, _) in enumerate(axes):
         ex, ey = point(index, 100)
         body.append(f'<line x1="{centre:.1f}" y1="{centre:.1f}" x2="{ex:.1f}" y2="{ey:.1f}" stroke="{LIGHT}"/>')
         lx, ly = point(index, 112)
         anchor = "middle" if abs(lx - centre) < 8 else ("start" if lx > centre else "end")
-        body.append(_text(lx, ly + 3, label, size=8, anchor=anchor))
+        body.append(_text(lx, ly + 3, label, size=9, anchor=anchor))
     for series, style in ((2, f'fill="none" stroke="{MID}" stroke-width="1.5" stroke-dasharray="5 3"'),
                           (1, f'fill="{ACCENT}" fill-opacity="0.15" stroke="{ACCENT}" stroke-width="2"')):
         values = [(i, axis[series]) for i, axis in enumerate(axes) if axis[series] is not None]
@@ -123,7 +131,7 @@ def radar(axes: Sequence[tuple[str, float | None, float | None]], *, size: float
             for i, value in values:
                 px, py = point(i, value)
                 body.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="2.5" fill="{ACCENT}"/>')
-                body.append(_text(px + 3, py - 3, f"{value:.0f}", size=7, weight="bold"))
+                body.append(_text(px + 3, py - 3, f"{value:.0f}", size=7.5, weight="bold", halo=True))
     return _svg(size, size, "".join(body), "Radar chart of dimension scores")
 
 
@@ -136,7 +144,7 @@ def barriers(rows: Sequence[tuple[str, float, float]], *, width: float = 480) ->
     scale = (width - left - label_room) / 100
     height = 24 + len(rows) * (2 * bar_height + gap + 11)
     body = [f'<rect x="{left}" y="4" width="10" height="8" fill="url(#hatch)" stroke="{INK}"/>',
-            _text(left + 14, 11, "severity (100 − score)", size=8),
+            _text(left + 14, 11, "severity (100 minus score)", size=8),
             f'<rect x="{left + 130}" y="4" width="10" height="8" fill="{INK}"/>',
             _text(left + 144, 11, "amplified by resistance", size=8)]
     top = 22.0

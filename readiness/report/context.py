@@ -11,8 +11,11 @@ import unicodedata
 from markupsafe import Markup
 
 from ..rubric.model import Rubric
+from ..scoring import CONFIDENT
+from ..scoring.agreement import BROAD_DISAGREEMENT
 from ..scoring.method import RISK_BANDS, STAGE_NAMES
 from ..scoring.scorecard import Scorecard
+from ..text import whole_range
 from . import charts
 from .model import ReportInput
 
@@ -64,8 +67,29 @@ def build_context(report: ReportInput) -> dict:
         "quality": _quality(card),
         "method": _method(card, rubric),
         "charts": _charts(card, rubric, dimensions, interval, previous, roadmap),
+        "caveats": _caveats(card),
+        "numbers": {item.id: number for number, item in enumerate(roadmap.items, start=1)} if roadmap else {},
+        "titles": {item.id: item.title for item in roadmap.items} if roadmap else {},
         "direction": direction,
+        "span": lambda values: whole_range(*values) if values else "",
+        "confident": CONFIDENT,
+        "broad": BROAD_DISAGREEMENT,
     }
+
+
+def _caveats(card: Scorecard) -> list[str]:
+    """What the reader must know before trusting the headline: figures the draws do not settle, broad disagreement."""
+    found = []
+    for what, value, share in (("the stage", f"{card.stage.level} {card.stage.name}", card.stage_confidence),
+                               ("the risk band", card.risk_band, card.risk_band_confidence),
+                               ("the quadrant", card.quadrant, card.quadrant_confidence)):
+        if share is not None and share < CONFIDENT:
+            found.append(f"{what} ({value}) holds in only {share:.1%} of the re-runs of the method: it is not settled")
+    if card.agreement is not None and card.agreement.broad_disagreement:
+        found.append(f"the {len(card.respondents)} respondents disagree broadly (Krippendorff's alpha "
+                     f"{card.agreement.alpha:.2f}, below {BROAD_DISAGREEMENT}): the merged answers describe no "
+                     f"shared view")
+    return found
 
 
 def _headline(card: Scorecard, rubric: Rubric, interval: dict) -> dict:
@@ -91,7 +115,8 @@ def _respondents(card: Scorecard, redact: bool) -> list[dict]:
 
 def _change(card: Scorecard, previous: Scorecard) -> dict:
     def delta(now, then):
-        return None if now is None or then is None else now - then
+        # From the figures as printed, so that a reader's own subtraction gives the same change.
+        return None if now is None or then is None else round(now, 1) - round(then, 1)
 
     return {"round": previous.round, "readiness": delta(card.readiness, previous.readiness),
             "risk": delta(card.risk, previous.risk), "stage_before": previous.stage, "stage_after": card.stage,

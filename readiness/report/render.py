@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
+from ..errors import ReadinessError
 from ..files import shipped_data_dir
 from .context import build_context
 from .model import ReportInput
@@ -45,12 +46,32 @@ def _environment(roots: tuple[Path, ...]):
     )
 
 
+class TemplateProblem(ReadinessError):
+    """A template of a ``--template`` folder cannot be used (a syntax error, a missing file)."""
+
+
+def check_templates(template_dir: Path | None = None) -> None:
+    """Parse the page template and read the stylesheets once, before any report is rendered, so that a
+    mistake in a template of one's own is said once, with its file and line."""
+    import jinja2
+
+    roots = template_roots(template_dir)
+    try:
+        _environment(tuple(roots)).get_template(PAGE)
+    except jinja2.TemplateSyntaxError as exc:
+        where = next((str(root / (exc.name or PAGE)) for root in roots if (root / (exc.name or PAGE)).is_file()),
+                     exc.filename or PAGE)
+        raise TemplateProblem(f"{where}:{exc.lineno}: {exc.message}") from None
+    for name in (STYLESHEET, PRINT_STYLESHEET):
+        _asset_text(roots, name)
+
+
 def _asset_text(roots: list[Path], name: str) -> str:
     for root in roots:
         path = root / name
         if path.is_file():
             return path.read_text(encoding="utf-8")
-    raise FileNotFoundError(f"no {name} in the template folders ({', '.join(map(str, roots))})")
+    raise TemplateProblem(f"no {name} in the template folders ({', '.join(map(str, roots))})")
 
 
 def render_html(report: ReportInput, *, template_dir: Path | None = None, for_print: bool = False) -> str:

@@ -11,3 +11,5 @@ whatever format they came from.
 DEFAULT_DRAWS = 1000
 #: The seed of those draws, unless told otherwise: the same seed gives the same intervals.
 DEFAULT_SEED = 20261129
+#: A stage, risk band or quadrant held in fewer draws than this is shown as uncertain ("?").
+CONFIDENT = 0.8
