@@ -502,7 +502,10 @@ def _report_date(date: str | None, members) -> str:
     if date:
         return date
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
+    if epoch is not None:
+        if not epoch.strip().isdigit():
+            raise click.UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since 1970; "
+                                   f"set it to one (e.g. 1795910400) or use --date YYYY-MM-DD")
         moment = int(epoch)
     else:
         moment = max(int(Path(member.source).stat().st_mtime) for member in members)
@@ -510,12 +513,13 @@ def _report_date(date: str | None, members) -> str:
 
 
 def _previous_rounds(cards) -> dict:
-    """Each scorecard's previous round among the inputs (same agency id, the latest round before it)."""
+    """Each scorecard's previous round among the inputs: the same agency id and rubric id (a version may
+    differ), the latest round before it."""
     from .rubric.catalog import version_order
 
-    by_agency: dict[str, list] = {}
+    by_agency: dict[tuple[str, str], list] = {}
     for card in cards:
-        by_agency.setdefault(card.agency_id, []).append(card)
+        by_agency.setdefault((card.agency_id, card.rubric.id), []).append(card)
     previous = {}
     for same in by_agency.values():
         ordered = sorted(same, key=lambda card: version_order(card.round))
@@ -570,7 +574,6 @@ def report(paths: tuple[Path, ...], out_dir: Path, fmt: str, jobs: int | None, t
     docs/reports.md explains the contents and how to use templates of your own.
     """
     from .console import Progress
-    from .files import write_bytes
     from .recommend.engine import roadmap_for
     from .report.batch import default_jobs, render_reports
     from .report.model import ReportInput, evidence_of, redacted
@@ -586,6 +589,7 @@ def report(paths: tuple[Path, ...], out_dir: Path, fmt: str, jobs: int | None, t
     rubrics = {rubric.ref: rubric for rubric, _ in groups}
     members_of = {(members[0].agency_id, members[0].round): members for _, members in groups}
     catalogues = _catalogues(rubrics, catalogue_path, required=False)
+    catalogue_failed = bool(catalogue_path) and len(catalogues) < len(rubrics)
     previous = _previous_rounds(scored.scorecards)
     reports = []
     for card in scored.scorecards:
@@ -601,16 +605,27 @@ def report(paths: tuple[Path, ...], out_dir: Path, fmt: str, jobs: int | None, t
     out_dir.mkdir(parents=True, exist_ok=True)
     formats = ("pdf", "html") if fmt == "both" else (fmt,)
     failed: dict[str, list[str]] = {}  # error -> the reports it stopped
+    stems: dict[str, list] = {}
+    for item in reports:
+        stems.setdefault(item.stem, []).append(item)
+    for stem, same in stems.items():  # e.g. agency "ab-c" round 2026 and agency "ab" round "c-2026"
+        if len(same) > 1:
+            failed.setdefault(f"{len(same)} agency-rounds would write the same files ("
+                              + ", ".join(f"{r.card.agency_id} round {r.card.round}" for r in same) + ")", []
+                              ).append(stem)
+    reports = [item for item in reports if len(stems[item.stem]) == 1]
     written = 0
     with Progress("Rendering") as progress:
         for rendered in render_reports(reports, formats, template_dir=template_dir, jobs=jobs or default_jobs(),
                                        progress=progress):
-            if rendered.error:
-                failed.setdefault(rendered.error, []).append(rendered.report.stem)
+            error = rendered.error or _write_report(out_dir, rendered)
+            if error:
+                failed.setdefault(error, []).append(rendered.report.stem)
                 continue
-            for suffix, data in rendered.files.items():
-                write_bytes(out_dir / f"{rendered.report.stem}{suffix}", data)
             written += 1
+    if date is None and "SOURCE_DATE_EPOCH" not in os.environ and written:
+        click.echo("Each report is dated by the day its newest input file was saved; --date YYYY-MM-DD "
+                   "chooses the date (the same date gives the same PDF bytes).", err=True)
     for error, stems in failed.items():  # one line per cause, naming every report it stopped
         click.echo(f"{', '.join(stems)}: report failed: {error}", err=True)
     click.echo(f"Wrote {written} report(s) to {out_dir}" + (f"; {sum(map(len, failed.values()))} failed"
@@ -618,8 +633,25 @@ def report(paths: tuple[Path, ...], out_dir: Path, fmt: str, jobs: int | None, t
     unscored = len(batch.report.failed | scored.failed)
     if unscored:
         click.echo(f"{unscored} file(s) could not be scored; see the messages above.", err=True)
-    if failed or not (batch.ok and scored.ok):
+    if failed or catalogue_failed or not (batch.ok and scored.ok):
         sys.exit(1)
+
+
+def _write_report(out_dir: Path, rendered) -> str | None:
+    """Write one report's files (each atomically); on failure remove those already written and say why."""
+    from .files import write_bytes
+
+    done = []
+    try:
+        for suffix, data in rendered.files.items():
+            path = out_dir / f"{rendered.report.stem}{suffix}"
+            write_bytes(path, data)
+            done.append(path)
+    except OSError as exc:
+        for path in done:
+            path.unlink(missing_ok=True)
+        return f"cannot write {exc.filename or out_dir}: {exc.strerror or exc}"
+    return None
 
 
 def _version() -> str:

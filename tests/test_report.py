@@ -109,6 +109,7 @@ def test_the_html_page_is_standalone(rendered):
     assert "<script" not in html and "<link" not in html and "@import" not in html
     # No reference leaves the page: every URL in it is an SVG namespace.
     assert set(re.findall(r"https?://[^\s\"'<>)]+", html)) <= {"http://www.w3.org/2000/svg"}
+    assert re.findall(r"url\(\s*(?!['\"]?(?:data:|#))", html) == []
     assert html.count("<svg") == 4  # quadrant, radar, barriers, timeline
 
 
@@ -147,10 +148,13 @@ def test_hostile_text_is_shown_literally_and_reaches_nothing(tmp_path):
         listener.close()
     assert result.exit_code == 0, result.output
     assert connections == []
-    pdf = (tmp_path / "out" / "evil-2026.pdf").read_bytes()
-    assert b"root:" not in pdf
     reader = pypdf.PdfReader(tmp_path / "out" / "evil-2026.pdf")
     assert list(reader.attachments) == ["scorecard.json"]
+    # Nothing was embedded but the page itself: no image, and no file's text.
+    for page in reader.pages:
+        xobjects = page["/Resources"].get("/XObject", {})
+        assert all(xobjects[name].get_object().get("/Subtype") != "/Image" for name in xobjects)
+    assert "root:x:0:0" not in " ".join(page.extract_text() for page in reader.pages)
     text = pdf_text(tmp_path / "out" / "evil-2026.pdf")
     assert '<img src="file:///etc/passwd">' in text and "<script>alert(1)</script>" in text
     html = (tmp_path / "out" / "evil-2026.html").read_text()
@@ -304,3 +308,92 @@ def test_a_broken_template_is_said_once_with_its_line(tmp_path):
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: {custom / 'scorecard.html'}:")
     assert "Unexpected end of template" in result.output and not (tmp_path / "out").exists()
+
+
+# ---------------------------------------------------------------- what a batch does with what goes wrong
+
+def test_jobs_do_not_change_the_bytes(tmp_path):
+    outs = []
+    for jobs in ("1", "2"):
+        result = CliRunner().invoke(main, ["report", EPHSD[1], *NPLRA, "-o", str(tmp_path / jobs), "--draws", "0",
+                                           "--date", "2026-11-29", "--jobs", jobs])
+        assert result.exit_code == 0, result.output
+        outs.append({path.name: path.read_bytes() for path in (tmp_path / jobs).iterdir()})
+    assert outs[0] == outs[1] and len(outs[0]) == 4
+
+
+def test_colliding_file_names_and_unwritable_reports_fail_alone(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    head = "rubric: egov-readiness@1.0\nagency: {name}\nagency_id: {ident}\nround: '{round}'\nanswers: {{}}\n"
+    (folder / "a.yaml").write_text(head.format(name="A", ident="ab-c", round="2026"))
+    (folder / "b.yaml").write_text(head.format(name="B", ident="ab", round="c-2026"))
+    shutil.copy(EPHSD[1], folder / "ephsd.yaml")
+    shutil.copy(EPHSD[0], folder / "ephsd-2025.yaml")
+    out = tmp_path / "out"
+    (out / "ephsd-2026.pdf").mkdir(parents=True)  # something in the way of one report's PDF
+    result = CliRunner().invoke(main, ["report", str(folder), "--partial", "-o", str(out), "--draws", "0",
+                                       "--date", "2026-11-29", "--jobs", "1"])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert "ab-c-2026: report failed: 2 agency-rounds would write the same files (ab-c round 2026, ab round " \
+           "c-2026)" in lines
+    assert any(line.startswith("ephsd-2026: report failed: cannot write") for line in lines), lines
+    assert lines[-1] == f"Wrote 1 report(s) to {out}; 2 failed"
+    assert sorted(path.name for path in out.iterdir()) == ["ephsd-2025.json", "ephsd-2025.pdf", "ephsd-2026.pdf"]
+
+
+def test_a_broken_catalogue_is_an_error(tmp_path):
+    broken = tmp_path / "catalogue.yaml"
+    broken.write_text("kind: interventions\nid: x\n")
+    result = CliRunner().invoke(main, ["report", EPHSD[1], "-o", str(tmp_path / "out"), "--format", "html",
+                                       "--draws", "0", "--interventions", str(broken)])
+    assert result.exit_code == 1
+    assert "missing required field 'version'" in result.output
+
+
+def test_the_date_comes_from_source_date_epoch_or_the_files(tmp_path):
+    import os
+
+    shutil.copy(EPHSD[1], tmp_path / "ephsd.yaml")
+    os.utime(tmp_path / "ephsd.yaml", (1795910400, 1795910400))  # 2026-11-29 in UTC
+    runner = CliRunner()
+    result = runner.invoke(main, ["report", str(tmp_path / "ephsd.yaml"), "-o", str(tmp_path / "a"), "--format",
+                                  "html", "--draws", "0"])
+    assert "2026-11-29" in (tmp_path / "a" / "ephsd-2026.html").read_text()
+    assert "Each report is dated by the day its newest input file was saved" in result.output
+    result = runner.invoke(main, ["report", str(tmp_path / "ephsd.yaml"), "-o", str(tmp_path / "b"), "--format",
+                                  "html", "--draws", "0"], env={"SOURCE_DATE_EPOCH": "1800000000"})
+    assert "2027-01-15" in (tmp_path / "b" / "ephsd-2026.html").read_text()
+    result = runner.invoke(main, ["report", str(tmp_path / "ephsd.yaml"), "-o", str(tmp_path / "c"), "--draws", "0"],
+                           env={"SOURCE_DATE_EPOCH": "yesterday"})
+    assert result.exit_code == 2 and "SOURCE_DATE_EPOCH='yesterday' is not a number of seconds" in result.output
+
+
+def test_a_template_folder_cannot_run_code_or_read_other_files(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-42")
+    custom = tmp_path / "custom"
+    custom.mkdir()
+    (custom / "custom.css").symlink_to(secret)  # a link out of the folder is not followed
+    (custom / "part.html").symlink_to(secret)
+    page = (ROOT / "templates" / "scorecard.html").read_text()
+    (custom / "scorecard.html").write_text(page.replace("</body>", "{% include 'part.html' ignore missing %}</body>"))
+    result = CliRunner().invoke(main, ["report", EPHSD[1], "-o", str(tmp_path / "out"), "--format", "html",
+                                       "--draws", "0", "--template", str(custom)])
+    assert result.exit_code == 0, result.output
+    assert "TOP-SECRET-42" not in (tmp_path / "out" / "ephsd-2026.html").read_text()
+    (custom / "scorecard.html").write_text(page.replace("</body>", "{{ cycler.__init__.__globals__ }}</body>"))
+    result = CliRunner().invoke(main, ["report", EPHSD[1], "-o", str(tmp_path / "out2"), "--format", "html",
+                                       "--draws", "0", "--template", str(custom)])
+    assert result.exit_code == 1
+    assert "ephsd-2026: report failed: SecurityError: access to attribute '__init__'" in result.output
+
+
+def test_the_ministry_sample_page_carries_its_logo(tmp_path):
+    result = CliRunner().invoke(main, ["report", EPHSD[1], "-o", str(tmp_path), "--format", "both", "--draws", "0",
+                                       "--template", str(ROOT / "docs" / "samples" / "ministry")])
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "ephsd-2026.html").read_text()
+    assert 'url("data:image/svg+xml;base64,' in html and "rgb(0, 102, 51)" in html
+    assert re.findall(r"url\(\s*(?!['\"]?(?:data:|#))", html) == []  # the page requests nothing

@@ -73,7 +73,10 @@ def render_reports(reports: Sequence[ReportInput], formats: Sequence[str], *, te
         return
     with ProcessPoolExecutor(max_workers=min(jobs, total)) as pool:
         futures = [pool.submit(_render, report, tuple(formats), template_dir) for report in reports]
-        for done, future in enumerate(futures, start=1):
-            yield future.result()
+        for done, (report, future) in enumerate(zip(reports, futures), start=1):
+            try:
+                yield future.result()
+            except Exception as exc:  # a worker that died (killed, out of memory) fails its reports only
+                yield Rendered(report, {}, f"the rendering process stopped ({type(exc).__name__}: {exc})")
             if progress:
                 progress(done, total)

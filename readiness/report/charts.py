@@ -174,7 +174,7 @@ def timeline(items: Sequence[tuple[str, str, int, int]], *, width: float = 480) 
     height = 40 + len(items) * row
     body = []
     step = 1 if months <= 12 else 3 if months <= 36 else 6
-    for month in range(0, months + 1, step):
+    for month in sorted(set(range(0, months + 1, step)) | {months}):  # the last month is always marked
         gx = label_width + month * scale
         body.append(f'<line x1="{gx:.1f}" y1="14" x2="{gx:.1f}" y2="{height - 22:.1f}" stroke="{LIGHT}"/>')
         body.append(_text(gx, 11, str(month), size=7, anchor="middle", fill=MID))

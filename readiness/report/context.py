@@ -192,7 +192,11 @@ def _method(card: Scorecard, rubric: Rubric) -> dict:
         f"{STAGE_NAMES[level + 2]} from {cut:g}" for level, cut in enumerate(thresholds.stages)]
     bands = [f"{RISK_BANDS[0]} below {thresholds.risk_bands[0]:g}"] + [
         f"{RISK_BANDS[index + 1]} from {cut:g}" for index, cut in enumerate(thresholds.risk_bands)]
+    from ..scoring.uncertainty import ALPHA_RANGE, LEVEL_NOISE, PERCENTILES, WEIGHT_RANGE
+
     return {"stages": stages, "bands": bands, "thresholds": thresholds, "uncertainty": card.uncertainty,
+            "weight_range": WEIGHT_RANGE, "alpha_range": ALPHA_RANGE, "level_noise": LEVEL_NOISE,
+            "percentiles": PERCENTILES,
             "alphas": {d.id: rubric.alpha(d) for p in rubric.pillars if p.kind == "barrier" for d in p.dimensions}}
 
 

@@ -8,12 +8,34 @@ one), plus ``data:`` URLs; no other file, no network, no redirect.
 
 from __future__ import annotations
 
-import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import URLFetcher
 from weasyprint.urls import URLFetcherResponse
+
+#: Media types by suffix, fixed here rather than taken from the system's /etc/mime.types.
+MEDIA_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".woff2": "font/woff2",
+               ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",
+               ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp"}
+
+
+def media_type(path: Path) -> str:
+    return MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
+
+
+def template_file(roots: list[Path], relative: str | Path) -> Path | None:
+    """The file ``relative`` to the template folders: a custom folder's first, else the shipped one.
+
+    Resolved (symbolic links followed) and required to stay inside its folder, so that neither a
+    ``..`` nor a link can reach another file.
+    """
+    for root in roots:
+        root = root.resolve()
+        found = (root / relative).resolve()
+        if found.is_relative_to(root) and found.is_file():
+            return found
+    return None
 
 
 class RefusedResource(ValueError):
@@ -33,13 +55,12 @@ class TemplateFetcher(URLFetcher):
             return super().fetch(url, headers)
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             raise RefusedResource(f"refused {url!r}: a report only uses its template folder's files")
-        wanted = Path(unquote(parts.path)).resolve()
+        # The path as written (not resolved: a link inside a folder must not lead out of it).
+        wanted = Path(unquote(parts.path))
         relative = next((wanted.relative_to(root) for root in self.roots if wanted.is_relative_to(root)), None)
         if relative is None:
             raise RefusedResource(f"refused {url!r}: outside the template folders")
-        for root in self.roots:  # a custom folder's file first, else the shipped one of the same name
-            found = (root / relative).resolve()
-            if found.is_relative_to(root) and found.is_file():
-                media = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(found.as_uri(), body=found.read_bytes(), headers={"Content-Type": media})
-        raise RefusedResource(f"refused {url!r}: no such file in the template folders")
+        found = template_file(self.roots, relative)
+        if found is None:
+            raise RefusedResource(f"refused {url!r}: no such file in the template folders")
+        return URLFetcherResponse(found.as_uri(), body=found.read_bytes(), headers={"Content-Type": media_type(found)})

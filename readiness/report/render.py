@@ -8,8 +8,10 @@ input gives the same bytes.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import logging
+import re
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -37,9 +39,23 @@ def template_roots(template_dir: Path | None = None) -> list[Path]:
 @lru_cache(maxsize=8)
 def _environment(roots: tuple[Path, ...]):
     import jinja2
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(root) for root in roots]),
+    from .fetcher import template_file
+
+    class TemplateLoader(jinja2.BaseLoader):
+        """Templates from the template folders only: a custom folder's first, no link leading out of one."""
+
+        def get_source(self, environment, template):
+            path = template_file(list(roots), template)
+            if path is None:
+                raise jinja2.TemplateNotFound(template)
+            mtime = path.stat().st_mtime_ns
+            return path.read_text(encoding="utf-8"), str(path), lambda: path.stat().st_mtime_ns == mtime
+
+    # A sandbox: a template folder of one's own can lay out a page, not run code or read other files.
+    return ImmutableSandboxedEnvironment(
+        loader=TemplateLoader(),
         autoescape=True,  # every value is escaped, whatever the file name: agency text is never markup
         undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True,
@@ -67,10 +83,11 @@ def check_templates(template_dir: Path | None = None) -> None:
 
 
 def _asset_text(roots: list[Path], name: str) -> str:
-    for root in roots:
-        path = root / name
-        if path.is_file():
-            return path.read_text(encoding="utf-8")
+    from .fetcher import template_file
+
+    path = template_file(roots, name)
+    if path is not None:
+        return path.read_text(encoding="utf-8")
     raise TemplateProblem(f"no {name} in the template folders ({', '.join(map(str, roots))})")
 
 
@@ -82,13 +99,35 @@ def render_html(report: ReportInput, *, template_dir: Path | None = None, for_pr
     """
     roots = template_roots(template_dir)
     template = _environment(tuple(roots)).get_template(PAGE)
+    from .fetcher import template_file
+
     css = _asset_text(roots, STYLESHEET)
     if for_print:
         css += "\n" + _asset_text(roots, PRINT_STYLESHEET)
-    custom = next((root / CUSTOM_STYLESHEET for root in roots if (root / CUSTOM_STYLESHEET).is_file()), None)
-    if custom is not None:
-        css += "\n" + custom.read_text(encoding="utf-8")
+    if template_file(roots, CUSTOM_STYLESHEET) is not None:
+        css += "\n" + _asset_text(roots, CUSTOM_STYLESHEET)
+    if not for_print:  # a page that stands alone carries its images; the PDF fetches them through the fetcher
+        css = _inline_urls(css, roots)
     return template.render(**build_context(report), stylesheet=_css(css))
+
+
+_URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)""")
+
+
+def _inline_urls(css: str, roots: list[Path]) -> str:
+    """Each ``url(...)`` of a stylesheet as a ``data:`` URL of the template file it names, or nothing."""
+    from .fetcher import media_type, template_file
+
+    def inline(match: re.Match) -> str:
+        target = match[2].strip()
+        if target.startswith(("data:", "#")):
+            return match[0]
+        path = template_file(roots, target) if ":" not in target and not target.startswith("/") else None
+        if path is None:
+            return 'url("data:,")'  # nothing is requested from anywhere
+        return f'url("data:{media_type(path)};base64,{base64.b64encode(path.read_bytes()).decode()}")'
+
+    return _URL.sub(inline, css)
 
 
 def _css(text: str):
