@@ -24,7 +24,7 @@ class EvidenceCited:
 
     indicator: str
     respondent: str  # the respondent's name and role, or the role only when redacted
-    level: str  # documented or verified
+    level: str  # none (described but not documented), documented or verified
     text: str
 
 
@@ -51,7 +51,8 @@ class ReportInput:
 
 
 def evidence_of(assessments: Sequence["Assessment"], *, redact: bool = False) -> tuple[EvidenceCited, ...]:
-    """Every piece of evidence the respondents cited (documented or verified), in rubric order per respondent."""
+    """Every piece of evidence the respondents described, with its level (none, documented or verified), in
+    rubric order per respondent: what an auditor samples."""
     cited = []
     for assessment in assessments:
         respondent = assessment.respondent
@@ -59,7 +60,7 @@ def evidence_of(assessments: Sequence["Assessment"], *, redact: bool = False) ->
             (f"{respondent.name} ({respondent.role})" if respondent.name and respondent.role
              else respondent.name or respondent.role or assessment.source)
         for ident, answer in assessment.answers.items():
-            if answer.evidence_level != "none" and answer.evidence:
+            if answer.evidence:
                 cited.append(EvidenceCited(ident, who, answer.evidence_level, answer.evidence))
     return tuple(cited)
 
