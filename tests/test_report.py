@@ -170,7 +170,20 @@ round: "2026"
 respondent: {name: "علی خان", role: it_lead}
 answers:
   strategy.vision: {level: 3, evidence: "کابینہ کا فیصلہ نمبر ۱۴", evidence_level: documented}
+  strategy.leadership: {level: 2, evidence: "فیصلہ", evidence_level: documented}
 """
+
+
+def register_positions(path: Path) -> dict[str, float]:
+    """Where each evidence text starts (x, in points) on the evidence register's page."""
+    reader = pypdf.PdfReader(path)
+    for page in reader.pages:
+        chunks: list[tuple[str, float]] = []
+        page.extract_text(visitor_text=lambda text, cm, tm, font, size: chunks.append(
+            (text.strip(), cm[4] + tm[4] * cm[0])) if text.strip() else None)
+        if any("Evidence register" in text for text, _ in chunks):
+            return {text: x for text, x in chunks}
+    raise AssertionError("no evidence register")
 
 
 def test_urdu_text_is_in_the_pdf_in_reading_order_and_the_same_bytes_come_twice(tmp_path):
@@ -187,6 +200,10 @@ def test_urdu_text_is_in_the_pdf_in_reading_order_and_the_same_bytes_come_twice(
     # The words in reading order; text extractors put the number that ends a right-to-left line (drawn at
     # its left end) before it, so the number is looked for beside the words, not after them.
     assert "۱۴ کابینہ کا فیصلہ نمبر" in text or "کابینہ کا فیصلہ نمبر ۱۴" in text
+    # Right to left: in the register's last column (about x 360-546 on the A4 page), a one-word Urdu
+    # evidence is set against the right edge; laid out left to right it would start at the left edge.
+    positions = register_positions(tmp_path / "first" / "urdu-2026.pdf")
+    assert positions["فیصلہ"] > 480, positions
 
 
 def test_redacted_reports_name_roles_only(tmp_path):
