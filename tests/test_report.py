@@ -70,6 +70,9 @@ def test_the_pdf_shows_the_headline_every_dimension_and_the_roadmap(rendered):
     assert "Since round 2025: readiness" in text  # the previous round is among the inputs
     pages = pypdf.PdfReader(out / "ephsd-2026.pdf").pages
     assert 8 <= len(pages) <= 24
+    # The report a secretary reads ends with its data quality; the appendices follow.
+    body = next(number for number, page in enumerate(pages) if "Appendix A." in page.extract_text())
+    assert 5 <= body <= 10
     second = pages[1].extract_text()  # header (agency, round) and footer ("page x of y") on every page but the cover
     assert "Eastern Province Health Services Directorate" in second and "Round 2026" in second, second
     assert f"Page 2 of {len(pages)}" in second
