@@ -21,12 +21,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench_yaml_scoring import write_synthetic
+from bench_yaml_scoring import synthetic_round
 from timing import best_interleaved
 
-from readiness.intake.batch import load_assessments
 from readiness.recommend.engine import roadmap_for
-from readiness.rubric.catalog import Catalog
 from readiness.scoring.batch import score_batch
 from readiness.scoring.method import compute_indices
 from readiness.scoring.projection import indicator_scores
@@ -39,15 +37,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
-    catalog = Catalog()
-    rubric = catalog.find("egov-readiness")
-    catalogue = catalog.interventions_for(rubric)
     readiness = Path(sys.executable).with_name("readiness")
     with tempfile.TemporaryDirectory() as folder:
-        inputs = write_synthetic(Path(folder), rubric, args.files)
-        batch = load_assessments([inputs], catalog)
-        assert batch.ok, batch.problems[:3]
-        groups = batch.groups()
+        _, rubric, catalogue, inputs, groups = synthetic_round(Path(folder), args.files)
         cards = score_batch(groups).scorecards
         items = sum(len(roadmap_for(card, rubric, catalogue).items) for card in cards)
         scores = [indicator_scores(card) for card in cards]

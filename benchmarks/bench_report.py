@@ -20,14 +20,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_yaml_scoring import write_synthetic
+from bench_yaml_scoring import synthetic_round
 from timing import best_interleaved
 
-from readiness.intake.batch import load_assessments
 from readiness.recommend.engine import roadmap_for
 from readiness.report.model import ReportInput
 from readiness.report.render import render_html, render_pdf, template_roots
-from readiness.rubric.catalog import Catalog
 from readiness.scoring.batch import score_batch
 from readiness.scoring.export import to_json
 
@@ -42,14 +40,10 @@ def main() -> None:
 
     from readiness.report.fetcher import TemplateFetcher
 
-    catalog = Catalog()
-    rubric = catalog.find("egov-readiness")
-    catalogue = catalog.interventions_for(rubric)
     readiness = Path(sys.executable).with_name("readiness")
     with tempfile.TemporaryDirectory() as folder:
-        inputs = write_synthetic(Path(folder), rubric, args.reports)
-        batch = load_assessments([inputs], catalog)
-        cards = score_batch(batch.groups(), draws=1000).scorecards
+        _, rubric, catalogue, inputs, groups = synthetic_round(Path(folder), args.reports)
+        cards = score_batch(groups, draws=1000).scorecards
         report = ReportInput(card=cards[0], rubric=rubric, roadmap=roadmap_for(cards[0], rubric, catalogue),
                              date="2026-11-29")
         attachment = to_json([report.card])

@@ -70,6 +70,20 @@ def write_synthetic(folder: Path, rubric, files: int, seed: int = 20261129) -> P
     return inputs
 
 
+def synthetic_round(folder: Path, files: int):
+    """The shipped catalogue, the default rubric and its interventions, and ``files`` synthetic
+    assessments of it written to ``folder``/in and read back: ``(catalog, rubric, catalogue, inputs, groups)``."""
+    from readiness.intake.batch import load_assessments
+    from readiness.rubric.catalog import Catalog
+
+    catalog = Catalog()
+    rubric = catalog.find("egov-readiness")
+    inputs = write_synthetic(folder, rubric, files)
+    batch = load_assessments([inputs], catalog)
+    assert batch.ok, batch.problems[:3]
+    return catalog, rubric, catalog.interventions_for(rubric), inputs, batch.groups()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", type=int, default=1000)
