@@ -512,22 +512,6 @@ def _report_date(date: str | None, members) -> str:
     return datetime.fromtimestamp(moment, tz=timezone.utc).strftime("%Y-%m-%d")
 
 
-def _previous_rounds(cards) -> dict:
-    """Each scorecard's previous round among the inputs: the same agency id and rubric id (a version may
-    differ), the latest round before it."""
-    from .rubric.catalog import version_order
-
-    by_agency: dict[tuple[str, str], list] = {}
-    for card in cards:
-        by_agency.setdefault((card.agency_id, card.rubric.id), []).append(card)
-    previous = {}
-    for same in by_agency.values():
-        ordered = sorted(same, key=lambda card: version_order(card.round))
-        for before, after in zip(ordered, ordered[1:]):
-            previous[(after.agency_id, after.round)] = before
-    return previous
-
-
 def _iso_date(_ctx, _param, value: str | None) -> str | None:
     from datetime import date
 
@@ -574,8 +558,9 @@ def report(paths: tuple[Path, ...], out_dir: Path, fmt: str, jobs: int | None, t
     docs/reports.md explains the contents and how to use templates of your own.
     """
     from .console import Progress
+    from .files import version
     from .recommend.engine import roadmap_for
-    from .report.batch import default_jobs, render_reports
+    from .report.batch import default_jobs, previous_rounds, render_reports, set_aside_collisions, write_rendered
     from .report.model import ReportInput, evidence_of, redacted
     from .report.render import check_templates
     from .scoring.batch import score_batch
@@ -590,7 +575,7 @@ def report(paths: tuple[Path, ...], out_dir: Path, fmt: str, jobs: int | None, t
     members_of = {(members[0].agency_id, members[0].round): members for _, members in groups}
     catalogues = _catalogues(rubrics, catalogue_path, required=False)
     catalogue_failed = bool(catalogue_path) and len(catalogues) < len(rubrics)
-    previous = _previous_rounds(scored.scorecards)
+    previous = previous_rounds(scored.scorecards)
     reports = []
     for card in scored.scorecards:
         ref = f"{card.rubric.id}@{card.rubric.version}"
@@ -601,24 +586,15 @@ def report(paths: tuple[Path, ...], out_dir: Path, fmt: str, jobs: int | None, t
             previous=previous.get((card.agency_id, card.round)),
             evidence=evidence_of(members, redact=redact_respondents),
             date=_report_date(date, members), redact_respondents=redact_respondents,
-            generator=f"readiness {_version()}"))
+            generator=f"readiness {version()}"))
     out_dir.mkdir(parents=True, exist_ok=True)
     formats = ("pdf", "html") if fmt == "both" else (fmt,)
-    failed: dict[str, list[str]] = {}  # error -> the reports it stopped
-    stems: dict[str, list] = {}
-    for item in reports:
-        stems.setdefault(item.stem, []).append(item)
-    for stem, same in stems.items():  # e.g. agency "ab-c" round 2026 and agency "ab" round "c-2026"
-        if len(same) > 1:
-            failed.setdefault(f"{len(same)} agency-rounds would write the same files ("
-                              + ", ".join(f"{r.card.agency_id} round {r.card.round}" for r in same) + ")", []
-                              ).append(stem)
-    reports = [item for item in reports if len(stems[item.stem]) == 1]
+    reports, failed = set_aside_collisions(reports)  # failed: error -> the reports it stopped
     written = 0
     with Progress("Rendering") as progress:
         for rendered in render_reports(reports, formats, template_dir=template_dir, jobs=jobs or default_jobs(),
                                        progress=progress):
-            error = rendered.error or _write_report(out_dir, rendered)
+            error = rendered.error or write_rendered(out_dir, rendered)
             if error:
                 failed.setdefault(error, []).append(rendered.report.stem)
                 continue
@@ -635,29 +611,6 @@ def report(paths: tuple[Path, ...], out_dir: Path, fmt: str, jobs: int | None, t
         click.echo(f"{unscored} file(s) could not be scored; see the messages above.", err=True)
     if failed or catalogue_failed or not (batch.ok and scored.ok):
         sys.exit(1)
-
-
-def _write_report(out_dir: Path, rendered) -> str | None:
-    """Write one report's files (each atomically); on failure remove those already written and say why."""
-    from .files import write_bytes
-
-    done = []
-    try:
-        for suffix, data in rendered.files.items():
-            path = out_dir / f"{rendered.report.stem}{suffix}"
-            write_bytes(path, data)
-            done.append(path)
-    except OSError as exc:
-        for path in done:
-            path.unlink(missing_ok=True)
-        return f"cannot write {exc.filename or out_dir}: {exc.strerror or exc}"
-    return None
-
-
-def _version() -> str:
-    from .files import version
-
-    return version()
 
 
 # ---------------------------------------------------------------- import

@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
+from ..files import write_bytes
+from ..rubric.catalog import version_order
 from ..scoring.export import to_json
+from ..scoring.scorecard import Scorecard
 from .model import ReportInput
 
 FORMATS = ("pdf", "html")
@@ -80,3 +83,46 @@ def render_reports(reports: Sequence[ReportInput], formats: Sequence[str], *, te
                 yield Rendered(report, {}, f"the rendering process stopped ({type(exc).__name__}: {exc})")
             if progress:
                 progress(done, total)
+
+
+def previous_rounds(cards: Sequence[Scorecard]) -> dict[tuple[str, str], Scorecard]:
+    """Each scorecard's previous round among ``cards``: the same agency id and rubric id (a version may
+    differ), the latest round before it; by ``(agency_id, round)``."""
+    by_agency: dict[tuple[str, str], list[Scorecard]] = {}
+    for card in cards:
+        by_agency.setdefault((card.agency_id, card.rubric.id), []).append(card)
+    previous = {}
+    for same in by_agency.values():
+        ordered = sorted(same, key=lambda card: version_order(card.round))
+        for before, after in zip(ordered, ordered[1:]):
+            previous[(after.agency_id, after.round)] = before
+    return previous
+
+
+def set_aside_collisions(reports: Sequence[ReportInput]) -> tuple[list[ReportInput], dict[str, list[str]]]:
+    """The reports whose file names are their own, and a failure for those that would share one
+    (agency "ab-c" round 2026 and agency "ab" round "c-2026" both make ``ab-c-2026.pdf``)."""
+    stems: dict[str, list[ReportInput]] = {}
+    for report in reports:
+        stems.setdefault(report.stem, []).append(report)
+    failed: dict[str, list[str]] = {}
+    for stem, same in stems.items():
+        if len(same) > 1:
+            units = ", ".join(f"{r.card.agency_id} round {r.card.round}" for r in same)
+            failed.setdefault(f"{len(same)} agency-rounds would write the same files ({units})", []).append(stem)
+    return [report for report in reports if len(stems[report.stem]) == 1], failed
+
+
+def write_rendered(out_dir: Path, rendered: Rendered) -> str | None:
+    """Write one report's files into ``out_dir``, each atomically and all or none; why not, if not."""
+    done = []
+    try:
+        for suffix, data in rendered.files.items():
+            path = out_dir / f"{rendered.report.stem}{suffix}"
+            write_bytes(path, data)
+            done.append(path)
+    except OSError as exc:
+        for path in done:
+            path.unlink(missing_ok=True)
+        return f"cannot write {exc.filename or out_dir}: {exc.strerror or exc}"
+    return None
