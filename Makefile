@@ -21,7 +21,8 @@ demo: $(STAMP)
 	$(BIN)/readiness recommend examples/2026/ --format markdown -o out/roadmaps-2026.md
 	$(BIN)/readiness recommend examples/2026/ --format json -o out/roadmaps-2026.json
 	$(BIN)/readiness report examples/ -o out/reports --format both
-	@echo "Scorecards, 2026 roadmaps and the PDF and HTML reports (out/reports/) are in out/ (illustrative, fictional agencies)."
+	@echo "Done: scorecards and 2026 roadmaps in out/, PDF and HTML reports in out/reports/"
+	@echo "(illustrative data: the agencies are fictional)."
 
 ## test: run the whole test suite
 test: $(STAMP)
