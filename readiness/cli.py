@@ -550,10 +550,10 @@ def report(paths: tuple[Path, ...], out_dir: Path, fmt: str, jobs: int | None, t
            rubric_ref: str | None, draws: int, seed: int) -> None:
     """Write one scorecard per agency and round: PDF and/or HTML, and a JSON sidecar.
 
-    Each report holds the headline figures with their ranges, a quadrant and a radar chart,
-    resistance and barriers, every indicator with its answer and evidence, the roadmap,
-    the evidence register, data quality and the method with its hashes. Files are named
-    AGENCY_ID-ROUND.pdf/.html/.json. Invalid inputs and failed reports are listed at the
+    A report of about 6 pages (headline figures with their ranges, quadrant and radar
+    charts, resistance and barriers, the roadmap, data quality) and appendices (each
+    intervention explained, every answer with its evidence, the evidence register, the
+    method with its hashes). Files are named AGENCY_ID-ROUND.pdf/.html/.json. Invalid inputs and failed reports are listed at the
     end, and the exit code is then 1; the other reports are still written.
     docs/reports.md explains the contents and how to use templates of your own.
     """
