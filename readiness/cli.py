@@ -553,8 +553,9 @@ def report(paths: tuple[Path, ...], out_dir: Path, fmt: str, jobs: int | None, t
     A report of about 6 pages (headline figures with their ranges, quadrant and radar
     charts, resistance and barriers, the roadmap, data quality) and appendices (each
     intervention explained, every answer with its evidence, the evidence register, the
-    method with its hashes). Files are named AGENCY_ID-ROUND.pdf/.html/.json. Invalid inputs and failed reports are listed at the
-    end, and the exit code is then 1; the other reports are still written.
+    method with its hashes). Files are named AGENCY_ID-ROUND.pdf/.html/.json. Invalid
+    inputs and failed reports are listed at the end, and the exit code is then 1; the
+    other reports are still written.
     docs/reports.md explains the contents and how to use templates of your own.
     """
     from .console import Progress
@@ -562,10 +563,12 @@ def report(paths: tuple[Path, ...], out_dir: Path, fmt: str, jobs: int | None, t
     from .recommend.engine import roadmap_for
     from .report.batch import default_jobs, previous_rounds, render_reports, set_aside_collisions, write_rendered
     from .report.model import ReportInput, evidence_of, redacted
-    from .report.render import check_templates
+    from .report.render import check_renderer, check_templates
     from .scoring.batch import score_batch
 
     check_templates(template_dir)  # a broken template of one's own is said once, before any work
+    if fmt != "html":
+        check_renderer()
     batch = _load(paths, partial, rubric_ref)
     groups = list(batch.groups())
     scored = score_batch(groups, draws=draws, seed=seed)

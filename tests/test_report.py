@@ -420,3 +420,20 @@ def test_the_ministry_sample_page_carries_its_logo(tmp_path):
     html = (tmp_path / "ephsd-2026.html").read_text()
     assert 'url("data:image/svg+xml;base64,' in html and "rgb(0, 102, 51)" in html
     assert re.findall(r"url\(\s*(?!['\"]?(?:data:|#))", html) == []  # the page requests nothing
+
+
+def test_without_pango_the_user_is_told_what_to_install(monkeypatch):
+    import builtins
+
+    from readiness.report.render import RendererMissing, check_renderer
+
+    real_import = builtins.__import__
+
+    def no_pango(name, *args, **kwargs):
+        if name == "weasyprint":
+            raise OSError("cannot load library 'pango-1.0-0'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pango)
+    with pytest.raises(RendererMissing, match=r"install Pango \(Debian, Ubuntu: apt-get install libpango-1.0-0"):
+        check_renderer()

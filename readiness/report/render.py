@@ -41,7 +41,7 @@ def _environment(roots: tuple[Path, ...]):
     import jinja2
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    from .fetcher import template_file
+    from .assets import template_file
 
     class TemplateLoader(jinja2.BaseLoader):
         """Templates from the template folders only: a custom folder's first, no link leading out of one."""
@@ -60,6 +60,21 @@ def _environment(roots: tuple[Path, ...]):
         undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True,
     )
+
+
+class RendererMissing(ReadinessError):
+    """WeasyPrint cannot run here: the system libraries it prints with (Pango) are missing."""
+
+
+def check_renderer() -> None:
+    """Load WeasyPrint once, so that a missing system library is one clear message rather than a failure
+    per report."""
+    try:
+        import weasyprint  # noqa: F401
+    except OSError as exc:
+        raise RendererMissing(f"WeasyPrint cannot load the system library it prints with ({exc}); install "
+                              f"Pango (Debian, Ubuntu: apt-get install libpango-1.0-0 libpangoft2-1.0-0), or "
+                              f"write HTML reports only with --format html") from None
 
 
 class TemplateProblem(ReadinessError):
@@ -83,7 +98,7 @@ def check_templates(template_dir: Path | None = None) -> None:
 
 
 def _asset_text(roots: list[Path], name: str) -> str:
-    from .fetcher import template_file
+    from .assets import template_file
 
     path = template_file(roots, name)
     if path is not None:
@@ -99,7 +114,7 @@ def render_html(report: ReportInput, *, template_dir: Path | None = None, for_pr
     """
     roots = template_roots(template_dir)
     template = _environment(tuple(roots)).get_template(PAGE)
-    from .fetcher import template_file
+    from .assets import template_file
 
     css = _asset_text(roots, STYLESHEET)
     if for_print:
@@ -116,7 +131,7 @@ _URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)""")
 
 def _inline_urls(css: str, roots: list[Path]) -> str:
     """Each ``url(...)`` of a stylesheet as a ``data:`` URL of the template file it names, or nothing."""
-    from .fetcher import media_type, template_file
+    from .assets import media_type, template_file
 
     def inline(match: re.Match) -> str:
         target = match[2].strip()
