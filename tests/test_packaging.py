@@ -32,36 +32,38 @@ def test_wheel_ships_rubrics_and_templates(wheel):
         assert f"readiness/_data/templates/{shipped}" in names, shipped
 
 
-def test_installed_wheel_runs_from_another_directory(wheel, tmp_path):
-    target = tmp_path / "site"
+@pytest.fixture(scope="module")
+def installed(wheel, tmp_path_factory):
+    """The wheel installed (not editable) into a folder of its own: what ``pip install readiness`` gives."""
+    target = tmp_path_factory.mktemp("site")
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target),
                     str(wheel)], check=True, capture_output=True)
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
+    return target
+
+
+def run_installed(installed, folder, *arguments: str) -> subprocess.CompletedProcess:
+    """``readiness ARGUMENTS`` from the installed copy, run in ``folder`` (not the checkout); first prints
+    where the package was imported from."""
     code = ("import readiness, sys\nfrom readiness.cli import main\n"
-            "print(readiness.__file__)\nsys.argv = ['readiness', 'rubric', 'list']\nmain()")
-    env = dict(os.environ, PYTHONPATH=str(target))
-    out = subprocess.run([sys.executable, "-c", code], cwd=elsewhere, env=env, capture_output=True, text=True)
+            f"print(readiness.__file__)\nsys.argv = ['readiness', *{list(arguments)!r}]\nmain()")
+    env = dict(os.environ, PYTHONPATH=str(installed))
+    return subprocess.run([sys.executable, "-c", code], cwd=folder, env=env, capture_output=True, text=True)
+
+
+def test_installed_wheel_runs_from_another_directory(installed, tmp_path):
+    out = run_installed(installed, tmp_path, "rubric", "list")
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
-    assert lines[0].startswith(str(target))  # the installed copy, not the checkout
+    assert lines[0].startswith(str(installed))  # the installed copy, not the checkout
     assert lines[3].startswith("egov-readiness@1.0 ")  # after the header and its rule
 
 
-def test_installed_wheel_renders_a_report_from_another_directory(wheel, tmp_path):
-    from .conftest import ROOT
-
-    target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target),
-                    str(wheel)], check=True, capture_output=True)
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
+def test_installed_wheel_renders_a_report_from_another_directory(installed, tmp_path):
     source = ROOT / "examples" / "2026" / "ephsd.yaml"
-    code = ("import sys\nfrom readiness.cli import main\n"
-            f"sys.argv = ['readiness', 'report', {str(source)!r}, '-o', 'out', '--format', 'html', '--draws', '0']\n"
-            "main()")
-    env = dict(os.environ, PYTHONPATH=str(target))
-    out = subprocess.run([sys.executable, "-c", code], cwd=elsewhere, env=env, capture_output=True, text=True)
+    out = run_installed(installed, tmp_path, "report", str(source), "-o", "out", "--format", "both", "--draws", "0")
     assert out.returncode == 0, out.stderr
-    html = (elsewhere / "out" / "ephsd-2026.html").read_text(encoding="utf-8")
+    assert out.stdout.splitlines()[0].startswith(str(installed))
+    html = (tmp_path / "out" / "ephsd-2026.html").read_text(encoding="utf-8")
     assert "Eastern Province Health Services Directorate" in html and "<svg" in html
+    pdf = (tmp_path / "out" / "ephsd-2026.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-1.7") and b"NotoSans" in pdf  # the shipped fonts, found by the fetcher
