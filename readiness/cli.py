@@ -590,9 +590,10 @@ def report(paths: tuple[Path, ...], out_dir: Path, fmt: str, jobs: int | None, t
             evidence=evidence_of(members, redact=redact_respondents),
             date=_report_date(date, members), redact_respondents=redact_respondents,
             generator=f"readiness {version()}"))
-    out_dir.mkdir(parents=True, exist_ok=True)
     formats = ("pdf", "html") if fmt == "both" else (fmt,)
     reports, failed = set_aside_collisions(reports)  # failed: error -> the reports it stopped
+    if reports:  # no empty folder is left behind when nothing can be reported
+        out_dir.mkdir(parents=True, exist_ok=True)
     written = 0
     with Progress("Rendering") as progress:
         for rendered in render_reports(reports, formats, template_dir=template_dir, jobs=jobs or default_jobs(),
