@@ -26,23 +26,23 @@ def roadmap_for(card: Scorecard, rubric: Rubric, catalogue: InterventionCatalogu
     """
     scores = indicator_scores(card)
     base = compute_indices(rubric, scores)
+    wanted_by = {item.id: targets(item, card, rubric) for item in catalogue.interventions}
     estimates = {}
 
-    def estimate(ident: str):
+    def estimate(ident: str):  # one re-scoring, only for the interventions that need one
         if ident not in estimates:
-            item = catalogue.by_id[ident]
-            wanted = targets(item, card, rubric)
+            wanted = wanted_by[ident]
             changes = lifted(rubric, scores, wanted)
             expected = gain(rubric, scores, base, changes)
-            estimates[ident] = (wanted, changes, expected, priority(catalogue, item, expected))
+            estimates[ident] = (wanted, changes, expected, priority(catalogue, catalogue.by_id[ident], expected))
         return estimates[ident]
 
-    reasons = {item.id: fired(item, card, rubric, targets(item, card, rubric)) for item in catalogue.interventions}
+    reasons = {item.id: fired(item, card, rubric, wanted_by[item.id]) for item in catalogue.interventions}
     triggered = [ident for ident, found in reasons.items() if found]
     ranked = sorted(triggered, key=lambda ident: (-round(estimate(ident)[3], 9), ident))
     limit = top if top is not None else catalogue.max_items
     kept = ranked if limit is None else ranked[:limit]
-    selected, in_place = _with_prerequisites(catalogue, kept, lambda ident: not estimate(ident)[0])
+    selected, in_place = _with_prerequisites(catalogue, kept, lambda ident: not wanted_by[ident])
     left_out = [ident for ident in ranked if ident not in selected]
     required_by: dict[str, list[str]] = {ident: [] for ident in selected}
     for ident in selected:
