@@ -132,11 +132,20 @@ def rubric_show(ref: str, fmt: str) -> None:
 def rubric_validate(files: tuple[Path, ...]) -> None:
     """Check rubric files and intervention catalogues; every problem is listed with file:line:column.
 
-    A catalogue (kind: interventions) is also checked against the rubric it names:
-    one of the FILES, or a rubric that comes with readiness.
+    A catalogue (kind: interventions) is also checked against the rubric it names, and a
+    rubric's crosswalk (supersedes:) against the version it replaces: one of the FILES, or
+    a rubric that comes with readiness.
     """
     from .errors import InvalidInput
-    from .rubric.catalog import INTERVENTIONS, Catalog, file_kind, load_interventions_checked, load_rubric
+    from .rubric.catalog import (
+        INTERVENTIONS,
+        Catalog,
+        check_crosswalk_of,
+        file_kind,
+        load_interventions_checked,
+        load_rubric,
+    )
+    from .rubric.crosswalk import crosswalk_between
 
     kinds = {}
     for path in files:
@@ -160,9 +169,19 @@ def rubric_validate(files: tuple[Path, ...]) -> None:
             for problem in exc.problems:
                 click.echo(str(problem))
             continue
+        old, problems = check_crosswalk_of(path, loaded, catalog)
+        for problem in problems:
+            click.echo(str(problem))
+        if any(problem.is_error for problem in problems):
+            failed = True
+            continue
         dimensions = sum(len(p.dimensions) for p in loaded.pillars)
         click.echo(f"{path}: ok: {loaded.ref}, {len(loaded.pillars)} pillars, {dimensions} dimensions, "
                    f"{len(loaded.places)} indicators, sha256 {loaded.sha256[:12]}")
+        if old is not None:
+            crosswalk = crosswalk_between(loaded, old)
+            click.echo(f"  crosswalk from {old.ref}: {len(crosswalk.links)} of {len(loaded.places)} indicators "
+                       f"comparable, {100 * crosswalk.comparability:.0f}% of the composite weight")
     sys.exit(1 if failed else 0)
 
 

@@ -49,6 +49,7 @@ PROBLEM_CODES: dict[str, str] = {
     "rubric-not-found": "no known rubric (or no known version of it) matches",
     "rubric-mismatch": "the file names another rubric than the one asked for (--rubric)",
     "rubric-edition": "a workbook was made from another edition of its rubric",
+    "crosswalk": "a rubric's crosswalk from the version it supersedes is incomplete or inconsistent",
     # answers
     "unknown-indicator": "an indicator id that the rubric does not have",
     "invalid-answer": "an answer that is not a level, a number, 'na' or 'unknown'",
@@ -167,6 +168,10 @@ class InvalidInput(ReadinessError):
 
 class RubricNotFound(ReadinessError):
     """A rubric reference (``id`` or ``id@version``) matches no known rubric."""
+
+
+class CrosswalkError(ReadinessError):
+    """Two rubric versions cannot be compared: no crosswalk links them, or it does not check out."""
 
 
 class NotScorable(ReadinessError):

@@ -15,8 +15,9 @@ from typing import Iterable
 #: Zero-width (non-)joiners are formatting characters that Urdu, Persian and Indic text needs.
 _JOINERS = "\u200c\u200d"
 _INVISIBLE = ("Cc", "Cf", "Zl", "Zp")
-#: Cells starting with these characters are formulas to a spreadsheet; agency text never is.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Cells starting with these characters are formulas to a spreadsheet; agency text never is.  The
+#: full-width forms and the minus sign count too: some spreadsheets read them as the ASCII ones.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20", "\u2212")
 
 
 def whole_range(low: float, high: float) -> str:
@@ -67,6 +68,11 @@ def printable(text: str) -> str:
 
 def safe_cell(value):
     """Make untrusted text inert in a spreadsheet: prefix a would-be formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and could_be_formula(value):
         return "'" + value
     return value
+
+
+def could_be_formula(text: str) -> bool:
+    """Whether a spreadsheet could read ``text`` as a formula (its first character, spaces aside)."""
+    return text.lstrip(" ").startswith(_FORMULA_START)

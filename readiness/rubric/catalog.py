@@ -52,6 +52,23 @@ def rubric_from_document(doc: YamlDocument) -> Rubric:
                                other_kind=_not_a_rubric, checks=check_rubric)
 
 
+def check_crosswalk_of(path: str | Path, rubric: Rubric, catalog: "Catalog") -> tuple[Rubric | None, list[Problem]]:
+    """The version ``rubric`` supersedes (``None`` if it names none or it is not known), and the problems
+    of its crosswalk from that version, located in the rubric file ``path``."""
+    from .crosswalk import crosswalk_problems
+
+    if rubric.supersedes is None:
+        return None, []
+    doc = _document_of(Path(path))
+    try:
+        old = catalog.find(rubric.supersedes.rubric)
+    except RubricNotFound as exc:
+        return None, [Problem(doc.where(("supersedes", "rubric")), "rubric-not-found",
+                              f"{exc}; the crosswalk is checked only with that version at hand: give its file too, "
+                              f"readiness rubric validate OLD.yaml {path}", "warning")]
+    return old, [Problem(doc.where(at), code, message) for at, code, message in crosswalk_problems(rubric, old)]
+
+
 def load_interventions(path: str | Path, rubric: Rubric | None = None) -> InterventionCatalogue:
     """Load and check an intervention catalogue; with ``rubric``, also its dimension and pillar ids.
 

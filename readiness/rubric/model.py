@@ -16,6 +16,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from .crosswalk import Supersedes, check_supersedes
+
 PillarKind = Literal["capability", "resistance", "barrier"]
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 INDICATOR_ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
@@ -169,6 +171,8 @@ class Rubric(DataFile):
     thresholds: Thresholds = Thresholds()
     #: The intervention catalogue (``id@version``) that recommendations for this rubric use by default.
     interventions: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_-]*@[^@\s]+$", max_length=90)
+    #: The version this one replaces, and how its indicators map onto this one's (a crosswalk).
+    supersedes: Supersedes | None = None
     pillars: list[Pillar] = Field(min_length=1)
 
     @cached_property
@@ -184,6 +188,8 @@ class Rubric(DataFile):
             del content["thresholds"]
         # Which catalogue recommends interventions changes no score; the catalogue has its own hash.
         del content["interventions"]
+        if content["supersedes"] is None:  # a field added later: counts only where a rubric has one
+            del content["supersedes"]
         for pillar in content["pillars"]:
             for dimension in pillar["dimensions"]:
                 for part in [dimension, *dimension["indicators"]]:
@@ -287,6 +293,7 @@ def check_rubric(rubric: Rubric) -> list[tuple[tuple, str, str]]:
                 i_path = d_path + ("indicators", i_index)
                 unique("indicator", indicator.id, i_path + ("id",))
                 found.extend(_check_indicator(indicator, scale, i_path))
+    found.extend(check_supersedes(rubric))
     return found
 
 

@@ -1,0 +1,139 @@
+"""A comparison as files for the analysts' own tools: JSON, CSV, Excel (.xlsx) and SQLite.
+
+Text typed by agencies is never a formula: in CSV a cell that could start one (under any
+delimiter) is quoted and prefixed with an apostrophe; in Excel it is a text cell marked with a
+quote prefix, so that editing it does not turn it into a formula either.  Numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from ..text import could_be_formula, safe_cell
+from .model import Comparison
+from .tables import View, views
+
+
+def to_json(comparison: Comparison) -> str:
+    """Every field of the comparison; the same input and seed always give the same text."""
+    return json.dumps(comparison.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+
+
+def to_csv(comparison: Comparison) -> str:
+    """The ``scores`` view (one row per unit and round, with ranks), with a byte-order mark so that Excel
+    reads it as UTF-8 and shows names in any script.  Every view is in the Excel and SQLite exports.
+
+    Every text cell is quoted and numbers are not, so a spreadsheet that splits on ``;`` or tabs
+    still sees one text cell; text that could start a formula is prefixed with an apostrophe.
+    """
+    view = views(comparison)[0]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
+    writer.writerow(view.columns)
+    for row in view.rows:
+        writer.writerow([_csv_cell(value) for value in row])
+    return "\ufeff" + out.getvalue()
+
+
+def _csv_cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return safe_cell(value)
+
+
+def to_xlsx(comparison: Comparison) -> bytes:
+    """One sheet per view; a header row in bold and frozen, numbers as numbers, text never a formula."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    bold = Font(bold=True)
+    for view in views(comparison):
+        sheet = workbook.create_sheet(view.name)
+        sheet.append(view.columns)
+        for cell in sheet[1]:
+            cell.font = bold
+        sheet.freeze_panes = "A2"
+        for values in view.rows:
+            sheet.append([None] * len(values))
+            for column, value in enumerate(values, start=1):
+                _set(sheet.cell(row=sheet.max_row, column=column), value)
+        for column, name in enumerate(view.columns, start=1):
+            sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = max(10, len(name) + 2)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _set(cell, value) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool):
+        cell.value = value
+    elif isinstance(value, (int, float)):
+        cell.value = value
+    else:
+        # A text cell, never a formula; the quote prefix keeps it text when someone edits it in Excel.
+        cell.value = str(value)
+        cell.data_type = "s"
+        if could_be_formula(cell.value):
+            cell.quotePrefix = True
+
+
+def write_sqlite(comparison: Comparison, path: Path) -> None:
+    """One table per view, with its key, written to a new database beside ``path`` and renamed over it."""
+    directory = path.parent if str(path.parent) else Path(".")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    os.close(handle)
+    try:
+        connection = sqlite3.connect(temporary)
+        try:
+            with connection:
+                for view in views(comparison):
+                    _table(connection, view)
+        finally:
+            connection.close()
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _table(connection: sqlite3.Connection, view: View) -> None:
+    # Table and column names are this module's own constants, never data; values go through placeholders.
+    types = [_column_type(view, index) for index in range(len(view.columns))]
+    columns = ", ".join(f'"{name}" {kind}' for name, kind in zip(view.columns, types))
+    key = ", ".join(f'"{name}"' for name in view.key)
+    constraint = f", PRIMARY KEY ({key})" if view.unique else ""
+    connection.execute(f'CREATE TABLE "{view.name}" ({columns}{constraint})')
+    if not view.unique:
+        connection.execute(f'CREATE INDEX "{view.name}_key" ON "{view.name}" ({key})')
+    marks = ", ".join("?" for _ in view.columns)
+    connection.executemany(f'INSERT INTO "{view.name}" VALUES ({marks})',
+                           [[_sql_value(value) for value in row] for row in view.rows])
+
+
+def _column_type(view: View, index: int) -> str:
+    values = [row[index] for row in view.rows if row[index] is not None]
+    if values and all(isinstance(v, bool) for v in values):
+        return "INTEGER"  # SQLite's booleans: 0 and 1
+    if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "INTEGER"
+    if values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return "REAL"
+    return "TEXT"
+
+
+def _sql_value(value):
+    if isinstance(value, bool):
+        return int(value)
+    return value
