@@ -454,3 +454,178 @@ def _delta(before: float | None, after: float | None) -> str:
     from .recommend.export import signed
 
     return "" if before is None or after is None or abs(after - before) < 0.05 else signed(after - before)
+
+
+def comparison_table(comparison, width: int | None = None) -> str:
+    """``readiness compare``: rankings with rank ranges and groups, changes since the baseline, the spread
+    of each dimension, the interventions proposed most often, and last round's roadmap followed up."""
+    width = width or terminal_width()
+    parts = []
+    changes = {change.unit: change for change in comparison.changes}
+    if comparison.by == "agency":
+        parts.append(_by_agency(comparison, changes, width))
+    else:
+        for view in comparison.rounds:
+            parts.append(_ranking(view, changes if view.round == comparison.current else {}, comparison, width))
+    if comparison.changes:
+        parts.append(_moves(comparison, width))
+    current = comparison.round(comparison.current)
+    parts.append(_spread(current, width))
+    if comparison.interventions:
+        parts.append(_interventions(comparison, width))
+    if comparison.loop:
+        parts.append(_loop(comparison, width))
+    parts.append(_wrap_notes(_comparison_notes(comparison), width))
+    return "\n".join(parts)
+
+
+def _heading(text: str, width: int) -> str:
+    return "\n".join(wrap_text(text, width, subsequent_indent="  ")) + "\n"
+
+
+def _change_cell(figure) -> str:
+    """``+5.2▲`` (significant, better), ``-7.2▼`` (significant, worse), ``+3.8`` (not significant)."""
+    if figure is None:
+        return ""
+    mark = {"better": "▲", "worse": "▼"}.get(figure.direction, "")
+    return f"{figure.change:+.1f}{mark}"
+
+
+def _ranks(row) -> str:
+    low, high = row.rank_interval
+    return f"{row.rank}" + (f"\n{low}-{high}" if (low, high) != (row.rank, row.rank) else "")
+
+
+def _unit_name(row) -> str:
+    return row.unit if row.agency is None else row.agency
+
+
+def _ranking(view, changes, comparison, width: int) -> str:
+    mixed = f", on {view.basis} ({100 * view.comparability:.0f}% of the weight)" if view.comparability else ""
+    heading = _heading(f"Round {view.round}{mixed}: {len(view.units)} units ranked by readiness, in "
+                       f"{view.groups} group(s) not distinguishable within", width)
+    baseline = comparison.baseline if changes else None
+    headers = [("Rank", "right"), ("Grp", "right"), ("Agency", "left"), ("Ready", "right"), ("Risk", "right"),
+               ("Stage", "left"), ("Quadrant", "left")]
+    if baseline:
+        headers.append((f"vs {baseline}", "right"))
+    rows = []
+    for row in view.units:
+        cells = [_ranks(row), str(row.group), _unit_name(row), _fmt(row.readiness) + _range(row.readiness_interval),
+                 _fmt(row.risk) + _range(row.risk_interval),
+                 f"{row.stage} {row.stage_name}" + ("*" if row.limited_by else ""), row.quadrant or "–"]
+        if baseline:
+            change = changes.get(row.unit)
+            cells.append(_change_cell(change.figure("readiness")) if change else "new")
+        rows.append(cells)
+    table = _table(headers, rows, width=width, wrap=(2, 6))
+    if table is None:
+        body = "".join("\n".join(wrap_text(" ".join(c.replace("\n", " ") for c in cells), width,
+                                           subsequent_indent="  ")) + "\n" for cells in rows)
+    else:
+        body = _render([table], width)
+    return heading + body
+
+
+def _by_agency(comparison, changes, width: int) -> str:
+    heading = _heading("Each agency through the rounds (rank among that round's units, with its range)", width)
+    by_unit: dict[str, list] = {}
+    for view in comparison.rounds:
+        for row in view.units:
+            by_unit.setdefault(row.unit, []).append(row)
+    headers = [("Agency", "left"), ("Round", "left"), ("Rank", "right"), ("Ready", "right"), ("Risk", "right"),
+               ("Stage", "left"), ("Change", "right")]
+    rows = []
+    for unit in sorted(by_unit, key=lambda u: _unit_name(by_unit[u][-1]).casefold()):
+        for index, row in enumerate(by_unit[unit]):
+            change = changes.get(unit) if row.round == comparison.current else None
+            rows.append([_unit_name(row) if index == 0 else "", row.round, _ranks(row),
+                         _fmt(row.readiness) + _range(row.readiness_interval),
+                         _fmt(row.risk) + _range(row.risk_interval), f"{row.stage} {row.stage_name}",
+                         _change_cell(change.figure("readiness")) if change else ""])
+    table = _table(headers, rows, width=width, wrap=(0,))
+    body = _render([table], width) if table is not None else "".join(
+        "\n".join(wrap_text(" ".join(c.replace("\n", " ") for c in cells if c), width, subsequent_indent="  ")) + "\n"
+        for cells in rows)
+    return heading + body
+
+
+def _moves(comparison, width: int) -> str:
+    names = {row.unit: _unit_name(row) for view in comparison.rounds for row in view.units}
+    transitions = comparison.transitions
+    counts = ", ".join(f"{kind} {'–' if count.suppressed else count.count}" for kind, count in transitions.items())
+    lines = [f"Since {comparison.baseline} ({len(comparison.changes)} units in both rounds): readiness rose clearly "
+             f"for {len(comparison.movers_up)}, fell clearly for {len(comparison.movers_down)}; stage {counts}."]
+    if comparison.movers_up:
+        lines.append("Up: " + ", ".join(f"{names[u]} {_change_cell(_readiness(comparison, u))}"
+                                        for u in comparison.movers_up))
+    if comparison.movers_down:
+        lines.append("Down: " + ", ".join(f"{names[u]} {_change_cell(_readiness(comparison, u))}"
+                                          for u in comparison.movers_down))
+    return "".join(_heading(line, width) for line in lines)
+
+
+def _readiness(comparison, unit: str):
+    return next(change.figure("readiness") for change in comparison.changes if change.unit == unit)
+
+
+def _spread(view, width: int) -> str:
+    heading = _heading(f"Dimensions across the {len(view.units)} units of round {view.round} (0-100)", width)
+    headers = [("Dimension", "left"), ("Median", "right"), ("Q1-Q3", "right"), ("Min-Max", "right"),
+               ("Lowest", "left")]
+    rows = []
+    for d in view.distributions:
+        if d.suppressed or d.median is None:
+            rows.append([d.title, "–", "–", "–", ""])
+            continue
+        lowest = [row for row in view.units if row.dimensions.get(d.dimension) == d.min]
+        rows.append([d.title, f"{d.median:.0f}", f"{d.q1:.0f}-{d.q3:.0f}", f"{d.min:.0f}-{d.max:.0f}",
+                     ", ".join(row.unit for row in lowest)])
+    table = _table(headers, rows, width=width, wrap=(0, 4))
+    return heading + (_render([table], width) if table is not None else "".join(
+        "\n".join(wrap_text(" ".join(cells), width, subsequent_indent="  ")) + "\n" for cells in rows))
+
+
+def _interventions(comparison, width: int, top: int = 10) -> str:
+    heading = _heading(f"Interventions proposed most often in round {comparison.current} (of "
+                       f"{len(comparison.interventions)} proposed)", width)
+    headers = [("Intervention", "left"), ("Units", "right"), ("Phase", "left"), ("Owner", "left")]
+    rows = [[item.title, "–" if item.units.suppressed else str(item.units.count), item.phase, item.owner]
+            for item in comparison.interventions[:top]]
+    table = _table(headers, rows, width=width, wrap=(0, 3))
+    return heading + (_render([table], width) if table is not None else "".join(
+        "\n".join(wrap_text(" ".join(cells), width, subsequent_indent="  ")) + "\n" for cells in rows))
+
+
+def _loop(comparison, width: int) -> str:
+    heading = _heading(f"Round {comparison.baseline}'s roadmaps: did the dimensions they address move by "
+                       f"{comparison.current}?", width)
+    verdicts = ("improved", "partly improved", "no clear change", "worsened")
+    per_unit: dict[str, dict[str, int]] = {}
+    for item in comparison.loop:
+        per_unit.setdefault(item.unit, {}).setdefault(item.verdict, 0)
+        per_unit[item.unit][item.verdict] += 1
+    names = {row.unit: _unit_name(row) for view in comparison.rounds for row in view.units}
+    headers = [("Agency", "left"), ("Items", "right"), ("Improved", "right"), ("Partly", "right"),
+               ("No clear change", "right"), ("Worse", "right")]
+    rows = [[names[unit], str(sum(counts.values())), *(str(counts.get(v, 0)) for v in verdicts)]
+            for unit, counts in sorted(per_unit.items(), key=lambda pair: names[pair[0]].casefold())]
+    table = _table(headers, rows, width=width, wrap=(0,))
+    return heading + (_render([table], width) if table is not None else "".join(
+        "\n".join(wrap_text(" ".join(cells), width, subsequent_indent="  ")) + "\n" for cells in rows))
+
+
+def _comparison_notes(comparison) -> list[str]:
+    notes = []
+    if comparison.draws:
+        notes.append(f"Rank: under it, the ranks of 90% of {comparison.draws} draws (p5-p95); Ready and Risk: under "
+                     f"each, where 90% of the draws fall. Units of one group (Grp) cannot be told apart: the "
+                     f"difference from the group's leader has a p5-p95 range that includes zero.")
+        notes.append("Changes: ▲ better, ▼ worse, called only when the change's p5-p95 range over paired draws "
+                     "excludes zero; a change without a mark may be noise.")
+    else:
+        notes.append("--draws 0: no ranges, so no difference is called significant and groups hold only ties.")
+    notes += comparison.notes
+    notes.append("Every number, every dimension and every view: --format json, xlsx or sqlite; a report: "
+                 "--format pdf or html.")
+    return notes

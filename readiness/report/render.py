@@ -112,8 +112,14 @@ def render_html(report: ReportInput, *, template_dir: Path | None = None, for_pr
     ``for_print`` adds the PDF's own stylesheet (fonts from the template folder, page header and
     footer): the page WeasyPrint prints.  Both are inline, so that they count as the page's own styles.
     """
+    return render_page(PAGE, build_context(report), template_dir=template_dir, for_print=for_print)
+
+
+def render_page(page: str, context: dict, *, template_dir: Path | None = None, for_print: bool = False) -> str:
+    """Any page template of the template folders (``scorecard.html``, ``portfolio.html``) with ``context``,
+    under the same rules: sandboxed, autoescaped, the shipped stylesheets (and a folder's custom.css) inline."""
     roots = template_roots(template_dir)
-    template = _environment(tuple(roots)).get_template(PAGE)
+    template = _environment(tuple(roots)).get_template(page)
     from .assets import template_file
 
     css = _asset_text(roots, STYLESHEET)
@@ -123,7 +129,7 @@ def render_html(report: ReportInput, *, template_dir: Path | None = None, for_pr
         css += "\n" + _asset_text(roots, CUSTOM_STYLESHEET)
     if not for_print:  # a page that stands alone carries its images; the PDF fetches them through the fetcher
         css = _inline_urls(css, roots)
-    return template.render(**build_context(report), stylesheet=_css(css))
+    return template.render(**context, stylesheet=_css(css))
 
 
 _URL = re.compile(r"""url\(\s*(['"]?)([^'")]*)\1\s*\)""")
@@ -158,22 +164,32 @@ def render_pdf(report: ReportInput, attachment: str, *, template_dir: Path | Non
 
     ``html`` is the page to print (:func:`render_html` with ``for_print``), made here when not given.
     """
+    html = html if html is not None else render_html(report, template_dir=template_dir, for_print=True)
+    return print_pdf(html, attachment, name=ATTACHMENT, date=report.date, template_dir=template_dir,
+                     description=f"Scorecard of {report.card.agency_id} round {report.card.round} "
+                                 f"(readiness score --format json)")
+
+
+def print_pdf(html: str, attachment: str, *, name: str, description: str, date: str,
+              template_dir: Path | None = None) -> bytes:
+    """A page (rendered ``for_print``) as PDF/A-3b bytes, with ``attachment`` (JSON text) embedded as ``name``.
+
+    Fonts and images come from the template folders only; the identifier and dates come from the
+    content and ``date`` (YYYY-MM-DD), so the same page gives the same bytes.
+    """
     from weasyprint import HTML, Attachment
 
     from .fetcher import TemplateFetcher
 
     roots = template_roots(template_dir)
-    html = html if html is not None else render_html(report, template_dir=template_dir, for_print=True)
     fetcher = TemplateFetcher(roots)
     base = roots[0].resolve().as_uri() + "/"
-    stamp = datetime.fromisoformat(report.date).replace(tzinfo=timezone.utc)
+    stamp = datetime.fromisoformat(date).replace(tzinfo=timezone.utc)
     identifier = hashlib.sha256((html + attachment).encode("utf-8")).hexdigest()[:32].encode("ascii")
     with _quiet_weasyprint():
         document = HTML(string=html, base_url=base, url_fetcher=fetcher)
-        data = Attachment(string=attachment.encode("utf-8"), base_url=base, url_fetcher=fetcher, name=ATTACHMENT,
-                          description=f"Scorecard of {report.card.agency_id} round {report.card.round} "
-                                      f"(readiness score --format json)",
-                          created=stamp, modified=stamp, relationship="Data")
+        data = Attachment(string=attachment.encode("utf-8"), base_url=base, url_fetcher=fetcher, name=name,
+                          description=description, created=stamp, modified=stamp, relationship="Data")
         return document.write_pdf(attachments=[data], pdf_variant="pdf/a-3b", pdf_identifier=identifier)
 
 
