@@ -83,6 +83,7 @@ def main(ctx: click.Context, debug: bool) -> None:
       readiness score examples/               score every file in a folder
       readiness score examples/ --format json every number, for other tools
       readiness recommend examples/2026/      a phased roadmap per agency
+      readiness compare examples/             ranks, changes and their ranges
       readiness whatif nplra.yaml --set incentives=60
                                               re-score with a dimension raised
       readiness import export.csv --map m.yaml -o DIR
@@ -634,6 +635,142 @@ def report(paths: tuple[Path, ...], out_dir: Path, fmt: str, jobs: int | None, t
         click.echo(f"{unscored} file(s) could not be scored; see the messages above.", err=True)
     if failed or catalogue_failed or not (batch.ok and scored.ok):
         sys.exit(1)
+
+
+# ---------------------------------------------------------------- compare
+
+#: compare's formats, and the file extensions that choose them when --format is not given.
+COMPARE_FORMATS = ("table", "json", "csv", "xlsx", "sqlite", "html", "pdf")
+_EXTENSIONS = {".txt": "table", ".json": "json", ".csv": "csv", ".xlsx": "xlsx", ".sqlite": "sqlite",
+               ".sqlite3": "sqlite", ".db": "sqlite", ".html": "html", ".htm": "html", ".pdf": "pdf"}
+#: Formats that are files, not text for a terminal.
+_FILE_FORMATS = ("xlsx", "sqlite", "pdf")
+
+
+def _format_from(fmt: str | None, output: Path | None, formats: tuple[str, ...], default: str) -> str:
+    """--format, or the format -o's extension names; a contradicting pair is a usage error."""
+    named = _EXTENSIONS.get(output.suffix.lower()) if output else None
+    if named is not None and named not in formats:
+        named = None
+    if fmt is None:
+        return named or default
+    if named is not None and named != fmt:
+        raise click.UsageError(f"--format {fmt} contradicts -o {output.name} (a .{output.suffix[1:]} file is "
+                               f"{named}); leave --format out, or name the file .{_suffix(fmt)}")
+    return fmt
+
+
+def _suffix(fmt: str) -> str:
+    return {"table": "txt"}.get(fmt, fmt)
+
+
+def _refuse_input_as_output(output: Path | None, paths) -> None:
+    """-o must never name one of the inputs (nor a file inside an input folder that is an input)."""
+    if output is None or not output.exists():
+        return
+    target = output.resolve()
+    for path in paths:
+        path = Path(path).resolve()
+        if target == path or (path.is_dir() and path in target.parents
+                              and target.suffix.lower() in (".yaml", ".yml", ".xlsx")):
+            raise click.UsageError(f"-o {output} is one of the inputs; write the output to another file")
+
+
+@main.command(short_help="Compare agencies and rounds: ranks with ranges, changes, spreads, follow-up.")
+@click.argument("paths", nargs=-1, required=True, type=FILES, metavar="FILES_OR_DIRS...")
+@click.option("--format", "fmt", type=click.Choice(COMPARE_FORMATS),
+              help="table (default on a terminal), json, csv (the scores), xlsx or sqlite (every view), html or "
+                   "pdf (a report). Taken from -o's extension when not given.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (atomically); needed for xlsx, sqlite and pdf.")
+@click.option("--by", type=click.Choice(["round", "agency"]), default="round", show_default=True,
+              help="round: a ranking per round; agency: each agency through the rounds.")
+@click.option("--baseline", metavar="ROUND", help="The round changes are measured from (default: the one before "
+                                                  "the latest).")
+@click.option("--anonymise", is_flag=True, help="Show units by stable codes, not names; suppress statistics of "
+                                                "small groups and leave evidence text out.")
+@click.option("--min-group", type=click.IntRange(2, 1000), metavar="N",
+              help="With --anonymise: the smallest group whose statistics are shown (default 5).")
+@click.option("--rank-decimals", type=click.IntRange(0, 6), default=2, show_default=True, metavar="N",
+              help="Rank readiness as rounded to N decimals (0-100): closer units share a rank.")
+@click.option("--interventions", "catalogue_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              metavar="FILE", help="An intervention catalogue of your own for the roadmaps counted.")
+@click.option("--date", callback=_iso_date, metavar="YYYY-MM-DD",
+              help="The report's date (html, pdf; default: SOURCE_DATE_EPOCH, else the newest input's day).")
+@_partial_option
+@_rubric_option
+@click.option("--draws", type=click.IntRange(0, 100_000), default=DEFAULT_DRAWS, show_default=True,
+              help="Joint draws for the ranges of ranks, scores and changes (0: none, and no change is called).")
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=DEFAULT_SEED, show_default=True,
+              help="Seed of the draws: the same seed gives the same ranges.")
+def compare(paths: tuple[Path, ...], fmt: str | None, output: Path | None, by: str, baseline: str | None,
+            anonymise: bool, min_group: int | None, rank_decimals: int, catalogue_path: Path | None,
+            date: str | None, partial: bool, rubric_ref: str | None, draws: int, seed: int) -> None:
+    """Compare agencies and rounds, every comparison with its uncertainty.
+
+    Ranks each round's agencies by readiness with the range of ranks over the joint
+    draws, and groups agencies that cannot be told apart; measures each agency's change
+    since the baseline round (called only when its paired range excludes zero); shows
+    how each dimension is spread, the interventions proposed most often, and whether the
+    dimensions last round's roadmap addressed have moved. Rounds answered with two
+    versions of a rubric are compared through the newer one's crosswalk.
+    docs/portfolio.md explains every part.
+    """
+    from .console import comparison_table
+    from .files import version, write_bytes, write_text
+    from .portfolio.build import DEFAULT_MIN_GROUP
+    from .portfolio.build import compare as compare_units
+    from .portfolio.export import to_csv, to_json, to_sqlite, to_xlsx
+
+    fmt = _format_from(fmt, output, COMPARE_FORMATS, "table")
+    if fmt in _FILE_FORMATS and output is None:
+        raise click.UsageError(f"--format {fmt} writes a file: give -o FILE.{_suffix(fmt)}")
+    if min_group is not None and not anonymise:
+        raise click.UsageError("--min-group applies to --anonymise; add --anonymise or leave --min-group out")
+    if draws == 0 and click.get_current_context().get_parameter_source("seed") == ParameterSource.COMMANDLINE:
+        raise click.UsageError("--seed has no effect with --draws 0 (no draws, no ranges); leave one of them out")
+    _refuse_input_as_output(output, paths)
+    if fmt == "pdf":
+        from .report.render import check_renderer
+
+        check_renderer()
+    batch = _load(paths, partial, rubric_ref)
+    for problem in batch.problems:  # before the comparison, which may find there is nothing to compare
+        click.echo(str(problem), err=True)
+    groups = list(batch.groups())
+    if not groups:  # every file was invalid (each already said): nothing to compare
+        click.echo(f"{len(batch.report.failed)} file(s) could not be read; nothing to compare.", err=True)
+        sys.exit(1)
+    rubrics = {rubric.ref: rubric for rubric, _ in groups}
+    catalogues = _catalogues(rubrics, catalogue_path, required=False)
+    result = compare_units(groups, draws=draws, seed=seed, baseline=baseline, by=by, anonymise=anonymise,
+                           min_group=min_group or DEFAULT_MIN_GROUP, rank_decimals=rank_decimals,
+                           catalogues=catalogues)
+    for problem in result.problems:
+        click.echo(str(problem), err=True)
+    comparison = result.comparison
+    units = sum(len(view.units) for view in comparison.rounds)
+    if fmt in ("html", "pdf"):
+        from .portfolio.render import render_comparison_html, render_comparison_pdf
+
+        when = _report_date(date, [member for _, members in groups for member in members])
+        generator = f"readiness {version()}"
+        if fmt == "pdf":
+            data = render_comparison_pdf(comparison, date=when, generator=generator)
+        else:
+            data = render_comparison_html(comparison, date=when, generator=generator).encode("utf-8")
+    elif fmt in ("xlsx", "sqlite"):
+        data = {"xlsx": to_xlsx, "sqlite": to_sqlite}[fmt](comparison)
+    else:
+        text = {"table": comparison_table, "json": to_json, "csv": to_csv}[fmt](comparison)
+        data = None
+    if output is None:
+        click.echo(data.decode("utf-8") if data is not None else text, nl=False)
+    else:
+        write_bytes(output, data) if data is not None else write_text(output, text)
+        click.echo(f"Wrote the comparison of {units} agency-round(s) in {len(comparison.rounds)} round(s) to "
+                   f"{output}", err=True)
+    _exit_if_unscored(batch, result)
 
 
 # ---------------------------------------------------------------- import

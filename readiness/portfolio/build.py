@@ -30,7 +30,7 @@ from .model import (
     UnitChange,
     UnitRow,
 )
-from .ranks import rank_units
+from .ranks import RANK_DECIMALS, rank_units
 
 if TYPE_CHECKING:
     from ..errors import Problem
@@ -59,6 +59,10 @@ class ComparisonResult:
     problems: list["Problem"] = field(default_factory=list)
     failed: frozenset[str] = frozenset()
 
+    @property
+    def ok(self) -> bool:
+        return not any(problem.is_error for problem in self.problems)
+
 
 @dataclass
 class _Scored:
@@ -72,12 +76,13 @@ class _Scored:
 
 def compare(groups: Sequence[Group], *, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
             baseline: str | None = None, by: str = "round", anonymise: bool = False,
-            min_group: int = DEFAULT_MIN_GROUP,
+            min_group: int = DEFAULT_MIN_GROUP, rank_decimals: int = RANK_DECIMALS,
             catalogues: Mapping[str, "InterventionCatalogue"] | None = None) -> ComparisonResult:
     """Compare agency-rounds: ``groups`` as from ``Batch.groups()`` (a rubric and one agency-round's respondents).
 
     The latest round is the current one; ``baseline`` (default: the round before it) is what its
-    changes are measured from.  ``catalogues`` (by rubric ``id@version``) give the roadmaps counted
+    changes are measured from; readiness is ranked as rounded to ``rank_decimals`` (0–100).
+    ``catalogues`` (by rubric ``id@version``) give the roadmaps counted
     in :attr:`Comparison.interventions` and followed up in :attr:`Comparison.loop`.  Raises
     :class:`ComparisonError` or :class:`~readiness.errors.CrosswalkError` when the comparison
     cannot be made.
@@ -103,7 +108,7 @@ def compare(groups: Sequence[Group], *, draws: int = DEFAULT_DRAWS, seed: int = 
     for label in rounds:
         keys = [key for key in cards if key[1] == label]
         on = _basis_for(keys, own, members, rubrics, common)
-        views.append(_round_view(label, keys, on, labels, anonymise, min_group))
+        views.append(_round_view(label, keys, on, labels, anonymise, min_group, rank_decimals))
         if on.comparability is not None:
             notes.append(f"Round {label} mixes rubric versions; its units are compared on {on.basis.ref}, the "
                          f"indicators common to them: {100 * on.comparability:.0f}% of the composite weight.")
@@ -147,7 +152,8 @@ def compare(groups: Sequence[Group], *, draws: int = DEFAULT_DRAWS, seed: int = 
     if anonymise:
         notes.append(f"Anonymised: units are shown by stable codes; statistics of groups smaller than {min_group} "
                      f"are suppressed (shown as –).")
-    comparison = Comparison(by=by, current=current, baseline=baseline, draws=draws, seed=seed, anonymised=anonymise,
+    comparison = Comparison(by=by, current=current, baseline=baseline, draws=draws, seed=seed,
+                            rank_decimals=rank_decimals, anonymised=anonymise,
                             min_group=min_group if anonymise else None, rounds=views, changes=changes,
                             movers_up=movers_up, movers_down=movers_down, transitions=transitions,
                             interventions=interventions, loop=loop, roles=roles, divergences=divergences,
@@ -215,7 +221,8 @@ def _basis_for(keys: list[Key], own: _Scored, members, rubrics, common: _CommonB
     return common.score(keys, members, rubrics)
 
 
-def _round_view(label: str, keys: list[Key], on: _Scored, labels, anonymise: bool, min_group: int) -> RoundView:
+def _round_view(label: str, keys: list[Key], on: _Scored, labels, anonymise: bool, min_group: int,
+                rank_decimals: int) -> RoundView:
     keys = [key for key in keys if key in on.cards]
     basis = on.basis
     dimensions = list(basis.dimensions)
@@ -223,7 +230,7 @@ def _round_view(label: str, keys: list[Key], on: _Scored, labels, anonymise: boo
     draws = None
     if keys and all(key in on.draws for key in keys):
         draws = np.vstack([on.draws[key].readiness for key in keys])
-    ranked = rank_units([card.readiness for card in cards], draws)
+    ranked = rank_units([card.readiness for card in cards], draws, rank_decimals)
     values = {d: [card.dimensions[d].score if d in card.dimensions else None for card in cards] for d in dimensions}
     distributions, quartiles = [], {}
     for d in dimensions:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -89,23 +88,19 @@ def _set(cell, value) -> None:
             cell.quotePrefix = True
 
 
-def write_sqlite(comparison: Comparison, path: Path) -> None:
-    """One table per view, with its key, written to a new database beside ``path`` and renamed over it."""
-    directory = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    os.close(handle)
-    try:
-        connection = sqlite3.connect(temporary)
+def to_sqlite(comparison: Comparison) -> bytes:
+    """A SQLite database (as bytes, to be written atomically like every output): one table per view, with its
+    key, ready for Datasette or a BI tool."""
+    with tempfile.TemporaryDirectory(prefix="readiness-sqlite-") as folder:
+        path = Path(folder) / "comparison.sqlite"
+        connection = sqlite3.connect(path)
         try:
             with connection:
                 for view in views(comparison):
                     _table(connection, view)
         finally:
             connection.close()
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        return path.read_bytes()
 
 
 def _table(connection: sqlite3.Connection, view: View) -> None:

@@ -181,6 +181,7 @@ class Comparison(_Model):
     baseline: str | None
     draws: int
     seed: int
+    rank_decimals: int  # readiness is ranked as rounded to this many decimals (0–100)
     anonymised: bool
     min_group: int | None
     rounds: list[RoundView]  # in round order

@@ -15,6 +15,11 @@ import numpy as np
 
 from ..scoring.uncertainty import PERCENTILES
 
+#: Scores are ranked as rounded to this many decimals (on 0–100), unless told otherwise: units within
+#: 0.005 points of each other share a rank.  A published league table is ranked on its published,
+#: rounded values: the UN EGDI 2018 (four decimals on 0–1) is reproduced with 2, 2014 and 2016 (five) with 3.
+RANK_DECIMALS = 2
+
 
 @dataclass(frozen=True)
 class RankResult:
@@ -49,20 +54,21 @@ def excludes_zero(low: float, high: float) -> bool:
     return low > 0 or high < 0
 
 
-def rank_units(points: Sequence[float], draws: np.ndarray | None) -> RankResult:
-    """Rank units by ``points`` (higher first), with intervals and groups from ``draws`` (``[units, draws]``).
+def rank_units(points: Sequence[float], draws: np.ndarray | None, decimals: int = RANK_DECIMALS) -> RankResult:
+    """Rank units by ``points`` (higher first, as rounded to ``decimals``), with intervals and groups
+    from ``draws`` (``[units, draws]``).
 
     Groups: walking down the ranking, a unit joins the group of the unit that leads it unless the
     paired difference between them (leader − unit, draw by draw) has a p5–p95 interval above zero;
     then it starts a new group.  Without draws, only equal values share a group.
     """
-    values = np.asarray(points, dtype=float)
+    values = _rounded(np.asarray(points, dtype=float), decimals)
     rank = competition_ranks(values)
     if draws is None or draws.shape[1] == 0:
         low = high = rank
         separate = lambda leader, unit: values[leader] > values[unit]  # noqa: E731
     else:
-        ranks = competition_ranks(draws)
+        ranks = competition_ranks(_rounded(draws, decimals))
         low = np.quantile(ranks, PERCENTILES[0] / 100, axis=1, method="inverted_cdf")
         high = np.quantile(ranks, PERCENTILES[1] / 100, axis=1, method="inverted_cdf")
         # the point rank always lies in its interval (as the scorecards' intervals include their values)
@@ -81,3 +87,9 @@ def rank_units(points: Sequence[float], draws: np.ndarray | None) -> RankResult:
             leader = unit
         group[unit] = current
     return RankResult([int(r) for r in rank], [int(r) for r in low], [int(r) for r in high], group)
+
+
+def _rounded(values: np.ndarray, decimals: int) -> np.ndarray:
+    # Rounded as a share (0–1) to decimals + 2 places: the way an index published on 0–1 is rounded, so
+    # that half-way cases fall on the same side as in its published table.
+    return np.round(values / 100, decimals + 2)
