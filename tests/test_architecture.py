@@ -35,7 +35,7 @@ MAY_IMPORT = {
 ONLY_IN = {
     "click": {"readiness.cli"},
     "rich": {"readiness.console"},
-    "openpyxl": {"readiness.intake"},
+    "openpyxl": {"readiness.intake", "readiness.portfolio.export"},
     "ruamel": {"readiness.yamlio"},
     "yaml": {"readiness.yamlio"},
     "weasyprint": {"readiness.report"},

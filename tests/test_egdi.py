@@ -71,3 +71,33 @@ def test_egdi_scorecards_have_no_risk(scored):
     card = scored[("2018", "irl")]
     assert card.risk is None and card.quadrant is None and card.risk_band is None
     assert card.pillars["egdi"].score == pytest.approx(card.readiness)
+
+
+@pytest.fixture(scope="module")
+def portfolio(tmp_path_factory):
+    """The three editions imported with the bundled mapping, as `readiness import` writes them."""
+    from readiness.intake.survey import import_responses, load_mapping, read_table, write_import
+
+    out = tmp_path_factory.mktemp("egdi-import")
+    mapping, document = load_mapping(DATA / "egdi-mapping.yaml")
+    for year in (2014, 2016, 2018):
+        result = import_responses(read_table(DATA / f"egdi-{year}.csv"), mapping, document, Catalog(),
+                                  round_=str(year), mapping_source="egdi-mapping.yaml")
+        assert result.ok
+        write_import(out / str(year), result.files)
+    return load_assessments([out], Catalog())
+
+
+@pytest.mark.parametrize("year, decimals", [(2014, 3), (2016, 3), (2018, 2)])
+def test_compare_ranks_the_countries_as_published(portfolio, year, decimals):
+    """Published ranks come from the published index, rounded to five decimals (2014, 2016) or four (2018):
+    ranked at that precision (--rank-decimals on 0–100), the point ranks are the published ones, and
+    every published rank lies in its p5–p95 range of ranks."""
+    from readiness.portfolio.build import compare
+
+    comparison = compare(list(portfolio.groups()), draws=200, rank_decimals=decimals).comparison
+    view = comparison.round(str(year))
+    published = {row["country-code"].lower(): int(row["e-gov-rank"]) for row in rows(year)}
+    assert {row.unit: row.rank for row in view.units} == published
+    assert all(row.rank_interval[0] <= row.rank <= row.rank_interval[1] for row in view.units)
+    assert 1 < view.groups < 193  # some countries can be told apart, many cannot

@@ -309,7 +309,11 @@ def translate(assessment: "Assessment", crosswalk: Crosswalk, rubric: "Rubric") 
     one takes the mean of the old answers given (``unknown`` if none was given but one was
     ``unknown``, ``na`` if all were ``na``).  Evidence counts only when every merged answer had it.
     """
-    from ..intake.model import Answer
+    # The rubric stage does not import the intake stage: answers are made as copies of the assessment's own.
+    template = next(iter(assessment.answers.values()))
+
+    def Answer(**fields):  # noqa: N802 (stands for the intake's Answer model)
+        return template.model_copy(update={"value": None, "evidence": None, "evidence_level": "none", **fields})
 
     answers = {}
     for ident in rubric.places:
