@@ -35,7 +35,8 @@ NOTE = ("Illustrative data: a draft of the fictional agency nplra with typical m
 def main(out: Path = OUT) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (source,) = load_assessments([mx.OUT / "2026" / "nplra-it-lead.yaml"], Catalog()).assessments
-    text = assessment_yaml(source, mx.RUBRIC, comment=NOTE)
+    rubric = Catalog().find(f"{source.rubric_id}@{source.rubric_version}")
+    text = assessment_yaml(source, rubric, comment=NOTE)
     # Three mistakes: a level off the scale, a mistyped indicator id, and an answer left out.
     text = re.sub(r"(?m)^  strategy\.vision: \d$", "  strategy.vision: 7", text)
     text = text.replace("  governance.steering:", "  governance.steerng:")
@@ -45,13 +46,13 @@ def main(out: Path = OUT) -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "draft.xlsx"
-        write_workbook(mx.RUBRIC, path, agency=source.agency, agency_id=None, round_=source.round)
+        write_workbook(rubric, path, agency=source.agency, agency_id=None, round_=source.round)
         agency = {"respondent": (source.respondent.name, source.respondent.role)}
         mw.fill(path, agency, {ident: answer for ident, answer in source.answers.items()
-                               if ident != "data.quality"})
+                               if ident != "data.quality"}, rubric)
         workbook = openpyxl.load_workbook(path)
         sheet = workbook[ASSESSMENT_SHEET]
-        columns = answer_columns(mx.RUBRIC)
+        columns = answer_columns(rubric)
         answer, level = columns["answer"], columns["evidence_level"]
         rows = {row[0].value: row[0].row for row in sheet.iter_rows(min_row=4) if row[0].value}
         # Typed over the drop-down (as a pasted value does): a level off the scale and a word that is no answer;

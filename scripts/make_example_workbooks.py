@@ -37,9 +37,11 @@ from readiness.intake.workbook.layout import (  # noqa: E402
 from readiness.intake.workbook.write import write_workbook  # noqa: E402
 
 ROUND = "2026"
+#: The rubric round 2026 answers (scripts/example_profiles.yaml).
+RUBRIC = mx.RUBRICS[ROUND]
 
 
-def cell_values(indicator, answer: Answer):
+def cell_values(indicator, answer: Answer, rubric=RUBRIC):
     """A generated answer as what a person puts in the workbook's three cells."""
     evidence = answer.evidence
     # A person who names a document picks an evidence level: "documented" unless the answer says more.
@@ -49,21 +51,21 @@ def cell_values(indicator, answer: Answer):
     if answer.state == "unknown":
         return DONT_KNOW, evidence, level
     if indicator.type == "level":
-        return level_choice(mx.RUBRIC, int(answer.value)), evidence, level
+        return level_choice(rubric, int(answer.value)), evidence, level
     return answer.value, evidence, level
 
 
-def fill(path: Path, agency: dict, answers: dict[str, Answer]) -> None:
+def fill(path: Path, agency: dict, answers: dict[str, Answer], rubric=RUBRIC) -> None:
     workbook = openpyxl.load_workbook(path)
     cover = workbook[COVER_SHEET]
     name, role = agency["respondent"]
     cover["B7"], cover["B8"] = name, role
     sheet = workbook[ASSESSMENT_SHEET]
-    columns = list(answer_columns(mx.RUBRIC).values())  # answer, evidence, evidence level
+    columns = list(answer_columns(rubric).values())  # answer, evidence, evidence level
     for row in sheet.iter_rows(min_row=4):
         ident = row[0].value
         if ident in answers:
-            values = cell_values(mx.RUBRIC.places[ident].indicator, answers[ident])
+            values = cell_values(rubric.places[ident].indicator, answers[ident], rubric)
             for column, value in zip(columns, values):
                 sheet.cell(row=row[0].row, column=column).value = value
     workbook.save(path)
@@ -77,7 +79,7 @@ def main(out: Path = mx.OUT) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / agency["file"]
-            write_workbook(mx.RUBRIC, path, agency=agency["name"], agency_id=agency["id"], round_=ROUND)
+            write_workbook(RUBRIC, path, agency=agency["name"], agency_id=agency["id"], round_=ROUND)
             fill(path, agency, answers)
             if agency["libreoffice"]:
                 if shutil.which("soffice") is None:

@@ -8,10 +8,12 @@ a real assessment.  The agencies' profiles are data, in scripts/example_profiles
 structure comes from the rubric itself; the files are written by readiness's own YAML writer.  The
 script is deterministic (seeded random numbers), so running it again reproduces the same files.
 
-Each agency has a profile: a target level per dimension for each round, values for the number
-indicators, the indicators it answers 'na' or 'unknown', and how much evidence it records.  Each
-indicator's level is the dimension target, rounded up or down by a persistent seeded draw (so the
-same indicator stays relatively strong or weak from round to round), with an occasional extra
+Each round answers its own rubric (``rubric:`` in the profiles: round 2025 egov-readiness@1.0,
+round 2026 egov-readiness@1.1).  Each agency has a profile: a target level per dimension for each
+round (the dimensions of ``order`` as lists, any others by name), values for the number indicators,
+the indicators it answers 'na' or 'unknown' or at a set level, and how much evidence it records.
+Each indicator's level is the dimension target, rounded up or down by a persistent seeded draw (so
+the same indicator stays relatively strong or weak from round to round), with an occasional extra
 step of +-1, clamped to the scale.
 """
 
@@ -31,31 +33,41 @@ from readiness.yamlio import load_yaml_file
 ROOT = Path(__file__).resolve().parent.parent
 PROFILES = load_yaml_file(Path(__file__).resolve().parent / "example_profiles.yaml").data
 SEED = PROFILES["seed"]
-RUBRIC: Rubric = Catalog().find(PROFILES["rubric"])
+#: The rubric each round answers.
+RUBRICS: dict[str, Rubric] = {round_: Catalog().find(ref) for round_, ref in PROFILES["rubric"].items()}
+#: The first round's rubric: its indicators take the first persistent draws, in its order.
+BASE: Rubric = RUBRICS[PROFILES["rounds"][0]]
 HEADER = "Illustrative data: a fictional agency, invented for demonstration. Not a real assessment."
 OUT = ROOT / "examples"
 NA = Answer(state="na")
 UNKNOWN = Answer(state="unknown")
 
 
-def clamp(level: int) -> int:
-    return max(RUBRIC.scale.min, min(RUBRIC.scale.max, level))
+def clamp(level: int, rubric: Rubric) -> int:
+    return max(rubric.scale.min, min(rubric.scale.max, level))
 
 
-def targets(profile: dict) -> dict[str, float]:
-    """Dimension id -> target level for one agency-round."""
+def targets(profile: dict, rubric: Rubric) -> dict[str, float]:
+    """Dimension id -> target level for one agency-round: the pillars' lists in the order of
+    ``order``, and the dimensions named under ``dimensions``; every dimension of the rubric, no other."""
     out = {}
-    for pillar in RUBRIC.pillars:
-        levels = profile[pillar.id]
-        assert len(levels) == len(pillar.dimensions), (pillar.id, levels)
-        out.update(zip((d.id for d in pillar.dimensions), levels))
+    for pillar, order in PROFILES["order"].items():
+        levels = profile[pillar]
+        assert len(levels) == len(order), (pillar, levels)
+        out.update(zip(order, levels))
+    out.update(profile.get("dimensions", {}))
+    wanted = {dimension.id for pillar in rubric.pillars for dimension in pillar.dimensions}
+    assert set(out) == wanted, (rubric.ref, sorted(set(out) ^ wanted))
     return out
 
 
-def persistent_draws(agency_id: str) -> dict[str, float]:
-    """One uniform draw per indicator and agency, shared by all rounds and respondents."""
+def persistent_draws(agency_id: str, rubric: Rubric) -> dict[str, float]:
+    """One uniform draw per indicator and agency, shared by all rounds and respondents: the first
+    round's indicators in its order, then the indicators that only ``rubric`` has, in its order."""
     rng = random.Random(f"{SEED}:{agency_id}:persistent")
-    return {ident: rng.random() for ident in RUBRIC.places}
+    draws = {ident: rng.random() for ident in BASE.places}
+    draws.update((ident, rng.random()) for ident in rubric.places if ident not in BASE.places)
+    return draws
 
 
 def evidence_text(rng: random.Random, ident: str, code: str, year: int) -> str:
@@ -77,15 +89,17 @@ def number_value(rng: random.Random, base: float) -> float:
 def make_answers(agency: dict, round_: str, profile: dict, *, rng: random.Random, shift: dict | None = None,
                  dim_shift: dict | None = None, omit=(), unknown=None, ev=None, verified=None) -> dict[str, Answer]:
     """Indicator id -> answer; an indicator left out (``omit``) has none."""
-    draws = persistent_draws(agency["id"])
-    dim_targets = targets(profile)
+    rubric = RUBRICS[round_]
+    draws = persistent_draws(agency["id"], rubric)
+    dim_targets = targets(profile, rubric)
+    fixed = profile.get("set", {})
     unknown = set(profile["unknown"] if unknown is None else unknown)
     na = set(profile["na"])
     ev = profile["ev"] if ev is None else ev
     verified = profile["verified"] if verified is None else verified
     year = int(round_)
     answers: dict[str, Answer] = {}
-    for pillar in RUBRIC.pillars:
+    for pillar in rubric.pillars:
         for dimension in pillar.dimensions:
             target = dim_targets[dimension.id] + (shift or {}).get(pillar.id, 0.0) \
                 + (dim_shift or {}).get(dimension.id, 0.0)
@@ -116,7 +130,7 @@ def make_answers(agency: dict, round_: str, profile: dict, *, rng: random.Random
                 level = math.floor(target + draws[ident])
                 if jitter < 0.12:
                     level += step
-                level = clamp(level)
+                level = clamp(fixed.get(ident, level), rubric)
                 if has_evidence and level >= 1:
                     grade = "verified" if is_verified and level >= 2 else "documented"
                     answers[ident] = Answer(state="answered", value=level, evidence=text, evidence_level=grade)
@@ -127,11 +141,12 @@ def make_answers(agency: dict, round_: str, profile: dict, *, rng: random.Random
 
 def render(agency: dict, round_: str, name: str, role: str, answers: dict[str, Answer],
            note: str | None = None) -> str:
+    rubric = RUBRICS[round_]
     assessment = Assessment.model_construct(
-        rubric_id=RUBRIC.id, rubric_version=RUBRIC.version, agency=agency["name"], agency_id=agency["id"],
+        rubric_id=rubric.id, rubric_version=rubric.version, agency=agency["name"], agency_id=agency["id"],
         round=round_, respondent=Respondent(name=name, role=role), answers=answers, source="", sha256="")
     comment = HEADER + (f"\n{note}" if note else "")
-    return assessment_yaml(assessment, RUBRIC, comment=comment, sections=True)
+    return assessment_yaml(assessment, rubric, comment=comment, sections=True)
 
 
 def write(path: Path, text: str) -> None:
