@@ -238,13 +238,19 @@ def test_schema_is_draft7_and_accepts_the_examples():
     jsonschema = pytest.importorskip("jsonschema")
     from readiness.yamlio import load_yaml_file
 
-    schema = json.loads(schema_json(Catalog().resolve("egov-readiness")))
-    jsonschema.Draft7Validator.check_schema(schema)
-    validator = jsonschema.Draft7Validator(schema)
+    validators = {}
+    for ref in ("egov-readiness@1.0", "egov-readiness@1.1"):
+        schema = json.loads(schema_json(Catalog().resolve(ref)))
+        jsonschema.Draft7Validator.check_schema(schema)
+        validators[ref] = jsonschema.Draft7Validator(schema)
     examples = sorted((ROOT / "examples").rglob("*.yaml"))
     assert examples
-    for path in examples:
-        assert list(validator.iter_errors(load_yaml_file(path).data)) == [], path
+    for path in examples:  # each against the schema of the rubric it answers (2025: 1.0, 2026: 1.1)
+        data = load_yaml_file(path).data
+        assert list(validators[data["rubric"]].iter_errors(data)) == [], path
+        other = "egov-readiness@1.0" if data["rubric"] == "egov-readiness@1.1" else "egov-readiness@1.1"
+        assert list(validators[other].iter_errors(data)), path  # and the other version's schema refuses it
+    validator = validators["egov-readiness@1.0"]
     bad = load_yaml_file(examples[0]).data | {"colour": "blue"}
     assert [e.message for e in validator.iter_errors(bad)] == [
         "Additional properties are not allowed ('colour' was unexpected)"]

@@ -113,7 +113,7 @@ def test_readiness_exactly_on_a_threshold(runner):
 
     batch = load_assessments([FIXTURES / "readiness-exactly-50.yaml"], Catalog())
     (assessment,) = batch.assessments
-    rubric = Catalog().resolve("egov-readiness")
+    rubric = Catalog().resolve("egov-readiness@1.0")  # the rubric the fixture answers
     merged = merge_answers(rubric, [assessment])
     raw = compute_indices(rubric, {i: m.score for i, m in merged.items()}).readiness * 100
     assert raw < 50  # floating point lands a hair below the exact value, 50
@@ -217,11 +217,11 @@ def test_an_assessment_cannot_bring_its_own_rubric_file(write, runner):
 
     shipped = (ROOT / "rubrics" / "egov-readiness-1.0.yaml").read_text(encoding="utf-8")
     write("notes@1.txt", shipped.replace("weight: 1\n", "weight: 9\n", 5))  # same id@version, other weights
-    honest = (ROOT / "examples" / "2026" / "frdsb.yaml").read_text(encoding="utf-8")
+    honest = (ROOT / "examples" / "2025" / "frdsb.yaml").read_text(encoding="utf-8")  # round 2025 answers 1.0
     write("frdsb.yaml", honest)
     alone = runner.invoke(main, ["score", "--format", "json", "frdsb.yaml"])
     (expected,) = json.loads(alone.output)
-    hostile = (ROOT / "examples" / "2026" / "wpps.yaml").read_text(encoding="utf-8")
+    hostile = (ROOT / "examples" / "2025" / "wpps.yaml").read_text(encoding="utf-8")
     for ref in ("./notes@1.txt", "./missing@1.txt", "/etc/readiness@1.yaml"):
         write("wpps.yaml", hostile.replace("rubric: egov-readiness@1.0", f"rubric: {ref}"))
         result = runner.invoke(main, ["score", "--format", "json", "frdsb.yaml", "wpps.yaml"])

@@ -7,7 +7,8 @@ import pytest
 from readiness.cli import main
 from readiness.errors import InvalidInput, RubricNotFound
 from readiness.files import shipped_data_dir
-from readiness.rubric.catalog import Catalog, load_rubric
+from readiness.rubric.catalog import Catalog, file_kind, load_rubric
+from readiness.rubric.crosswalk import crosswalk_problems
 
 from .conftest import MINI_RUBRIC
 
@@ -20,16 +21,50 @@ def problems_of(path) -> list[str]:
 
 def test_shipped_rubrics_load():
     rubrics = {r.ref: r for r in Catalog().rubrics}
-    assert sorted(rubrics) == ["egov-readiness@1.0", "un-egdi@2018"]
-    default = rubrics["egov-readiness@1.0"]
-    kinds = [(p.id, p.kind, len(p.dimensions)) for p in default.pillars]
+    assert sorted(rubrics) == ["egov-readiness@1.0", "egov-readiness@1.1", "un-egdi@2018"]
+    first = rubrics["egov-readiness@1.0"]
+    kinds = [(p.id, p.kind, len(p.dimensions)) for p in first.pillars]
     assert kinds == [("capability", "capability", 7), ("resistance", "resistance", 8), ("barriers", "barrier", 6)]
-    for pillar in default.pillars:
+    for pillar in first.pillars:
         for dimension in pillar.dimensions:
             assert 3 <= len(dimension.indicators) <= 4, dimension.id
-    numbers = [i.id for i in (p.indicator for p in default.places.values()) if i.type == "number"]
+    numbers = [i.id for i in (p.indicator for p in first.places.values()) if i.type == "number"]
     assert numbers == ["services.online_share", "skills.trained_share", "reliability.outage_hours"]
-    assert default.places["reliability.outage_hours"].indicator.direction == "lower"
+    assert first.places["reliability.outage_hours"].indicator.direction == "lower"
+
+
+def test_rubric_1_1_keeps_every_dimension_of_1_0_and_maps_every_indicator():
+    catalog = Catalog()
+    old, new = catalog.find("egov-readiness@1.0"), catalog.find("egov-readiness@1.1")
+    assert catalog.find("egov-readiness") is new  # the latest version is the default
+    kinds = [(p.id, p.kind, [d.id for d in p.dimensions]) for p in new.pillars]
+    assert kinds == [
+        ("capability", "capability", ["strategy", "governance", "infrastructure", "services", "data", "cybersecurity",
+                                      "skills", "outcomes"]),
+        ("resistance", "resistance", ["inertia", "discretion", "hierarchy", "job_security", "incentives", "silos",
+                                      "continuity", "change_management", "perceptions", "fatigue"]),
+        ("barriers", "barrier", ["reliability", "cyber_threats", "user_access", "funding", "policy_continuity",
+                                 "public_trust"])]
+    assert set(old.dimensions) <= set(new.dimensions)
+    numbers = [i.id for i in (p.indicator for p in new.places.values()) if i.type == "number"]
+    assert numbers == ["services.online_share", "skills.trained_share", "outcomes.digital_take_up",
+                       "reliability.outage_hours"]
+    # Same scale, thresholds and amplification; every weight 1.
+    assert (new.scale, new.thresholds, new.amplification) == (old.scale, old.thresholds, old.amplification)
+    assert {d.id: d.amplification for d in new.dimensions.values() if d.id in old.dimensions} == \
+        {d.id: d.amplification for d in old.dimensions.values()}
+    weights = {p.weight for p in new.pillars} | {d.weight for d in new.dimensions.values()} | \
+        {p.indicator.weight for p in new.places.values()}
+    assert weights == {1}
+    # Ladders are cumulative: a level 4 builds on level 3.
+    for ident, place in new.places.items():
+        if place.indicator.levels:
+            assert place.indicator.levels[4].startswith("As level 3, and "), ident
+    # The controls are cybersecurity's, the exposure cyber_threats'.
+    assert "cybersecurity.monitoring" in new.places and "cyber_threats.exposure_monitoring" not in new.places
+    assert new.interventions == "egov-interventions@1.1"
+    assert new.supersedes.rubric == "egov-readiness@1.0"
+    assert crosswalk_problems(new, old) == []
 
 
 def test_hash_ignores_comments_and_formatting(tmp_path):
@@ -104,7 +139,7 @@ def test_a_rubric_needs_a_capability_pillar(tmp_path):
 
 def test_resolve_by_id_version_and_file():
     catalog = Catalog()
-    assert catalog.resolve("egov-readiness").ref == "egov-readiness@1.0"
+    assert catalog.resolve("egov-readiness").ref == "egov-readiness@1.1"  # the latest version
     assert catalog.resolve("egov-readiness@1.0").ref == "egov-readiness@1.0"
     assert catalog.resolve(str(MINI_RUBRIC)).ref == "mini@0.1"
     with pytest.raises(RubricNotFound, match=r"^rubric 'un-egdi' is known at version 2018, not '2014'"):
@@ -118,6 +153,7 @@ def test_cli_rubric_commands(runner, tmp_path):
         "Rubric              Pillars  Dimensions  Indicators  Title",
         "─" * 106,
         "egov-readiness@1.0        3          21          72  Digital government readiness, resistance and barriers",
+        "egov-readiness@1.1        3          24          91  Digital government readiness, resistance and barriers",
         "un-egdi@2018              1           3           3  UN E-Government Development Index (2014-2018 method)",
     ]
     result = runner.invoke(main, ["rubric", "show", "un-egdi"], env={"COLUMNS": "80"})
@@ -139,7 +175,7 @@ def test_cli_rubric_commands(runner, tmp_path):
                                                     "after validation, not 0\n")
     result = runner.invoke(main, ["rubric", "show", "nope"])
     assert (result.exit_code, result.output) == (1, "Error: no rubric 'nope'; known rubrics: egov-readiness@1.0, "
-                                                    "un-egdi@2018\n")
+                                                    "egov-readiness@1.1, un-egdi@2018\n")
 
 
 def test_catalogue_lists_each_kind_of_data_file_apart(tmp_path, runner):
@@ -168,14 +204,15 @@ def test_kind_is_not_part_of_a_rubrics_content(tmp_path):
     with_kind.write_text("kind: rubric\n" + MINI_RUBRIC.read_text(encoding="utf-8"), encoding="utf-8")
     assert load_rubric(with_kind).sha256 == load_rubric(MINI_RUBRIC).sha256
     for rubric in Catalog().rubrics:  # every shipped data file says what it is
-        path = next(p for p in shipped_data_dir("rubrics").glob("*.yaml") if load_rubric(p).ref == rubric.ref)
+        path = next(p for p in shipped_data_dir("rubrics").glob("*.yaml")
+                    if file_kind(p) == "rubric" and load_rubric(p).ref == rubric.ref)
         assert "\nkind: rubric\n" in path.read_text(encoding="utf-8")
 
 
 def test_resolving_a_rubric_file_leaves_the_catalogue_as_it_was():
     catalog = Catalog()
     assert catalog.resolve(str(MINI_RUBRIC)).ref == "mini@0.1"
-    assert [r.ref for r in catalog.rubrics] == ["egov-readiness@1.0", "un-egdi@2018"]
+    assert [r.ref for r in catalog.rubrics] == ["egov-readiness@1.0", "egov-readiness@1.1", "un-egdi@2018"]
     with pytest.raises(RubricNotFound, match="^no rubric 'mini'"):
         catalog.find("mini@0.1")
 

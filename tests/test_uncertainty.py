@@ -105,7 +105,7 @@ def test_weight_and_alpha_draws_are_joint_for_a_rubric():
     rubric = Catalog().find("egov-readiness")
     a, b = draw_factors(rubric, 50, 3), draw_factors(rubric, 50, 3)
     assert np.array_equal(a.weights, b.weights) and np.array_equal(a.alphas, b.alphas)
-    assert a.weights.shape == (50, 21)
+    assert a.weights.shape == (50, 24)  # a weight per dimension of egov-readiness 1.1
     assert 0.75 <= a.weights.min() and a.weights.max() <= 1.25 and 0.5 <= a.alphas.min() and a.alphas.max() <= 1.5
 
 
