@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## demo: score the bundled illustrative examples, print the table, write scorecards, roadmaps and PDF reports to out/
+## demo: score the bundled illustrative examples, print the table, write scorecards, roadmaps, PDF reports and the portfolio comparison to out/
 demo: $(STAMP)
 	@mkdir -p out
 	$(BIN)/readiness score examples/
@@ -21,7 +21,11 @@ demo: $(STAMP)
 	$(BIN)/readiness recommend examples/2026/ --format markdown -o out/roadmaps-2026.md
 	$(BIN)/readiness recommend examples/2026/ --format json -o out/roadmaps-2026.json
 	$(BIN)/readiness report examples/ -o out/reports --format both
-	@echo "Done: scorecards and 2026 roadmaps in out/, PDF and HTML reports in out/reports/"
+	$(BIN)/readiness compare examples/ -o out/portfolio.pdf
+	$(BIN)/readiness compare examples/ -o out/portfolio.html
+	$(BIN)/readiness compare examples/ -o out/portfolio.xlsx
+	@echo "Done: scorecards and 2026 roadmaps in out/, PDF and HTML reports in out/reports/,"
+	@echo "the portfolio comparison in out/portfolio.pdf, .html and .xlsx"
 	@echo "(illustrative data: the agencies are fictional)."
 
 ## test: run the whole test suite

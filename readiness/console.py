@@ -505,6 +505,11 @@ def _ranking(view, changes, comparison, width: int) -> str:
     heading = _heading(f"Round {view.round}{mixed}: {len(view.units)} units ranked by readiness, in "
                        f"{view.groups} group(s) not distinguishable within", width)
     baseline = comparison.baseline if changes else None
+    shares = sorted({change.comparability for change in changes.values() if change.comparability < 1})
+    if baseline and shares:
+        heading += _heading(f"vs {baseline}: the change since {baseline}, measured on the indicators both rubric "
+                            f"versions share ({', '.join(f'{100 * s:.0f}%' for s in shares)} of the weight), "
+                            f"so it may differ from the difference of the two readiness figures", width)
     headers = [("Rank", "right"), ("Grp", "right"), ("Agency", "left"), ("Ready", "right"), ("Risk", "right"),
                ("Stage", "left"), ("Quadrant", "left")]
     if baseline:
