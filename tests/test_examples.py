@@ -39,3 +39,23 @@ def test_examples_score_into_the_quadrants_their_stories_name():
     assert cards[("wpps", "2026")].quadrant == "Stalled"
     assert (cards[("rmc", "2025")].quadrant, cards[("rmc", "2026")].quadrant) == ("Ready to scale", "Stalled")
     assert cards[("fseop", "2026")].stage.limited_by == "cybersecurity"
+
+
+def test_round_2025_answers_rubric_1_0_and_round_2026_rubric_1_1_with_the_stories_of_its_new_dimensions():
+    batch = load_assessments([ROOT / "examples"], Catalog())
+    refs = {(a.round, f"{a.rubric_id}@{a.rubric_version}") for a in batch.assessments}
+    assert refs == {("2025", "egov-readiness@1.0"), ("2026", "egov-readiness@1.1")}
+    answers = {(a.agency_id, a.round, a.respondent.role): a.answers for a in batch.assessments}
+
+    def mean(agency_id, role, dimension):
+        levels = [answer.value for ident, answer in answers[(agency_id, "2026", role)].items()
+                  if ident.startswith(f"{dimension}.") and answer.state == "answered"]
+        return sum(levels) / len(levels)
+
+    # nplra's staff expect to lose from the change and fear failure; its senior official sees it otherwise.
+    for dimension in ("perceptions", "fatigue"):
+        assert mean("nplra", "staff", dimension) < mean("nplra", "senior", dimension), dimension
+    assert answers[("nplra", "2026", "staff")]["perceptions.personal_valence"].value <= 1
+    # spetd's pilots succeeded; fseop, an internal programme, has no citizen transactions to take up digitally.
+    assert answers[("spetd", "2026", "it_lead")]["change_management.pilots"].value == 4
+    assert answers[("fseop", "2026", "it_lead")]["outcomes.digital_take_up"].state == "na"

@@ -320,40 +320,50 @@ def example_roadmaps():
     from .conftest import ROOT
 
     catalog = Catalog()
-    rubric = catalog.find("egov-readiness")
-    catalogue = catalog.interventions_for(rubric)
     batch = load_assessments([ROOT / "examples"], catalog)
     cards = score_batch(batch.groups()).scorecards
-    return rubric, catalogue, [(card, roadmap_for(card, rubric, catalogue)) for card in cards]
+    found = []
+    for card in cards:  # each round with its own rubric (2025: 1.0, 2026: 1.1) and the catalogue it names
+        rubric = catalog.find(f"{card.rubric.id}@{card.rubric.version}")
+        catalogue = catalog.interventions_for(rubric)
+        found.append((card, rubric, catalogue, roadmap_for(card, rubric, catalogue)))
+    assert {(rubric.ref, catalogue.ref) for _, rubric, catalogue, _ in found} == {
+        ("egov-readiness@1.0", "egov-interventions@1.0"), ("egov-readiness@1.1", "egov-interventions@1.1")}
+    return found
 
 
 def test_the_shipped_catalogue_covers_the_remedies_and_frameworks():
     from readiness.rubric.catalog import Catalog
 
     catalog = Catalog()
-    rubric = catalog.find("egov-readiness")
-    catalogue = catalog.interventions_for(rubric)
-    assert catalogue.ref == "egov-interventions@1.0" and len(catalogue.interventions) >= 24
-    dimensions = {d.id for p in rubric.pillars for d in p.dimensions}
-    # every dimension is addressed by an intervention that the default trigger (next stage cut) calls for
-    by_default = {d for item in catalogue.interventions for trigger in item.triggers
-                  if trigger.below == "next-cut" for d in (trigger.dimensions or item.addresses)}
-    assert by_default == dimensions
-    bases = " ".join(item.basis for item in catalogue.interventions)
-    for framework in ("Kotter", "ADKAR", "Armenakis"):
-        assert bases.count(framework) >= 3, framework
-    assert {item.phase for item in catalogue.interventions} == {"quick-win", "foundation", "scale", "sustain"}
-    assert {item.owner for item in catalogue.interventions} == set(catalogue.owners)
-    engagement = [item.id for item in catalogue.interventions if any(t.role_gap for t in item.triggers)]
-    assert engagement and all(catalogue.by_id[i].triggers[0].below == "next-cut" for i in engagement)
+    for ref, expected in (("egov-readiness@1.0", "egov-interventions@1.0"), ("egov-readiness", "egov-interventions@1.1")):
+        rubric = catalog.find(ref)
+        catalogue = catalog.interventions_for(rubric)
+        assert catalogue.ref == expected and len(catalogue.interventions) >= 24
+        dimensions = {d.id for p in rubric.pillars for d in p.dimensions}
+        # every dimension is addressed by an intervention that the default trigger (next stage cut) calls for
+        by_default = {d for item in catalogue.interventions for trigger in item.triggers
+                      if trigger.below == "next-cut" for d in (trigger.dimensions or item.addresses)}
+        assert by_default == dimensions, ref
+        bases = " ".join(item.basis for item in catalogue.interventions)
+        for framework in ("Kotter", "ADKAR", "Armenakis"):
+            assert bases.count(framework) >= 3, framework
+        assert {item.phase for item in catalogue.interventions} == {"quick-win", "foundation", "scale", "sustain"}
+        assert {item.owner for item in catalogue.interventions} == set(catalogue.owners)
+        engagement = [item.id for item in catalogue.interventions if any(t.role_gap for t in item.triggers)]
+        assert engagement and all(catalogue.by_id[i].triggers[0].below == "next-cut" for i in engagement)
+    # 1.1 keeps every 1.0 intervention (by id) and adds those for its new dimensions.
+    old, new = (catalog.interventions_for(catalog.find(ref)) for ref in ("egov-readiness@1.0", "egov-readiness@1.1"))
+    assert set(old.by_id) < set(new.by_id)
+    added = {d for item in new.interventions if item.id not in old.by_id for d in item.addresses}
+    assert {"outcomes", "perceptions", "fatigue"} <= added
 
 
 def test_every_example_gets_a_roadmap_traced_to_its_answers(example_roadmaps):
     from readiness.scoring.projection import next_cut
 
-    rubric, catalogue, roadmaps = example_roadmaps
-    assert len(roadmaps) == 18
-    for card, roadmap in roadmaps:
+    assert len(example_roadmaps) == 18
+    for card, rubric, catalogue, roadmap in example_roadmaps:
         below = [d for d, dim in card.dimensions.items() if dim.score is not None and next_cut(rubric, dim.score)]
         assert bool(roadmap.items) == bool(below), card.agency_id
         for item in roadmap.items:
@@ -377,8 +387,7 @@ def test_every_example_gets_a_roadmap_traced_to_its_answers(example_roadmaps):
 def test_every_example_roadmap_keeps_its_order_rules(example_roadmaps):
     from readiness.rubric.interventions import PHASES
 
-    _, catalogue, roadmaps = example_roadmaps
-    for _, roadmap in roadmaps:
+    for _, _, catalogue, roadmap in example_roadmaps:
         placed = {item.id: item for item in roadmap.items}
         phases = [PHASES.index(item.phase) for item in roadmap.items]
         assert phases == sorted(phases)  # quick wins first, phases in order
@@ -400,7 +409,6 @@ def test_a_roadmap_costs_one_rescoring_per_candidate(example_roadmaps, monkeypat
     from readiness.recommend import effects, engine
     from readiness.scoring import method, projection
 
-    rubric, catalogue, roadmaps = example_roadmaps
     calls = []
     original = method.compute_indices
 
@@ -410,7 +418,7 @@ def test_a_roadmap_costs_one_rescoring_per_candidate(example_roadmaps, monkeypat
 
     for module in (effects, engine, projection):
         monkeypatch.setattr(module, "compute_indices", counting)
-    for card, roadmap in roadmaps:
+    for card, rubric, catalogue, roadmap in example_roadmaps:
         calls.clear()
         roadmap_for(card, rubric, catalogue)
         # today, each item called for (those left out too) and each pulled-in prerequisite, the whole roadmap
