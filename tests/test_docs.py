@@ -86,7 +86,7 @@ def test_the_readme_library_example_runs(tmp_path, monkeypatch, capsys):
     (code,) = [text for language, text in blocks("README.md") if language == "python"]
     exec(compile(code, "README.md", "exec"), {})
     printed = capsys.readouterr().out.splitlines()
-    assert "Northern Province Land Records Authority 61.8 High Managed" in printed
+    assert "Northern Province Land Records Authority 58.7 High Defined" in printed
     assert printed[0] == "ValidationStats(files=12, valid=12, invalid=0, errors=0, warnings=0)"
 
 
