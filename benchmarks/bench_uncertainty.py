@@ -46,7 +46,7 @@ def main() -> None:
     args = parser.parse_args()
 
     catalog = Catalog()
-    rubric = catalog.find("egov-readiness")
+    rubric = catalog.find("egov-readiness@1.0")
     rng = random.Random(20261129)
     readiness = Path(sys.executable).with_name("readiness")
     with tempfile.TemporaryDirectory() as folder:

@@ -53,7 +53,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     catalog = Catalog()
-    rubric = catalog.resolve("egov-readiness")
+    rubric = catalog.resolve("egov-readiness@1.0")
     with tempfile.TemporaryDirectory() as folder:
         first = Path(folder) / "agency-000.xlsx"
         filled_workbook(first, rubric)

@@ -77,7 +77,7 @@ def synthetic_round(folder: Path, files: int):
     from readiness.rubric.catalog import Catalog
 
     catalog = Catalog()
-    rubric = catalog.find("egov-readiness")
+    rubric = catalog.find("egov-readiness@1.0")
     inputs = write_synthetic(folder, rubric, files)
     batch = load_assessments([inputs], catalog)
     assert batch.ok, batch.problems[:3]
@@ -93,7 +93,7 @@ def main() -> None:
         sys.exit("PyYAML's C extension is not available: the baseline would be meaningless")
 
     catalog = Catalog()
-    rubric = catalog.resolve("egov-readiness")
+    rubric = catalog.resolve("egov-readiness@1.0")
     rng = random.Random(20261128)
     with tempfile.TemporaryDirectory() as folder:
         paths = []
