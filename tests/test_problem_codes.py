@@ -525,6 +525,13 @@ def _():
     return rubric_problems("  max: 4\n", "  max: 0\n"), "r.yaml:7:8", "scale"
 
 
+@case("crosswalk")
+def _():
+    # A crosswalk entry whose target is not an indicator of the rubric that declares it.
+    return rubric_problems("pillars:\n", "supersedes:\n  rubric: mini@0.0\n  crosswalk:\n"
+                                         "    - {rename: i1.old, to: i9.z}\npillars:\n"), "r.yaml:13:7", "crosswalk"
+
+
 @case("no-capability-pillar")
 def _():
     return rubric_problems("kind: capability", "kind: resistance"), "r.yaml:11:3", "no-capability-pillar"
