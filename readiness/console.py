@@ -510,20 +510,23 @@ def _ranking(view, changes, comparison, width: int) -> str:
         heading += _heading(f"vs {baseline}: the change since {baseline}, measured on the indicators both rubric "
                             f"versions share ({', '.join(f'{100 * s:.0f}%' for s in shares)} of the weight), "
                             f"so it may differ from the difference of the two readiness figures", width)
-    headers = [("Rank", "right"), ("Grp", "right"), ("Agency", "left"), ("Ready", "right"), ("Risk", "right"),
-               ("Stage", "left"), ("Quadrant", "left")]
+    has_risk = any(row.risk is not None for row in view.units)  # a rubric without risk pillars (e.g. un-egdi)
+    headers = [("Rank", "right"), ("Grp", "right"), ("Agency", "left"), ("Ready", "right")]
+    headers += [("Risk", "right")] if has_risk else []
+    headers += [("Stage", "left")] + ([("Quadrant", "left")] if has_risk else [])
     if baseline:
         headers.append((f"vs {baseline}", "right"))
     rows = []
     for row in view.units:
-        cells = [_ranks(row), str(row.group), _unit_name(row), _fmt(row.readiness) + _range(row.readiness_interval),
-                 _fmt(row.risk) + _range(row.risk_interval),
-                 f"{row.stage} {row.stage_name}" + ("*" if row.limited_by else ""), row.quadrant or "–"]
+        cells = [_ranks(row), str(row.group), _unit_name(row), _fmt(row.readiness) + _range(row.readiness_interval)]
+        cells += [_fmt(row.risk) + _range(row.risk_interval)] if has_risk else []
+        cells += [f"{row.stage} {row.stage_name}" + ("*" if row.limited_by else "")]
+        cells += [row.quadrant or "–"] if has_risk else []
         if baseline:
             change = changes.get(row.unit)
             cells.append(_change_cell(change.figure("readiness")) if change else "new")
         rows.append(cells)
-    table = _table(headers, rows, width=width, wrap=(2, 6))
+    table = _table(headers, rows, width=width, wrap=(2, 6) if has_risk else (2,))
     if table is None:
         body = "".join("\n".join(wrap_text(" ".join(c.replace("\n", " ") for c in cells), width,
                                            subsequent_indent="  ")) + "\n" for cells in rows)
@@ -539,7 +542,7 @@ def _by_agency(comparison, changes, width: int) -> str:
         for row in view.units:
             by_unit.setdefault(row.unit, []).append(row)
     headers = [("Agency", "left"), ("Round", "left"), ("Rank", "right"), ("Ready", "right"), ("Risk", "right"),
-               ("Stage", "left"), ("Change", "right")]
+               ("Stage", "left"), (f"vs {comparison.baseline}" if comparison.baseline else "Change", "right")]
     rows = []
     for unit in sorted(by_unit, key=lambda u: _unit_name(by_unit[u][-1]).casefold()):
         for index, row in enumerate(by_unit[unit]):

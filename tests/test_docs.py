@@ -21,7 +21,7 @@ from readiness.cli import main
 
 from .conftest import ROOT
 
-DOCUMENTS = ["README.md", "docs/user-guide.md", "docs/recommendations.md", "docs/reports.md"]
+DOCUMENTS = ["README.md", "docs/user-guide.md", "docs/recommendations.md", "docs/reports.md", "docs/portfolio.md"]
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 
 
