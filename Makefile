@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_uncertainty.py
 	$(BIN)/python benchmarks/bench_recommend.py
 	$(BIN)/python benchmarks/bench_report.py
+	$(BIN)/python benchmarks/bench_portfolio.py
 
 ## schemas: regenerate the committed JSON Schemas under docs/schema/
 schemas: $(STAMP)
