@@ -101,3 +101,15 @@ def test_compare_ranks_the_countries_as_published(portfolio, year, decimals):
     assert {row.unit: row.rank for row in view.units} == published
     assert all(row.rank_interval[0] <= row.rank <= row.rank_interval[1] for row in view.units)
     assert 1 < view.groups < 193  # some countries can be told apart, many cannot
+
+
+def test_the_egdi_comparison_report_renders(portfolio):
+    """The acceptance of issue 10: the 579-unit comparison renders (HTML here; the PDF takes ~12 s, see
+    benchmarks/README.md), every country named once per ranking."""
+    from readiness.portfolio.build import compare
+    from readiness.portfolio.render import render_comparison_html
+
+    comparison = compare(list(portfolio.groups()), draws=100, rank_decimals=2).comparison
+    html = render_comparison_html(comparison, date="2026-11-29", generator="readiness test")
+    assert html.count("Republic of Korea") >= 3 and "Denmark" in html
+    assert "<script" not in html.lower()
