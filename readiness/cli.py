@@ -261,6 +261,16 @@ _rubric_option = click.option(
     help="Rubric id, id@version or a rubric file of your own, that every assessment must name.")
 
 
+def _draws_option(help: str):
+    return click.option("--draws", type=click.IntRange(0, 100_000), default=DEFAULT_DRAWS, show_default=True,
+                        help=help)
+
+
+def _seed_option(help: str):
+    return click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=DEFAULT_SEED, show_default=True,
+                        help=help)
+
+
 def _load(paths, partial: bool, rubric_ref: str | None):
     from .console import Progress
     from .intake.batch import load_assessments
@@ -300,11 +310,9 @@ def validate(paths: tuple[Path, ...], partial: bool, rubric_ref: str | None, fmt
               help="table: for reading; json: every number at full precision; csv: for spreadsheets.")
 @_partial_option
 @_rubric_option
-@click.option("--draws", type=click.IntRange(0, 100_000), default=DEFAULT_DRAWS, show_default=True,
-              help="How many times to re-run the method for the intervals (weights, amplification and "
+@_draws_option("How many times to re-run the method for the intervals (weights, amplification and "
                    "unevidenced answers varied); 0 leaves the intervals out.")
-@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=DEFAULT_SEED, show_default=True,
-              help="Seed of the draws: the same seed gives the same intervals.")
+@_seed_option("Seed of the draws: the same seed gives the same intervals.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (atomically) instead of standard output.")
 def score(paths: tuple[Path, ...], fmt: str, partial: bool, rubric_ref: str | None, draws: int, seed: int,
@@ -561,10 +569,8 @@ def _iso_date(_ctx, _param, value: str | None) -> str | None:
               help="The reports' date (default: SOURCE_DATE_EPOCH, else the day the newest input was saved).")
 @_partial_option
 @_rubric_option
-@click.option("--draws", type=click.IntRange(0, 100_000), default=DEFAULT_DRAWS, show_default=True,
-              help="Re-runs of the method for the ranges shown (0: none).")
-@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=DEFAULT_SEED, show_default=True,
-              help="Seed of the draws.")
+@_draws_option("Re-runs of the method for the ranges shown (0: none).")
+@_seed_option("Seed of the draws.")
 def report(paths: tuple[Path, ...], out_dir: Path, fmt: str, jobs: int | None, template_dir: Path | None,
            redact_respondents: bool, catalogue_path: Path | None, date: str | None, partial: bool,
            rubric_ref: str | None, draws: int, seed: int) -> None:
@@ -699,10 +705,8 @@ def _refuse_input_as_output(output: Path | None, paths) -> None:
               help="The report's date (html, pdf; default: SOURCE_DATE_EPOCH, else the newest input's day).")
 @_partial_option
 @_rubric_option
-@click.option("--draws", type=click.IntRange(0, 100_000), default=DEFAULT_DRAWS, show_default=True,
-              help="Joint draws for the ranges of ranks, scores and changes (0: none, and no change is called).")
-@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=DEFAULT_SEED, show_default=True,
-              help="Seed of the draws: the same seed gives the same ranges.")
+@_draws_option("Joint draws for the ranges of ranks, scores and changes (0: none, and no change is called).")
+@_seed_option("Seed of the draws: the same seed gives the same ranges.")
 def compare(paths: tuple[Path, ...], fmt: str | None, output: Path | None, by: str, baseline: str | None,
             anonymise: bool, min_group: int | None, rank_decimals: int, catalogue_path: Path | None,
             date: str | None, partial: bool, rubric_ref: str | None, draws: int, seed: int) -> None:
