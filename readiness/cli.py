@@ -311,7 +311,7 @@ def validate(paths: tuple[Path, ...], partial: bool, rubric_ref: str | None, fmt
 @_partial_option
 @_rubric_option
 @_draws_option("How many times to re-run the method for the intervals (weights, amplification and "
-                   "unevidenced answers varied); 0 leaves the intervals out.")
+               "unevidenced answers varied); 0 leaves the intervals out.")
 @_seed_option("Seed of the draws: the same seed gives the same intervals.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (atomically) instead of standard output.")
