@@ -654,11 +654,16 @@ _FILE_FORMATS = ("xlsx", "sqlite", "pdf")
 
 
 def _format_from(fmt: str | None, output: Path | None, formats: tuple[str, ...], default: str) -> str:
-    """--format, or the format -o's extension names; a contradicting pair is a usage error."""
+    """--format, or the format -o's extension names; a contradicting pair, or an extension that names no
+    format when --format is not given, is a usage error."""
     named = _EXTENSIONS.get(output.suffix.lower()) if output else None
     if named is not None and named not in formats:
         named = None
     if fmt is None:
+        if output is not None and named is None:
+            known = ", ".join(ext for ext, kind in _EXTENSIONS.items() if kind in formats)
+            raise click.UsageError(f"-o {output.name}: the file's extension does not say which format to write; "
+                                   f"name it {known}, or give --format")
         return named or default
     if named is not None and named != fmt:
         raise click.UsageError(f"--format {fmt} contradicts -o {output.name} (a .{output.suffix[1:]} file is "
@@ -671,15 +676,19 @@ def _suffix(fmt: str) -> str:
 
 
 def _refuse_input_as_output(output: Path | None, paths) -> None:
-    """-o must never name one of the inputs (nor a file inside an input folder that is an input)."""
-    if output is None or not output.exists():
+    """-o must never name one of the inputs, nor a file that a later run would read as one (a .yaml, .yml or
+    .xlsx file inside an input folder)."""
+    if output is None:
         return
     target = output.resolve()
     for path in paths:
         path = Path(path).resolve()
-        if target == path or (path.is_dir() and path in target.parents
-                              and target.suffix.lower() in (".yaml", ".yml", ".xlsx")):
+        inside = path.is_dir() and path in target.parents and target.suffix.lower() in (".yaml", ".yml", ".xlsx")
+        if target == path or (inside and target.exists()):
             raise click.UsageError(f"-o {output} is one of the inputs; write the output to another file")
+        if inside:
+            raise click.UsageError(f"-o {output} is inside the input folder {Path(path).name}, where the next run "
+                                   f"would read it as an assessment; write it elsewhere")
 
 
 @main.command(short_help="Compare agencies and rounds: ranks with ranges, changes, spreads, follow-up.")
@@ -697,6 +706,9 @@ def _refuse_input_as_output(output: Path | None, paths) -> None:
                                                 "small groups and leave evidence text out.")
 @click.option("--min-group", type=click.IntRange(2, 1000), metavar="N",
               help="With --anonymise: the smallest group whose statistics are shown (default 5).")
+@click.option("--code-key", envvar="READINESS_CODE_KEY", metavar="TEXT",
+              help="With --anonymise: a secret that keys the agencies' codes (HMAC), so that no one without it can "
+                   "compute them from agency ids; also read from READINESS_CODE_KEY.")
 @click.option("--rank-decimals", type=click.IntRange(0, 6), default=2, show_default=True, metavar="N",
               help="Rank readiness as rounded to N decimals (0-100): closer units share a rank.")
 @click.option("--interventions", "catalogue_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -708,7 +720,8 @@ def _refuse_input_as_output(output: Path | None, paths) -> None:
 @_draws_option("Joint draws for the ranges of ranks, scores and changes (0: none, and no change is called).")
 @_seed_option("Seed of the draws: the same seed gives the same ranges.")
 def compare(paths: tuple[Path, ...], fmt: str | None, output: Path | None, by: str, baseline: str | None,
-            anonymise: bool, min_group: int | None, rank_decimals: int, catalogue_path: Path | None,
+            anonymise: bool, min_group: int | None, code_key: str | None, rank_decimals: int,
+            catalogue_path: Path | None,
             date: str | None, partial: bool, rubric_ref: str | None, draws: int, seed: int) -> None:
     """Compare agencies and rounds, every comparison with its uncertainty.
 
@@ -726,14 +739,17 @@ def compare(paths: tuple[Path, ...], fmt: str | None, output: Path | None, by: s
     from .portfolio.build import compare as compare_units
     from .portfolio.export import to_csv, to_json, to_sqlite, to_xlsx
 
+    _refuse_input_as_output(output, paths)
     fmt = _format_from(fmt, output, COMPARE_FORMATS, "table")
     if fmt in _FILE_FORMATS and output is None:
         raise click.UsageError(f"--format {fmt} writes a file: give -o FILE.{_suffix(fmt)}")
     if min_group is not None and not anonymise:
         raise click.UsageError("--min-group applies to --anonymise; add --anonymise or leave --min-group out")
+    if code_key and not anonymise and click.get_current_context().get_parameter_source("code_key") == \
+            ParameterSource.COMMANDLINE:
+        raise click.UsageError("--code-key applies to --anonymise; add --anonymise or leave --code-key out")
     if draws == 0 and click.get_current_context().get_parameter_source("seed") == ParameterSource.COMMANDLINE:
         raise click.UsageError("--seed has no effect with --draws 0 (no draws, no ranges); leave one of them out")
-    _refuse_input_as_output(output, paths)
     if fmt == "pdf":
         from .report.render import check_renderer
 
@@ -748,8 +764,8 @@ def compare(paths: tuple[Path, ...], fmt: str | None, output: Path | None, by: s
     rubrics = {rubric.ref: rubric for rubric, _ in groups}
     catalogues = _catalogues(rubrics, catalogue_path, required=False)
     result = compare_units(groups, draws=draws, seed=seed, baseline=baseline, by=by, anonymise=anonymise,
-                           min_group=min_group or DEFAULT_MIN_GROUP, rank_decimals=rank_decimals,
-                           catalogues=catalogues)
+                           min_group=min_group or DEFAULT_MIN_GROUP, code_key=code_key or "",
+                           rank_decimals=rank_decimals, catalogues=catalogues, unread=sorted(batch.report.failed))
     for problem in result.problems:
         click.echo(str(problem), err=True)
     comparison = result.comparison

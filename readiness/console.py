@@ -492,8 +492,15 @@ def _change_cell(figure) -> str:
 
 
 def _ranks(row) -> str:
+    if row.rank_interval is None:
+        return str(row.rank)
     low, high = row.rank_interval
     return f"{row.rank}" + (f"\n{low}-{high}" if (low, high) != (row.rank, row.rank) else "")
+
+
+def _stage_cell(row) -> str:
+    """The stage as ``score`` shows it: ``*`` held back by the weakest dimension, ``?`` unsure."""
+    return f"{row.stage} {row.stage_name}" + ("*" if row.limited_by else "") + _unsure(row.stage_confidence)
 
 
 def _unit_name(row) -> str:
@@ -502,14 +509,17 @@ def _unit_name(row) -> str:
 
 def _ranking(view, changes, comparison, width: int) -> str:
     mixed = f", on {view.basis} ({100 * view.comparability:.0f}% of the weight)" if view.comparability else ""
-    heading = _heading(f"Round {view.round}{mixed}: {len(view.units)} units ranked by readiness, in "
-                       f"{view.groups} group(s) not distinguishable within", width)
-    baseline = comparison.baseline if changes else None
-    shares = sorted({change.comparability for change in changes.values() if change.comparability < 1})
+    grouped = f"in {view.groups} group(s) that cannot be told apart within" if view.groups is not None else \
+        "without ranges (--draws 0), so without groups"
+    heading = _heading(f"Round {view.round}{mixed}: {len(view.units)} units ranked by readiness, {grouped}", width)
+    baseline = comparison.baseline if changes or comparison.changes else None
+    if view.round != comparison.current:
+        baseline = None
+    shares = sorted({change.comparability_readiness for change in changes.values() if change.comparability < 1})
     if baseline and shares:
         heading += _heading(f"vs {baseline}: the change since {baseline}, measured on the indicators both rubric "
-                            f"versions share ({', '.join(f'{100 * s:.0f}%' for s in shares)} of the weight), "
-                            f"so it may differ from the difference of the two readiness figures", width)
+                            f"versions share ({', '.join(f'{100 * s:.0f}%' for s in shares)} of readiness's "
+                            f"weight), so it may differ from the difference of the two readiness figures", width)
     has_risk = any(row.risk is not None for row in view.units)  # a rubric without risk pillars (e.g. un-egdi)
     headers = [("Rank", "right"), ("Grp", "right"), ("Agency", "left"), ("Ready", "right")]
     headers += [("Risk", "right")] if has_risk else []
@@ -520,11 +530,11 @@ def _ranking(view, changes, comparison, width: int) -> str:
     for row in view.units:
         cells = [_ranks(row), str(row.group), _unit_name(row), _fmt(row.readiness) + _range(row.readiness_interval)]
         cells += [_fmt(row.risk) + _range(row.risk_interval)] if has_risk else []
-        cells += [f"{row.stage} {row.stage_name}" + ("*" if row.limited_by else "")]
+        cells += [_stage_cell(row)]
         cells += [row.quadrant or "–"] if has_risk else []
         if baseline:
             change = changes.get(row.unit)
-            cells.append(_change_cell(change.figure("readiness")) if change else "new")
+            cells.append(_change_cell(change.figure("readiness")) if change else "–")
         rows.append(cells)
     table = _table(headers, rows, width=width, wrap=(2, 6) if has_risk else (2,))
     if table is None:
@@ -549,7 +559,7 @@ def _by_agency(comparison, changes, width: int) -> str:
             change = changes.get(unit) if row.round == comparison.current else None
             rows.append([_unit_name(row) if index == 0 else "", row.round, _ranks(row),
                          _fmt(row.readiness) + _range(row.readiness_interval),
-                         _fmt(row.risk) + _range(row.risk_interval), f"{row.stage} {row.stage_name}",
+                         _fmt(row.risk) + _range(row.risk_interval), _stage_cell(row),
                          _change_cell(change.figure("readiness")) if change else ""])
     table = _table(headers, rows, width=width, wrap=(0,))
     body = _render([table], width) if table is not None else "".join(
@@ -560,8 +570,7 @@ def _by_agency(comparison, changes, width: int) -> str:
 
 def _moves(comparison, width: int) -> str:
     names = {row.unit: _unit_name(row) for view in comparison.rounds for row in view.units}
-    transitions = comparison.transitions
-    counts = ", ".join(f"{kind} {'–' if count.suppressed else count.count}" for kind, count in transitions.items())
+    counts = ", ".join(f"{kind} {count}" for kind, count in comparison.transitions.items())
     lines = [f"Since {comparison.baseline} ({len(comparison.changes)} units in both rounds): readiness rose clearly "
              f"for {len(comparison.movers_up)}, fell clearly for {len(comparison.movers_down)}; stage {counts}."]
     if comparison.movers_up:
@@ -570,6 +579,8 @@ def _moves(comparison, width: int) -> str:
     if comparison.movers_down:
         lines.append("Down: " + ", ".join(f"{names[u]} {_change_cell(_readiness(comparison, u))}"
                                           for u in comparison.movers_down))
+    if comparison.left:
+        lines.append(f"Not assessed in {comparison.current}: {', '.join(comparison.left)}.")
     return "".join(_heading(line, width) for line in lines)
 
 
@@ -583,7 +594,7 @@ def _spread(view, width: int) -> str:
                ("Lowest", "left")]
     rows = []
     for d in view.distributions:
-        if d.suppressed or d.median is None:
+        if d.median is None:
             rows.append([d.title, "–", "–", "–", ""])
             continue
         lowest = [row for row in view.units if row.dimensions.get(d.dimension) == d.min]
@@ -608,15 +619,16 @@ def _interventions(comparison, width: int, top: int = 10) -> str:
 def _loop(comparison, width: int) -> str:
     heading = _heading(f"Round {comparison.baseline}'s roadmaps: did the dimensions they address move by "
                        f"{comparison.current}?", width)
-    verdicts = ("improved", "partly improved", "no clear change", "worsened")
+    verdicts = ("improved", "partly improved", "mixed", "no clear change", "worsened")
     per_unit: dict[str, dict[str, int]] = {}
     for item in comparison.loop:
         per_unit.setdefault(item.unit, {}).setdefault(item.verdict, 0)
         per_unit[item.unit][item.verdict] += 1
     names = {row.unit: _unit_name(row) for view in comparison.rounds for row in view.units}
     headers = [("Agency", "left"), ("Items", "right"), ("Improved", "right"), ("Partly", "right"),
-               ("No clear change", "right"), ("Worse", "right")]
-    rows = [[names[unit], str(sum(counts.values())), *(str(counts.get(v, 0)) for v in verdicts)]
+               ("Mixed", "right"), ("No clear change", "right"), ("Worse", "right"), ("Other", "right")]
+    rows = [[names[unit], str(sum(counts.values())), *(str(counts.get(v, 0)) for v in verdicts),
+             str(sum(count for verdict, count in counts.items() if verdict not in verdicts))]
             for unit, counts in sorted(per_unit.items(), key=lambda pair: names[pair[0]].casefold())]
     table = _table(headers, rows, width=width, wrap=(0,))
     return heading + (_render([table], width) if table is not None else "".join(
@@ -630,9 +642,14 @@ def _comparison_notes(comparison) -> list[str]:
                      f"each, where 90% of the draws fall. Units of one group (Grp) cannot be told apart: the "
                      f"difference from the group's leader has a p5-p95 range that includes zero.")
         notes.append("Changes: ▲ better, ▼ worse, called only when the change's p5-p95 range over paired draws "
-                     "excludes zero; a change without a mark may be noise.")
+                     "excludes zero; a change without a mark may be noise. Stage: * held back by the weakest "
+                     "capability dimension, ? held in fewer than 80% of the draws.")
     else:
-        notes.append("--draws 0: no ranges, so no difference is called significant and groups hold only ties.")
+        notes.append("--draws 0: no ranges, so no groups, and no change is called (each is 'not tested').")
+    notes.append("Dimensions: higher is healthier in every pillar (for resistance and barriers: less of them); "
+                 "Lowest names the units (by id) with the lowest score. Roadmaps: Partly = some of an item's "
+                 "dimensions improved, Mixed = some improved and some worsened, Other = not tested or not "
+                 "comparable.")
     notes += comparison.notes
     notes.append("Every number, every dimension and every view: --format json, xlsx or sqlite; a report: "
                  "--format pdf or html.")

@@ -76,7 +76,7 @@ def test_rounds_in_two_versions_compare_on_their_common_part(write):
     assert change.comparability == pytest.approx(32 / 36)
     assert all(figure.change == pytest.approx(0, abs=1e-9) for figure in change.figures)
     assert {figure.significant for figure in change.figures} == {False}
-    assert any("89% of the composite weight" in note for note in comparison.notes)
+    assert any("89% of the whole composite" in note for note in comparison.notes)
 
 
 def test_versions_without_a_crosswalk_are_refused(write, tmp_path):
@@ -133,3 +133,29 @@ def test_an_entry_with_two_operations_says_what_it_takes(runner, tmp_path):
     result = runner.invoke(main, ["rubric", "validate", str(broken)])
     assert result.exit_code == 1
     assert "drop takes nothing else: e.g. {drop: inertia.paper_parallel}" in result.output
+
+
+@pytest.mark.parametrize("edit, message", [
+    ("    - {drop: i5.n}\n", "    - {rescale: i5.n, to: i5.h, levels: {0: 0, 1: 1, 2: 2, 3: 3, 4: 4}}\n"),
+    ("    - {drop: i5.n}\n", "    - {rename: i5.n, to: i5.h}\n"),
+])
+def test_numbers_map_only_on_the_same_terms(runner, tmp_path, edit, message):
+    broken = tmp_path / "mini-0.2.yaml"
+    broken.write_text(NEW.read_text(encoding="utf-8").replace(edit, message), encoding="utf-8")
+    result = runner.invoke(main, ["rubric", "validate", str(MINI_RUBRIC), str(broken)])
+    assert result.exit_code == 1
+    expected = ("entry 5 rescales levels, but its indicators are numbers; rescale maps the levels of level "
+                "indicators") if "rescale" in message else \
+        ("'i5.n' and 'i5.h' are numbers on different terms (0–10 against 0–40); their answers cannot be compared, "
+         "so drop 'i5.n' instead")
+    assert f"{broken}:17:7: {expected}" in result.output.splitlines(), result.output
+
+
+def test_two_different_rubrics_are_not_versions_of_one(versions):
+    from readiness.rubric.crosswalk import newer_of
+
+    egdi = Catalog().find("un-egdi")
+    with pytest.raises(CrosswalkError) as error:
+        newer_of(versions[1], egdi)
+    assert str(error.value) == ("cannot compare mini@0.1 with un-egdi@2018: they are different rubrics, not two "
+                                "versions of one; compare the rounds of each rubric separately")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
+import hashlib
+import hmac
 import json
 import re
 import sqlite3
@@ -24,7 +26,7 @@ from readiness.portfolio.build import compare, unit_code
 from readiness.portfolio.changes import difference
 from readiness.portfolio.export import to_csv, to_json, to_sqlite, to_xlsx
 from readiness.portfolio.ranks import competition_ranks, rank_units
-from readiness.rubric.catalog import Catalog
+from readiness.rubric.catalog import Catalog, load_interventions
 
 from .conftest import MINI_RUBRIC
 
@@ -121,7 +123,7 @@ def test_changes_between_rounds_are_classified(write):
     assert noisy.change > 0 and noisy.significant is False
     assert noisy.interval[0] <= 0 <= noisy.interval[1]
     assert comparison.movers_up == ["up"] and comparison.movers_down == []
-    assert {kind: count.count for kind, count in comparison.transitions.items()} == {"up": 1, "stayed": 2, "down": 0}
+    assert comparison.transitions == {"up": 1, "stayed": 2, "down": 0}
 
 
 def test_intervals_are_reproducible_with_a_seed(write):
@@ -148,24 +150,88 @@ def test_a_baseline_round_must_be_one_of_the_inputs(write, runner):
 
 
 def test_anonymised_comparisons_suppress_small_groups(write):
+    # Agency a: two staff and one person whose role is their name; b and c: one staff each.
     for agency, by in (("a", 0), ("b", 1), ("c", 2)):
         write(f"2025/{agency}.yaml", assessment(agency, "2025", BASE, role="staff"))
         write(f"2026/{agency}.yaml", assessment(agency, "2026", raised(by), role="staff"))
-    comparison = comparison_of(["2025", "2026"], draws=100, anonymise=True, min_group=3)
+    write("2026/a-2.yaml", assessment("a", "2026", {**BASE, "i1.a": 0}, role="staff", name="A Authority"))
+    write("2026/a-3.yaml", assessment("a", "2026", {**BASE, "i1.a": 4}, role="'Ayesha Khan, Director'",
+                                      name="A Authority").replace("R. 'Ayesha Khan, Director'", "R. Khan"))
+    comparison = comparison_of(["2025", "2026"], draws=100, anonymise=True, min_group=2)
     text = to_json(comparison)
-    assert "Authority" not in text and "R. staff" not in text and "Register" not in text
+    for secret in ("Authority", "R. staff", "R. Khan", "Ayesha", "Register", '"agency_id": "a"'):
+        assert secret not in text
     current = comparison.round("2026")
     assert sorted(row.unit for row in current.units) == sorted(unit_code(a) for a in "abc")
-    assert unit_code("a") == "U" + __import__("hashlib").sha256(b"a").hexdigest()[:4].upper()
-    # three units: the spreads are shown at --min-group 3; the transition counts 1 and 2 are not
-    assert all(not d.suppressed and d.median is not None for d in current.distributions)
-    assert comparison.transitions["up"].suppressed and comparison.transitions["up"].count is None
-    assert comparison.transitions["down"].count == 0 and not comparison.transitions["down"].suppressed
-    # one respondent per role: that role's pillar scores would be one person's answers
-    assert comparison.roles and all(row.suppressed and row.score is None for row in comparison.roles)
-    assert comparison.evidence == []
-    hidden = comparison_of(["2025", "2026"], draws=100, anonymise=True, min_group=4).round("2026")
-    assert all(d.suppressed and d.median is None for d in hidden.distributions)
+    assert unit_code("a") == "U" + hashlib.sha256(b"a").hexdigest()[:6].upper()
+    assert unit_code("a", key="k") == "U" + hmac.new(b"k", b"a", hashlib.sha256).hexdigest()[:6].upper()
+    # A role given by two respondents is shown (min-group 2); one given by one person is suppressed, and a
+    # role that is not a plain label is shown by number.
+    roles = {(row.unit, row.role): row for row in comparison.roles if row.round == "2026" and row.pillar == "core"}
+    assert roles[(unit_code("a"), "staff")].score is not None and roles[(unit_code("a"), "staff")].respondents == 2
+    assert roles[(unit_code("a"), "role 1")].suppressed and roles[(unit_code("a"), "role 1")].score is None
+    assert roles[(unit_code("b"), "staff")].suppressed
+    # a's respondents diverge on i1.a (0, 2 and 4): individual answers are not kept, nor is evidence
+    assert comparison.divergences == [] and comparison.evidence == []
+    named = comparison_of(["2025", "2026"], draws=100)
+    assert {row.indicator for row in named.divergences} == {"i1.a"} and named.evidence
+    # every unit's scores are shown one by one, so their spreads and the stage counts are shown too
+    assert all(d.median is not None for d in current.distributions)
+    assert comparison.transitions == {"up": 2, "stayed": 1, "down": 0}
+
+
+def test_anonymised_intervention_counts_below_the_minimum_are_suppressed(write):
+    from .test_recommend import HEAD, TINY_CATALOGUE, TINY_RUBRIC
+
+    for agency, weak in (("p", "b.b: 1"), ("q", "b.b: 1"), ("r", "b.b: 4")):
+        text = HEAD.replace("agency_id: tiny", f"agency_id: {agency}")
+        write(f"{agency}.yaml", text + f"answers: {{c.a: 2, c.b: 2, r.a: 2, r.b: 2, b.a: 2, {weak}}}\n")
+    catalog = Catalog([TINY_RUBRIC])
+    batch = load_assessments(["p.yaml", "q.yaml", "r.yaml"], catalog)
+    rubric = catalog.find("tiny@1.0")
+    catalogues = {rubric.ref: load_interventions(TINY_CATALOGUE, rubric)}
+    shown = compare(list(batch.groups()), draws=0, catalogues=catalogues).comparison
+    counts = {use.id: use.units.count for use in shown.interventions}
+    hidden = compare(list(batch.groups()), draws=0, catalogues=catalogues, anonymise=True,
+                     min_group=3).comparison
+    for use in hidden.interventions:
+        if counts[use.id] < 3:
+            assert use.units.suppressed and use.units.count is None
+        else:
+            assert use.units.count == counts[use.id] and not use.units.suppressed
+    assert any(count < 3 for count in counts.values()) and any(count == 3 for count in counts.values())
+
+
+def test_without_draws_nothing_is_called_and_there_are_no_groups(write):
+    write("2025/a.yaml", assessment("a", "2025", BASE))
+    write("2026/a.yaml", assessment("a", "2026", raised(1)))
+    comparison = comparison_of(["2025", "2026"], draws=0)
+    view = comparison.round("2026")
+    assert view.groups is None and view.units[0].rank_interval is None and view.units[0].group is None
+    readiness = comparison.changes[0].figure("readiness")
+    assert readiness.change == pytest.approx(25) and readiness.significant is None
+    assert readiness.direction == "not tested" and comparison.movers_up == []
+
+
+def test_changes_are_measured_on_paired_draws(write):
+    # d1 (weight 3) rises from 25 to 50 while d2 (weight 1) stays at 75.  Under a draw with weight factors
+    # f1, f2 the change is 3·f1·25 / (3·f1 + f2): between 25·2.25/3.5 = 16.07 and 25·3.75/4.5 = 20.83, point
+    # 18.75.  Unpaired draws (each round under its own factors) would spread from about 11 to 26: the
+    # readiness of 2025 alone ranges 33.3–42.9 and that of 2026 54.2–58.9.
+    before = {**BASE, "i1.a": 1, "i1.b": 1, "i2.a": 3, "i2.n": 75}
+    write("2025/a.yaml", assessment("a", "2025", before))
+    write("2026/a.yaml", assessment("a", "2026", {**before, "i1.a": 2, "i1.b": 2}))
+    comparison = comparison_of(["2025", "2026"], draws=500, seed=5)
+    readiness = comparison.changes[0].figure("readiness")
+    assert readiness.change == pytest.approx(18.75)
+    low, high = readiness.interval
+    assert 16.07 < low < 18.75 < high < 20.84
+    assert readiness.significant and readiness.direction == "better"
+
+
+def test_a_change_at_rounding_error_from_zero_is_not_called():
+    assert difference(50.0, 50.0, np.zeros(10), np.full(10, -1.7e-15)).significant is False
+    assert difference(50.0, 50.0, np.zeros(10), np.full(10, 1.4e-14)).significant is False
 
 
 # ---------------------------------------------------------------- exports
@@ -202,8 +268,10 @@ def test_xlsx_cells_are_numbers_or_text_never_formulas(hostile_comparison, tmp_p
     with zipfile.ZipFile(path) as archive:
         assert not any(b"<f>" in archive.read(name) for name in archive.namelist() if name.startswith("xl/worksheets"))
     workbook = openpyxl.load_workbook(path)
-    assert workbook.sheetnames == ["scores", "dimensions", "distributions", "changes", "stages", "roles",
+    assert workbook.sheetnames == ["about", "scores", "dimensions", "distributions", "changes", "stages", "roles",
                                    "divergences", "evidence", "interventions", "loop"]
+    about = {row[0].value: row[1].value for row in workbook["about"].iter_rows()}
+    assert about["draws"] == 50 and about["inputs"] == f"sha256 {hostile_comparison.inputs_sha256}"
     sheet = workbook["scores"]
     header = [cell.value for cell in sheet[1]]
     column = {name: index for index, name in enumerate(header)}
@@ -212,7 +280,7 @@ def test_xlsx_cells_are_numbers_or_text_never_formulas(hostile_comparison, tmp_p
     for row in rows:
         agency = row[column["agency"]]
         assert agency.data_type == "s" and agency.quotePrefix == (agency.value != "x;=1+1;")
-        assert row[column["readiness"]].data_type == "n"
+        assert row[column["readiness"]].data_type == "n" and row[column["readiness"]].number_format == "0.0"
         assert isinstance(row[column["rank"]].value, int)
 
 
@@ -255,6 +323,18 @@ def test_compare_takes_the_format_from_the_extension(write, runner):
     result = runner.invoke(main, ["compare", "2026", "--rubric", str(MINI_RUBRIC), "-o", "2026/a.yaml"])
     assert result.exit_code == 2
     assert result.output.splitlines()[-1] == "Error: -o 2026/a.yaml is one of the inputs; write the output to another file"
+    result = runner.invoke(main, ["compare", "2026", "--rubric", str(MINI_RUBRIC), "-o", "2026/portfolio.xlsx"])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == ("Error: -o 2026/portfolio.xlsx is inside the input folder 2026, where "
+                                              "the next run would read it as an assessment; write it elsewhere")
+    result = runner.invoke(main, ["compare", "2026", "--rubric", str(MINI_RUBRIC), "-o", "out.xslx"])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == (
+        "Error: -o out.xslx: the file's extension does not say which format to write; name it .txt, .json, .csv, "
+        ".xlsx, .sqlite, .sqlite3, .db, .html, .htm, .pdf, or give --format")
+    result = runner.invoke(main, ["compare", "2026", "--rubric", str(MINI_RUBRIC), "--code-key", "k"])
+    assert result.output.splitlines()[-1] == ("Error: --code-key applies to --anonymise; add --anonymise or leave "
+                                              "--code-key out")
 
 
 def test_compare_table_shows_ranks_groups_and_changes(write, runner):
@@ -268,10 +348,10 @@ def test_compare_table_shows_ranks_groups_and_changes(write, runner):
     result = runner.invoke(main, ["compare", "2025", "2026", "--rubric", str(MINI_RUBRIC), "--draws", "100"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    start = lines.index("Round 2026: 2 units ranked by readiness, in 2 group(s) not distinguishable within")
+    start = lines.index("Round 2026: 2 units ranked by readiness, in 2 group(s) that cannot be told apart within")
     assert lines[start + 3].split() == ["1", "1", "Alpha", "Agency", "75.0", "30.9", "4", "Managed", "Ready", "to",
                                         "scale", "+25.0▲"]
     assert lines[start + 4].split() == ["75–75", "29–32"]  # the ranges of 90% of the draws
-    assert lines[start + 5].split()[:3] == ["2", "2", "Beta"] and lines[start + 5].split()[-1] == "new"
+    assert lines[start + 5].split()[:3] == ["2", "2", "Beta"] and lines[start + 5].split()[-1] == "–"
     assert ("Since 2025 (1 units in both rounds): readiness rose clearly for 1, fell clearly for 0; stage up 1, "
             "stayed 0, down 0.") in " ".join(result.output.split())

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Mapping, Sequence
 
@@ -41,6 +43,9 @@ if TYPE_CHECKING:
 
 #: Groups smaller than this are suppressed in anonymised comparisons, unless told otherwise.
 DEFAULT_MIN_GROUP = 5
+#: A role shown as it is in anonymised comparisons: a short lowercase label such as it_lead or senior
+#: (anything else, which may hold a person's name, is shown as "role N").
+PLAIN_ROLE = re.compile(r"^[a-z][a-z0-9_-]{0,23}$")
 BY = ("round", "agency")
 
 Key = tuple[str, str]  # (agency_id, round)
@@ -69,22 +74,30 @@ class _Scored:
     """Scorecards and their draws on one basis (a rubric, or the common part of two versions)."""
 
     basis: Rubric
-    comparability: float | None
+    crosswalk: Crosswalk | None  # None: one rubric, no crosswalk
     cards: dict[Key, "Scorecard"]
     draws: dict[Key, "UnitDraws"]
+    problems: list["Problem"] = field(default_factory=list)
+
+    @property
+    def comparability(self) -> float | None:
+        return None if self.crosswalk is None else self.crosswalk.comparability
 
 
 def compare(groups: Sequence[Group], *, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
             baseline: str | None = None, by: str = "round", anonymise: bool = False,
-            min_group: int = DEFAULT_MIN_GROUP, rank_decimals: int = RANK_DECIMALS,
-            catalogues: Mapping[str, "InterventionCatalogue"] | None = None) -> ComparisonResult:
+            min_group: int = DEFAULT_MIN_GROUP, code_key: str = "", rank_decimals: int = RANK_DECIMALS,
+            catalogues: Mapping[str, "InterventionCatalogue"] | None = None,
+            unread: Sequence[str] = ()) -> ComparisonResult:
     """Compare agency-rounds: ``groups`` as from ``Batch.groups()`` (a rubric and one agency-round's respondents).
 
     The latest round is the current one; ``baseline`` (default: the round before it) is what its
     changes are measured from; readiness is ranked as rounded to ``rank_decimals`` (0–100).
-    ``catalogues`` (by rubric ``id@version``) give the roadmaps counted
-    in :attr:`Comparison.interventions` and followed up in :attr:`Comparison.loop`.  Raises
-    :class:`ComparisonError` or :class:`~readiness.errors.CrosswalkError` when the comparison
+    ``catalogues`` (by rubric ``id@version``) give the roadmaps counted in
+    :attr:`Comparison.interventions` and followed up in :attr:`Comparison.loop`.  ``anonymise`` labels
+    agencies by codes (keyed by ``code_key`` when given) and withholds what could identify people.
+    ``unread`` names input files that could not be read: the comparison says they are left out.
+    Raises :class:`ComparisonError` or :class:`~readiness.errors.CrosswalkError` when the comparison
     cannot be made.
     """
     if by not in BY:
@@ -99,50 +112,68 @@ def compare(groups: Sequence[Group], *, draws: int = DEFAULT_DRAWS, seed: int = 
     rounds = sorted({key[1] for key in cards}, key=version_order)
     current = rounds[-1]
     baseline = _baseline(rounds, baseline)
-    labels = _labels(sorted({key[0] for key in cards}), anonymise)
+    labels = _labels(sorted({key[0] for key in cards}), anonymise, code_key)
     notes: list[str] = []
+    left_out = sorted(set(unread) | set(scored.failed))
+    if left_out:  # a reader must not take an agency that is missing for one that did not answer
+        named = "" if anonymise else ": " + ", ".join(left_out[:10]) + (
+            f" and {len(left_out) - 10} more" if len(left_out) > 10 else "")
+        notes.append(f"{len(left_out)} input file(s) could not be read or scored and are not in this "
+                     f"comparison{named}.")
+    problems = list(scored.problems)
     own = _Scored(None, None, cards, scored.draws)  # type: ignore[arg-type]
     common = _CommonBases(draws, seed)
+    bases: dict[str, Rubric] = dict(rubrics)
 
     views = []
     for label in rounds:
         keys = [key for key in cards if key[1] == label]
         on = _basis_for(keys, own, members, rubrics, common)
-        views.append(_round_view(label, keys, on, labels, anonymise, min_group, rank_decimals))
-        if on.comparability is not None:
-            notes.append(f"Round {label} mixes rubric versions; its units are compared on {on.basis.ref}, the "
+        bases[on.basis.ref] = on.basis
+        problems += on.problems
+        views.append(_round_view(label, keys, on, cards, labels, anonymise, rank_decimals))
+        if on.crosswalk is not None:
+            notes.append(f"Round {label} mixes rubric versions; its units are ranked on {on.basis.ref}, the "
                          f"indicators common to them: {100 * on.comparability:.0f}% of the composite weight.")
+        unranked = len(keys) - len(views[-1].units)
+        if unranked:
+            notes.append(f"{unranked} unit(s) of round {label} could not be scored on {on.basis.ref} and are not "
+                         f"ranked (see the problems listed).")
 
     changes: list[UnitChange] = []
+    left: list[str] = []
     if baseline is not None:
         pairs = [agency for agency, round_ in cards if round_ == current and (agency, baseline) in cards]
-        keys = [(agency, round_) for agency in pairs for round_ in (baseline, current)]
-        by_basis: dict[str, list[Key]] = {}
+        left = sorted(labels[agency] for agency, round_ in cards
+                      if round_ == baseline and (agency, current) not in cards)
+        by_refs: dict[tuple[str, ...], list[Key]] = {}
         for agency in pairs:
-            refs = tuple(sorted({cards[(agency, r)].rubric.id + "@" + cards[(agency, r)].rubric.version
-                                 for r in (baseline, current)}))
-            by_basis.setdefault(refs, []).extend([(agency, baseline), (agency, current)])
-        for refs, keys in by_basis.items():
-            on = own if len(refs) == 1 else _basis_for(keys, own, members, rubrics, common)
-            basis = rubrics[refs[0]] if len(refs) == 1 else on.basis
-            if len(refs) > 1:
+            refs = tuple(sorted({_ref(cards[(agency, r)]) for r in (baseline, current)}))
+            by_refs.setdefault(refs, []).extend([(agency, baseline), (agency, current)])
+        for refs, keys in by_refs.items():
+            on = _basis_for(keys, own, members, rubrics, common)
+            bases[on.basis.ref] = on.basis
+            problems += [problem for problem in on.problems if problem not in problems]
+            if on.crosswalk is not None:
                 notes.append(f"Changes from {baseline} to {current} between {' and '.join(refs)} are measured on "
-                             f"{on.basis.ref}, the indicators both versions share: {100 * on.comparability:.0f}% "
-                             f"of the composite weight.")
+                             f"{on.basis.ref}, the indicators both versions share: "
+                             f"{100 * on.crosswalk.comparability_readiness:.0f}% of readiness's weight, "
+                             f"{100 * on.comparability:.0f}% of the whole composite.")
             for agency in sorted({key[0] for key in keys}):
-                change = _unit_change(agency, baseline, current, on, basis, labels, anonymise,
-                                      1.0 if on.comparability is None else on.comparability)
+                change = _unit_change(agency, baseline, current, on, cards, labels, anonymise)
                 if change is not None:
                     changes.append(change)
         changes.sort(key=lambda change: change.unit)
         dropped = len(pairs) - len(changes)
         if dropped:
-            notes.append(f"{dropped} unit(s) could not be scored on the common basis of their two rounds, "
-                         f"so their change is not shown.")
+            notes.append(f"{dropped} unit(s) could not be scored on the common part of their two rounds' rubrics, "
+                         f"so their change is not shown (see the problems listed).")
+        if left:
+            notes.append(f"{len(left)} unit(s) assessed in {baseline} have no assessment in {current}: "
+                         f"{', '.join(left)}.")
 
     movers_up, movers_down = _movers(changes)
-    transitions = {kind: _count(sum(1 for c in changes if c.transition == kind), anonymise, min_group)
-                   for kind in ("up", "stayed", "down")}
+    transitions = {kind: sum(1 for change in changes if change.transition == kind) for kind in ("up", "stayed", "down")}
     interventions, loop = [], []
     if catalogues is not None:
         interventions, loop, more = _roadmaps(cards, rubrics, catalogues, current, baseline, changes, labels,
@@ -150,15 +181,28 @@ def compare(groups: Sequence[Group], *, draws: int = DEFAULT_DRAWS, seed: int = 
         notes += more
     roles, divergences, evidence = _details(cards, members, labels, anonymise, min_group)
     if anonymise:
-        notes.append(f"Anonymised: units are shown by stable codes; statistics of groups smaller than {min_group} "
-                     f"are suppressed (shown as –).")
-    comparison = Comparison(by=by, current=current, baseline=baseline, draws=draws, seed=seed,
-                            rank_decimals=rank_decimals, anonymised=anonymise,
-                            min_group=min_group if anonymise else None, rounds=views, changes=changes,
-                            movers_up=movers_up, movers_down=movers_down, transitions=transitions,
-                            interventions=interventions, loop=loop, roles=roles, divergences=divergences,
-                            evidence=evidence, notes=notes)
-    return ComparisonResult(comparison, scored.problems, scored.failed)
+        notes.append(f"Anonymised: agencies are shown by codes, respondents by role; evidence text and individual "
+                     f"answers are left out, and the scores of a role given by fewer than {min_group} respondents "
+                     f"and the count of agencies an intervention is proposed for, when under {min_group}, are "
+                     f"suppressed (shown as –).")
+    comparison = Comparison(
+        rubrics={ref: bases[ref].sha256 for ref in sorted(bases)},
+        inputs_sha256=_inputs_sha256(cards.values()),
+        by=by, current=current, baseline=baseline, draws=draws, seed=seed, rank_decimals=rank_decimals,
+        anonymised=anonymise, min_group=min_group if anonymise else None, rounds=views, changes=changes, left=left,
+        movers_up=movers_up, movers_down=movers_down, transitions=transitions, interventions=interventions,
+        loop=loop, roles=roles, divergences=divergences, evidence=evidence, notes=notes)
+    return ComparisonResult(comparison, problems, scored.failed)
+
+
+def _ref(card: "Scorecard") -> str:
+    return f"{card.rubric.id}@{card.rubric.version}"
+
+
+def _inputs_sha256(cards) -> str:
+    """One digest of every input file compared: the sha256 of their sha256s, sorted (a file's name never counts)."""
+    digests = sorted(person.sha256 for card in cards for person in card.respondents)
+    return hashlib.sha256("\n".join(digests).encode("ascii")).hexdigest()
 
 
 def _baseline(rounds: list[str], asked: str | None) -> str | None:
@@ -173,18 +217,36 @@ def _baseline(rounds: list[str], asked: str | None) -> str | None:
     return asked
 
 
-def unit_code(agency_id: str, length: int = 4) -> str:
-    """A stable code for an agency (the same in every run): not a secret, only a label without the name."""
-    return "U" + hashlib.sha256(agency_id.encode("utf-8")).hexdigest()[:length].upper()
+#: Hex digits of an anonymised code (more only for agencies whose codes would otherwise be the same).
+CODE_LENGTH = 6
 
 
-def _labels(agencies: list[str], anonymise: bool) -> dict[str, str]:
+def unit_code(agency_id: str, key: str = "", length: int = CODE_LENGTH) -> str:
+    """An agency's code in anonymised comparisons: ``U`` and the first hex digits of the SHA-256 of its id
+    (an HMAC with ``key`` when one is given).  The same id (and key) always gives the same code.
+
+    Without a key the code is a label, not a secret: anyone with the list of agency ids can compute it.
+    """
+    data = agency_id.encode("utf-8")
+    digest = hmac.new(key.encode("utf-8"), data, hashlib.sha256).hexdigest() if key else \
+        hashlib.sha256(data).hexdigest()
+    return "U" + digest[:length].upper()
+
+
+def _labels(agencies: list[str], anonymise: bool, key: str = "") -> dict[str, str]:
     if not anonymise:
         return {agency: agency for agency in agencies}
-    length = 4
-    while len({unit_code(agency, length) for agency in agencies}) < len(agencies):
-        length += 1  # a collision in this portfolio: longer codes for all, still stable
-    return {agency: unit_code(agency, length) for agency in agencies}
+    labels = {agency: unit_code(agency, key) for agency in agencies}
+    length = CODE_LENGTH
+    while len(set(labels.values())) < len(labels):
+        length += 1  # only the agencies whose codes collide get longer ones; the others keep theirs
+        seen: dict[str, list[str]] = {}
+        for agency, code in labels.items():
+            seen.setdefault(code, []).append(agency)
+        for same in (agencies for agencies in seen.values() if len(agencies) > 1):
+            for agency in same:
+                labels[agency] = unit_code(agency, key, length)
+    return labels
 
 
 class _CommonBases:
@@ -211,7 +273,11 @@ class _CommonBases:
                   for rubric, assessments in (members[key] for key in keys)]
         result = score_batch(groups, draws=self.draws, seed=self.seed, keep_draws=True)
         cards = {(card.agency_id, card.round): card for card in result.scorecards}
-        return _Scored(basis, crosswalk.comparability, cards, result.draws)
+        problems = [problem.__class__(problem.location, problem.code,
+                                      f"on {basis.ref}, the part of its rubric that {new.ref} and {old.ref} share: "
+                                      f"{problem.message}", problem.severity)
+                    for problem in result.problems if problem.code == "not-scorable"]
+        return _Scored(basis, crosswalk, cards, result.draws, problems)
 
 
 def _basis_for(keys: list[Key], own: _Scored, members, rubrics, common: _CommonBases) -> _Scored:
@@ -221,8 +287,9 @@ def _basis_for(keys: list[Key], own: _Scored, members, rubrics, common: _CommonB
     return common.score(keys, members, rubrics)
 
 
-def _round_view(label: str, keys: list[Key], on: _Scored, labels, anonymise: bool, min_group: int,
-                rank_decimals: int) -> RoundView:
+def _round_view(label: str, keys: list[Key], on: _Scored, reported: Mapping[Key, "Scorecard"], labels,
+                anonymise: bool, rank_decimals: int) -> RoundView:
+    """One round's ranking and spreads, on ``on``'s basis; ``reported`` are the scorecards on their own rubrics."""
     keys = [key for key in keys if key in on.cards]
     basis = on.basis
     dimensions = list(basis.dimensions)
@@ -234,11 +301,12 @@ def _round_view(label: str, keys: list[Key], on: _Scored, labels, anonymise: boo
     values = {d: [card.dimensions[d].score if d in card.dimensions else None for card in cards] for d in dimensions}
     distributions, quartiles = [], {}
     for d in dimensions:
+        # Every unit's dimension scores are shown one by one, so their spread is shown too, whatever their number.
         present = np.array([v for v in values[d] if v is not None], dtype=float)
         title = basis.dimensions[d].title
-        if len(present) == 0 or (anonymise and len(present) < min_group):
-            distributions.append(Distribution(dimension=d, title=title, units=len(present), min=None, q1=None,
-                                              median=None, q3=None, max=None, suppressed=len(present) > 0))
+        if len(present) == 0:
+            distributions.append(Distribution(dimension=d, title=title, units=0, min=None, q1=None, median=None,
+                                              q3=None, max=None))
             quartiles[d] = None
             continue
         q1, median, q3 = (float(x) for x in np.percentile(present, [25, 50, 75]))
@@ -250,22 +318,25 @@ def _round_view(label: str, keys: list[Key], on: _Scored, labels, anonymise: boo
         interval = card.interval or {}
         rows.append(UnitRow(
             unit=labels[key[0]], agency=None if anonymise else card.agency,
-            agency_id=None if anonymise else card.agency_id, round=label,
-            rubric=f"{card.rubric.id}@{card.rubric.version}",
-            readiness=card.readiness, readiness_interval=interval.get("readiness"),
+            agency_id=None if anonymise else card.agency_id, round=label, rubric=_ref(reported[key]),
+            basis=basis.ref, readiness=card.readiness, readiness_interval=interval.get("readiness"),
             risk=card.risk, risk_interval=interval.get("risk"), amplification=card.amplification,
             stage=card.stage.level, stage_name=card.stage.name, limited_by=card.stage.limited_by,
-            quadrant=card.quadrant, risk_band=card.risk_band, coverage=card.coverage, evidence=card.evidence,
-            respondents=len(card.respondents), rank=ranked.rank[position],
-            rank_interval=[ranked.low[position], ranked.high[position]], group=ranked.group[position],
+            stage_confidence=card.stage_confidence, quadrant=card.quadrant, risk_band=card.risk_band,
+            coverage=card.coverage, evidence=card.evidence, respondents=len(card.respondents),
+            rank=ranked.rank[position],
+            rank_interval=None if draws is None else [ranked.low[position], ranked.high[position]],
+            group=None if draws is None else ranked.group[position],
             dimensions={d: values[d][position] for d in dimensions},
             dimension_intervals={d: card.dimensions[d].interval if d in card.dimensions else None for d in dimensions},
             quartiles={d: _quartile(values[d][position], quartiles[d]) for d in dimensions},
         ))
     rows.sort(key=lambda row: (row.rank, row.unit))
-    return RoundView(round=label, basis=basis.ref, comparability=on.comparability, dimensions=dimensions,
+    cuts = basis.thresholds.quadrant
+    return RoundView(round=label, basis=basis.ref, comparability=on.comparability,
+                     quadrant_cuts=[cuts.readiness, cuts.risk], dimensions=dimensions,
                      dimension_titles={d: basis.dimensions[d].title for d in dimensions}, units=rows,
-                     groups=max(ranked.group, default=0), distributions=distributions)
+                     groups=None if draws is None else max(ranked.group, default=0), distributions=distributions)
 
 
 def _quartile(value: float | None, cuts: tuple[float, float, float] | None) -> int | None:
@@ -275,8 +346,9 @@ def _quartile(value: float | None, cuts: tuple[float, float, float] | None) -> i
     return 1 + sum(value > cut for cut in cuts)
 
 
-def _unit_change(agency: str, baseline: str, current: str, on: _Scored, basis: Rubric, labels, anonymise: bool,
-                 comparability: float) -> UnitChange | None:
+def _unit_change(agency: str, baseline: str, current: str, on: _Scored, reported: Mapping[Key, "Scorecard"],
+                 labels, anonymise: bool) -> UnitChange | None:
+    """A unit's change on ``on``'s basis; its stage transition is that of the stages as reported (``reported``)."""
     before, after = on.cards.get((agency, baseline)), on.cards.get((agency, current))
     if before is None or after is None:
         return None
@@ -294,15 +366,19 @@ def _unit_change(agency: str, baseline: str, current: str, on: _Scored, basis: R
     add("readiness", before.readiness, after.readiness, getattr(draws_before, "readiness", None),
         getattr(draws_after, "readiness", None))
     add("risk", before.risk, after.risk, getattr(draws_before, "risk", None), getattr(draws_after, "risk", None))
-    for d in basis.dimensions:
+    for d in on.basis.dimensions:
         if d in before.dimensions and d in after.dimensions:
             add(d, before.dimensions[d].score, after.dimensions[d].score,
                 draws_before.dimensions.get(d) if draws_before else None,
                 draws_after.dimensions.get(d) if draws_after else None)
+    stage_before, stage_after = reported[(agency, baseline)].stage.level, reported[(agency, current)].stage.level
+    crosswalk = on.crosswalk
     return UnitChange(unit=labels[agency], agency=None if anonymise else after.agency,
-                      agency_id=None if anonymise else agency, baseline=baseline, round=current, basis=basis.ref,
-                      comparability=comparability, stage_before=before.stage.level, stage_after=after.stage.level,
-                      transition=transition(before.stage.level, after.stage.level), figures=figures)
+                      agency_id=None if anonymise else agency, baseline=baseline, round=current,
+                      basis=on.basis.ref, comparability=1.0 if crosswalk is None else crosswalk.comparability,
+                      comparability_readiness=1.0 if crosswalk is None else crosswalk.comparability_readiness,
+                      stage_before=stage_before, stage_after=stage_after,
+                      transition=transition(stage_before, stage_after), figures=figures)
 
 
 def _movers(changes: list[UnitChange]) -> tuple[list[str], list[str]]:
@@ -370,7 +446,7 @@ def _verdict(verdicts: list[str]) -> str:
     if all(v == "improved" for v in known):
         return "improved"
     if "improved" in known:
-        return "partly improved"
+        return "mixed" if "worsened" in known else "partly improved"
     return "worsened" if "worsened" in known else "no clear change"
 
 
@@ -378,7 +454,8 @@ def _details(cards, members, labels, anonymise: bool, min_group: int):
     """Per unit: pillar scores by role, divergent answers and the evidence described (for the exports).
 
     Anonymised, a role answered by fewer than ``min_group`` respondents has its scores suppressed
-    (they would be one person's answers), respondents are named by role, and no evidence text is kept.
+    (they would be one person's answers), a role that is not a plain label (it may hold a name) is
+    shown as ``role N``, and neither individual answers (divergences) nor evidence text are kept.
     """
     roles, divergences, evidence = [], [], []
     for key in sorted(cards, key=lambda key: (version_order(key[1]), labels[key[0]])):
@@ -387,18 +464,20 @@ def _details(cards, members, labels, anonymise: bool, min_group: int):
         for person in card.respondents:
             if person.role:
                 sizes[person.role] = sizes.get(person.role, 0) + 1
-        for role, pillars in sorted(card.roles.items()):
+        for number, (role, pillars) in enumerate(sorted(card.roles.items()), start=1):
             hidden = anonymise and sizes.get(role, 0) < min_group
+            shown = f"role {number}" if anonymise and not PLAIN_ROLE.match(role) else role
             for pillar, score in pillars.items():
-                roles.append(RoleRow(round=key[1], unit=unit, role=role, respondents=sizes.get(role, 0),
+                roles.append(RoleRow(round=key[1], unit=unit, role=shown, respondents=sizes.get(role, 0),
                                      pillar=pillar, score=None if hidden else score, suppressed=hidden))
+        if anonymise:
+            continue
         for divergence in card.divergences:
-            for index, answer in enumerate(divergence.answers):
-                who = (answer.role or f"respondent {index + 1}") if anonymise else answer.respondent
+            for answer in divergence.answers:
                 divergences.append(DivergenceRow(round=key[1], unit=unit, indicator=divergence.indicator,
-                                                 spread=divergence.spread, respondent=who, role=answer.role,
-                                                 answer=answer.answer))
-        if anonymise or key not in members:
+                                                 spread=divergence.spread, respondent=answer.respondent,
+                                                 role=answer.role, answer=answer.answer))
+        if key not in members:
             continue
         for assessment in members[key][1]:
             person = assessment.respondent

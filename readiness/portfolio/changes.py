@@ -29,7 +29,9 @@ class Difference:
     significant: bool | None  # None without draws: not tested
 
     def direction(self, figure: str) -> str:
-        """``better``, ``worse`` or ``no clear change`` (a change that is not significant)."""
+        """``better``, ``worse``, ``no clear change`` (not significant) or ``not tested`` (no draws)."""
+        if self.significant is None:
+            return "not tested"
         if not self.significant:
             return "no clear change"
         rose = self.change > 0

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..text import could_be_formula, safe_cell
 from .model import Comparison
-from .tables import View, views
+from .tables import REAL_COLUMNS, View, column_type, views
 
 
 def to_json(comparison: Comparison) -> str:
@@ -54,8 +54,13 @@ def to_xlsx(comparison: Comparison) -> bytes:
     from openpyxl.styles import Font
 
     workbook = Workbook()
-    workbook.remove(workbook.active)
     bold = Font(bold=True)
+    about = workbook.active
+    about.title = "about"
+    for row, (name, value) in enumerate(_about(comparison), start=1):
+        about.cell(row=row, column=1, value=name).font = bold
+        _set(about.cell(row=row, column=2), value)
+    about.column_dimensions["A"].width, about.column_dimensions["B"].width = 22, 100
     for view in views(comparison):
         sheet = workbook.create_sheet(view.name)
         sheet.append(view.columns)
@@ -67,10 +72,32 @@ def to_xlsx(comparison: Comparison) -> bytes:
             for column, value in enumerate(values, start=1):
                 _set(sheet.cell(row=sheet.max_row, column=column), value)
         for column, name in enumerate(view.columns, start=1):
-            sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = max(10, len(name) + 2)
+            letter = sheet.cell(row=1, column=column).column_letter
+            sheet.column_dimensions[letter].width = max(10, len(name) + 2)
+            if name in REAL_COLUMNS:  # shown to one decimal; the cell keeps every digit
+                for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
+                    cell.number_format = "0.000" if name.startswith("comparability") or name == "stage_confidence" \
+                        else "0.0"
+        sheet.auto_filter.ref = sheet.dimensions
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _about(comparison: Comparison) -> list[tuple[str, object]]:
+    """The first sheet: what the workbook holds and how it was made, so that it can be read on its own."""
+    rows = [("comparison", "readiness compare: " + ", ".join(view.round for view in comparison.rounds)),
+            ("current round", comparison.current), ("baseline round", comparison.baseline or "none"),
+            ("draws", comparison.draws), ("seed", comparison.seed), ("rank decimals", comparison.rank_decimals),
+            ("anonymised", "yes" if comparison.anonymised else "no")]
+    if comparison.anonymised:
+        rows.append(("min group", comparison.min_group))
+    rows += [(f"rubric {ref}", f"sha256 {digest}") for ref, digest in comparison.rubrics.items()]
+    rows.append(("inputs", f"sha256 {comparison.inputs_sha256}"))
+    rows += [("note", note) for note in comparison.notes]
+    rows.append(("sheets", "scores, dimensions, distributions, changes, stages, roles, divergences, evidence, "
+                           "interventions, loop: docs/portfolio.md describes each"))
+    return rows
 
 
 def _set(cell, value) -> None:
@@ -105,7 +132,7 @@ def to_sqlite(comparison: Comparison) -> bytes:
 
 def _table(connection: sqlite3.Connection, view: View) -> None:
     # Table and column names are this module's own constants, never data; values go through placeholders.
-    types = [_column_type(view, index) for index in range(len(view.columns))]
+    types = [column_type(name) for name in view.columns]
     columns = ", ".join(f'"{name}" {kind}' for name, kind in zip(view.columns, types))
     key = ", ".join(f'"{name}"' for name in view.key)
     constraint = f", PRIMARY KEY ({key})" if view.unique else ""
@@ -115,17 +142,6 @@ def _table(connection: sqlite3.Connection, view: View) -> None:
     marks = ", ".join("?" for _ in view.columns)
     connection.executemany(f'INSERT INTO "{view.name}" VALUES ({marks})',
                            [[_sql_value(value) for value in row] for row in view.rows])
-
-
-def _column_type(view: View, index: int) -> str:
-    values = [row[index] for row in view.rows if row[index] is not None]
-    if values and all(isinstance(v, bool) for v in values):
-        return "INTEGER"  # SQLite's booleans: 0 and 1
-    if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-        return "INTEGER"
-    if values and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
-        return "REAL"
-    return "TEXT"
 
 
 def _sql_value(value):

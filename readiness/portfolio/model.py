@@ -2,8 +2,9 @@
 
 Units are agency-rounds.  ``unit`` is the label a unit is shown by: its agency id, or a stable code
 when the comparison is anonymised (then ``agency`` and ``agency_id`` are ``None``).  Intervals are
-``[p5, p95]`` of the joint draws, ``None`` when the run had no draws.  A statistic withheld because
-its group is smaller than ``min_group`` (anonymised comparisons) is ``None`` with ``suppressed: true``.
+``[p5, p95]`` of the joint draws, ``None`` when the run had no draws.  In an anonymised comparison, a
+statistic of a group smaller than ``min_group`` whose members are not shown one by one (a role's
+respondents, the agencies an intervention is proposed for) is ``None`` with ``suppressed: true``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class UnitRow(_Model):
     agency_id: str | None
     round: str
     rubric: str  # the rubric its answers were given in (id@version)
+    basis: str  # the rubric its figures here are computed on: that rubric, or the common part of two versions
     readiness: float
     readiness_interval: list[float] | None
     risk: float | None
@@ -31,14 +33,15 @@ class UnitRow(_Model):
     stage: int
     stage_name: str
     limited_by: str | None
+    stage_confidence: float | None  # the share of draws that give this stage
     quadrant: str | None
     risk_band: str | None
     coverage: float
     evidence: float
     respondents: int
     rank: int
-    rank_interval: list[int]  # [best, worst]: p5 and p95 of the draws' ranks
-    group: int  # units of one group cannot be told apart (1: the leading group)
+    rank_interval: list[int] | None  # [best, worst]: p5 and p95 of the draws' ranks (None: no draws)
+    group: int | None  # units of one group cannot be told apart (1: the leading group; None: no draws)
     dimensions: dict[str, float | None]
     dimension_intervals: dict[str, list[float] | None]
     quartiles: dict[str, int | None]  # where the unit sits among the round's units: 1 (lowest) to 4
@@ -55,7 +58,6 @@ class Distribution(_Model):
     median: float | None
     q3: float | None
     max: float | None
-    suppressed: bool = False
 
 
 class RoundView(_Model):
@@ -64,10 +66,11 @@ class RoundView(_Model):
     round: str
     basis: str  # the rubric the round's units are compared on
     comparability: float | None  # the share of the basis's weight common to all its versions (mixed rounds)
+    quadrant_cuts: list[float]  # readiness and risk at which the basis rubric's quadrants are cut
     dimensions: list[str]
     dimension_titles: dict[str, str]
     units: list[UnitRow]  # in rank order
-    groups: int
+    groups: int | None  # None: no draws, so no groups
     distributions: list[Distribution]
 
 
@@ -80,7 +83,7 @@ class FigureChange(_Model):
     change: float
     interval: list[float] | None
     significant: bool | None  # None: not tested (no draws)
-    direction: str  # better, worse or no clear change
+    direction: str  # better, worse, no clear change, or not tested
 
 
 class UnitChange(_Model):
@@ -92,8 +95,9 @@ class UnitChange(_Model):
     baseline: str
     round: str
     basis: str
-    comparability: float  # 1 when both rounds answered the same rubric
-    stage_before: int
+    comparability: float  # the basis's share of the composite weight: 1 when both rounds answered one rubric
+    comparability_readiness: float  # the same share of readiness's weight (the capability pillars)
+    stage_before: int  # the stages as reported (each round on its own rubric)
     stage_after: int
     transition: str  # up, down or stayed
     figures: list[FigureChange]
@@ -135,7 +139,7 @@ class LoopItem(_Model):
     title: str
     phase: str
     dimensions: list[LoopDimension]
-    verdict: str  # improved, partly improved, no clear change, worsened, not tested
+    verdict: str  # improved, partly improved, mixed, no clear change, worsened, not tested, not comparable
 
 
 class RoleRow(_Model):
@@ -176,6 +180,8 @@ class EvidenceRow(_Model):
 class Comparison(_Model):
     """Everything ``readiness compare`` reports."""
 
+    rubrics: dict[str, str]  # every rubric (and common basis) compared, id@version -> sha256
+    inputs_sha256: str  # the sha256 of the sorted sha256s of every input file compared
     by: str
     current: str
     baseline: str | None
@@ -186,9 +192,10 @@ class Comparison(_Model):
     min_group: int | None
     rounds: list[RoundView]  # in round order
     changes: list[UnitChange]  # current round against the baseline, by unit
+    left: list[str]  # units assessed in the baseline round but not in the current one
     movers_up: list[str]  # units whose readiness rose significantly, largest rise first
     movers_down: list[str]
-    transitions: dict[str, Count]  # up, stayed, down
+    transitions: dict[str, int]  # up, stayed, down (of the stages as reported)
     interventions: list[InterventionUse]  # most often proposed first
     loop: list[LoopItem]
     roles: list[RoleRow]

@@ -49,9 +49,14 @@ def interval(values: np.ndarray) -> tuple[float, float]:
     return float(low), float(high)
 
 
+#: Differences this close to zero (points on 0–100) are zero: the arithmetic's rounding errors (1e-14) must
+#: not decide whether a change is called.
+TOLERANCE = 1e-9
+
+
 def excludes_zero(low: float, high: float) -> bool:
     """A difference is called significant only when its p5–p95 interval excludes zero (DESIGN.md §4.11)."""
-    return low > 0 or high < 0
+    return low > TOLERANCE or high < -TOLERANCE
 
 
 def rank_units(points: Sequence[float], draws: np.ndarray | None, decimals: int = RANK_DECIMALS) -> RankResult:
@@ -76,7 +81,7 @@ def rank_units(points: Sequence[float], draws: np.ndarray | None, decimals: int 
 
         def separate(leader: int, unit: int) -> bool:
             difference = draws[leader] - draws[unit]
-            return bool(np.percentile(difference, PERCENTILES[0]) > 0) and values[leader] > values[unit]
+            return bool(np.percentile(difference, PERCENTILES[0]) > TOLERANCE) and values[leader] > values[unit]
 
     order = sorted(range(len(values)), key=lambda u: (rank[u], u))
     group = [0] * len(values)

@@ -168,6 +168,11 @@ class Crosswalk:
         """The share (0–1) of the new rubric's composite weight that the old version can be compared on."""
         return comparability(self.new, self.links)
 
+    @property
+    def comparability_readiness(self) -> float:
+        """The same share of readiness's weight (the capability pillars only)."""
+        return comparability(self.new, self.links, {"capability"})
+
 
 def crosswalk_problems(new: "Rubric", old: "Rubric") -> list[tuple[tuple, str, str]]:
     """What can only be checked with both versions at hand: every old indicator accounted for, every
@@ -189,6 +194,20 @@ def crosswalk_problems(new: "Rubric", old: "Rubric") -> list[tuple[tuple, str, s
         if len(kinds) > 1:
             found.append((at, "crosswalk", f"entry {index + 1} maps between a level and a number indicator; their "
                                            f"answers cannot be compared (drop the old one instead)"))
+        elif entry.levels is not None and kinds != {"level"}:
+            found.append((at, "crosswalk", f"entry {index + 1} rescales levels, but its indicators are numbers; "
+                                           f"rescale maps the levels of level indicators"))
+        elif kinds == {"number"}:
+            for source in (s for s in entry.sources if s in old.places):
+                for target in (t for t in entry.targets if t in new.places):
+                    different = _number_difference(old.places[source].indicator, new.places[target].indicator)
+                    if different:
+                        found.append((at, "crosswalk", f"{source!r} and {target!r} are numbers on different terms "
+                                                       f"({different}); their answers cannot be compared, so "
+                                                       f"drop {source!r} instead"))
+        if kinds == {"level"} and entry.levels is None and old.scale != new.scale:
+            found.append((at, "crosswalk", f"{old.ref} and {new.ref} have different scales; entry {index + 1} "
+                                           f"needs a rescale with levels for each old level"))
         if entry.levels is not None and entry.rescale in old.places:
             missing = [level for level in old.scale.levels if level not in entry.levels]
             if missing:
@@ -210,7 +229,27 @@ def crosswalk_problems(new: "Rubric", old: "Rubric") -> list[tuple[tuple, str, s
             found.append((("supersedes", "crosswalk"), "crosswalk",
                           f"{ident!r} is a {_kind(old, ident)} indicator in {old.ref} and a {_kind(new, ident)} "
                           f"indicator in {new.ref}; add {{drop: {ident}}}"))
+        elif _kind(old, ident) == "number" and _number_difference(old.places[ident].indicator,
+                                                                   new.places[ident].indicator):
+            found.append((("supersedes", "crosswalk"), "crosswalk",
+                          f"{ident!r} is a number on different terms in the two versions "
+                          f"({_number_difference(old.places[ident].indicator, new.places[ident].indicator)}); "
+                          f"add {{drop: {ident}}}"))
+        elif old.scale != new.scale:
+            found.append((("supersedes", "crosswalk"), "crosswalk",
+                          f"{ident!r} is a level indicator in both versions but their scales differ; add "
+                          f"{{rescale: {ident}, to: {ident}, levels: {{...}}}} or {{drop: {ident}}}"))
     return found
+
+
+def _number_difference(old, new) -> str:
+    """How two number indicators differ in range or direction (``""`` when they are on the same terms)."""
+    parts = []
+    if (old.min, old.max) != (new.min, new.max):
+        parts.append(f"{old.min:g}–{old.max:g} against {new.min:g}–{new.max:g}")
+    if old.direction != new.direction:
+        parts.append(f"{old.direction} is better against {new.direction} is better")
+    return "; ".join(parts)
 
 
 def _kind(rubric: "Rubric", ident: str) -> str:
@@ -255,6 +294,9 @@ def newer_of(first: "Rubric", second: "Rubric") -> tuple["Rubric", "Rubric"]:
         if new.supersedes is not None and new.supersedes.rubric == old.ref:
             return new, old
     ordered = sorted((first, second), key=lambda rubric: rubric.ref)
+    if first.id != second.id:
+        raise CrosswalkError(f"cannot compare {ordered[0].ref} with {ordered[1].ref}: they are different rubrics, "
+                             f"not two versions of one; compare the rounds of each rubric separately")
     raise CrosswalkError(no_crosswalk_message(ordered[1], ordered[0]))
 
 
@@ -281,12 +323,14 @@ def common_rubric(new: "Rubric", links: dict[str, Link], old: "Rubric") -> "Rubr
     return Rubric.model_validate(content, strict=False)
 
 
-def indicator_weights(rubric: "Rubric") -> dict[str, float]:
+def indicator_weights(rubric: "Rubric", kinds: Iterable[str] | None = None) -> dict[str, float]:
     """Each indicator's share (summing to 1) of the composite: its weight in its dimension, times the
-    dimension's in its pillar, times the pillar's among all pillars."""
-    total = sum(pillar.weight for pillar in rubric.pillars)
+    dimension's in its pillar, times the pillar's among all pillars (or among the pillars of ``kinds``:
+    ``{"capability"}`` for readiness)."""
+    pillars = [pillar for pillar in rubric.pillars if kinds is None or pillar.kind in set(kinds)]
+    total = sum(pillar.weight for pillar in pillars)
     shares = {}
-    for pillar in rubric.pillars:
+    for pillar in pillars:
         dimension_total = sum(dimension.weight for dimension in pillar.dimensions)
         for dimension in pillar.dimensions:
             indicator_total = sum(indicator.weight for indicator in dimension.indicators)
@@ -296,9 +340,10 @@ def indicator_weights(rubric: "Rubric") -> dict[str, float]:
     return shares
 
 
-def comparability(new: "Rubric", links: Iterable[str]) -> float:
-    """The share (0–1) of ``new``'s composite weight carried by the indicators in ``links``."""
-    shares = indicator_weights(new)
+def comparability(new: "Rubric", links: Iterable[str], kinds: Iterable[str] | None = None) -> float:
+    """The share (0–1) of ``new``'s composite weight (or of its ``kinds`` of pillars') carried by the
+    indicators in ``links``."""
+    shares = indicator_weights(new, kinds)
     return sum(shares[ident] for ident in links if ident in shares)
 
 
