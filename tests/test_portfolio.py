@@ -8,9 +8,9 @@ in every draw (a significant change), and one whose answers are the same is unch
 from __future__ import annotations
 
 import csv
-import io
 import hashlib
 import hmac
+import io
 import json
 import re
 import sqlite3
