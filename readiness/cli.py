@@ -785,7 +785,8 @@ def compare(paths: tuple[Path, ...], fmt: str | None, output: Path | None, by: s
         text = {"table": comparison_table, "json": to_json, "csv": to_csv}[fmt](comparison)
         data = None
     if output is None:
-        click.echo(data.decode("utf-8") if data is not None else text, nl=False)
+        # a terminal or a pipe needs no byte-order mark: that is for spreadsheets opening the file
+        click.echo(data.decode("utf-8") if data is not None else text.lstrip("\ufeff"), nl=False)
     else:
         write_bytes(output, data) if data is not None else write_text(output, text)
         click.echo(f"Wrote the comparison of {units} agency-round(s) in {len(comparison.rounds)} round(s) to "

@@ -91,15 +91,19 @@ def portfolio(tmp_path_factory):
 @pytest.mark.parametrize("year, decimals", [(2014, 3), (2016, 3), (2018, 2)])
 def test_compare_ranks_the_countries_as_published(portfolio, year, decimals):
     """Published ranks come from the published index, rounded to five decimals (2014, 2016) or four (2018):
-    ranked at that precision (--rank-decimals on 0–100), the point ranks are the published ones, and
-    every published rank lies in its p5–p95 range of ranks."""
+    ranked at that precision (--rank-decimals on 0–100), the point ranks are the published ones.  The
+    leader of each edition is clearly first (its rank range is 1–1); further down, ranges widen."""
     from readiness.portfolio.build import compare
 
     comparison = compare(list(portfolio.groups()), draws=200, rank_decimals=decimals).comparison
     view = comparison.round(str(year))
     published = {row["country-code"].lower(): int(row["e-gov-rank"]) for row in rows(year)}
     assert {row.unit: row.rank for row in view.units} == published
-    assert all(row.rank_interval[0] <= row.rank <= row.rank_interval[1] for row in view.units)
+    leader = view.units[0]
+    assert leader.unit == {2014: "kor", 2016: "gbr", 2018: "dnk"}[year]
+    if year != 2016:  # in 2016 the United Kingdom and Australia are 0.4 points apart: either may lead
+        assert leader.rank_interval == [1, 1] and view.units[1].group == 2
+    assert max(high - low for low, high in (row.rank_interval for row in view.units)) >= 5
     assert 1 < view.groups < 193  # some countries can be told apart, many cannot
 
 
