@@ -699,11 +699,11 @@ def _refuse_input_as_output(output: Path | None, paths) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (atomically); needed for xlsx, sqlite and pdf.")
 @click.option("--by", type=click.Choice(["round", "agency"]), default="round", show_default=True,
-              help="round: a ranking per round; agency: each agency through the rounds.")
+              help="The terminal table: round, a ranking per round; agency, each agency through the rounds.")
 @click.option("--baseline", metavar="ROUND", help="The round changes are measured from (default: the one before "
                                                   "the latest).")
-@click.option("--anonymise", is_flag=True, help="Show units by stable codes, not names; suppress statistics of "
-                                                "small groups and leave evidence text out.")
+@click.option("--anonymise", is_flag=True, help="Show agencies by codes; leave out names, evidence and individual "
+                                                "answers; suppress the statistics of small groups.")
 @click.option("--min-group", type=click.IntRange(2, 1000), metavar="N",
               help="With --anonymise: the smallest group whose statistics are shown (default 5).")
 @click.option("--code-key", envvar="READINESS_CODE_KEY", metavar="TEXT",

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..report.context import direction
 from ..report.render import print_pdf, render_page
+from ..scoring import CONFIDENT
 from ..scoring.method import STAGE_NAMES
 from ..text import whole_range
 from . import charts
@@ -21,8 +22,6 @@ from .model import Comparison, FigureChange, RoundView
 
 PAGE = "portfolio.html"
 ATTACHMENT = "comparison.json"
-#: The quadrant chart cuts here: a comparison does not carry its rubrics' thresholds.
-CUTS = (50.0, 50.0)
 #: At most this many dimensions side by side in one heatmap table (more are split into further tables).
 HEATMAP_COLUMNS = 21
 #: How many of the interventions proposed most often are listed (every one is in the JSON).
@@ -30,7 +29,19 @@ TOP_INTERVENTIONS = 15
 #: ▲ a significant change for the better, ▼ for the worse (as in the terminal table).
 MARKS = {"better": "▲", "worse": "▼"}
 VERDICT_MARKS = {"improved": "▲", "worsened": "▼"}
-VERDICTS = ("improved", "partly improved", "no clear change", "worsened", "not tested", "not comparable")
+#: A roadmap item's verdict, its mark (as the terminal's words, in black and white) and what it means.
+ITEM_MARKS = {"improved": "▲", "partly improved": "△", "mixed": "△▽", "worsened": "▼"}
+VERDICTS = {
+    "improved": "every dimension it addresses rose significantly",
+    "partly improved": "some rose significantly, none fell",
+    "mixed": "some rose significantly and some fell significantly",
+    "no clear change": "none rose or fell significantly",
+    "worsened": "one or more fell significantly and none rose",
+    "not tested": "the comparison ran without draws (--draws 0), so no change is called",
+    "not comparable": "none of its dimensions is on both rounds' common basis",
+}
+#: Digits of a sha256 shown in the report (every digit is in comparison.json).
+HASH_DIGITS = 12
 
 
 def _num(value: float | None, digits: int = 1) -> str:
