@@ -528,7 +528,8 @@ def _ranking(view, changes, comparison, width: int) -> str:
         headers.append((f"vs {baseline}", "right"))
     rows = []
     for row in view.units:
-        cells = [_ranks(row), str(row.group), _unit_name(row), _fmt(row.readiness) + _range(row.readiness_interval)]
+        cells = [_ranks(row), "–" if row.group is None else str(row.group), _unit_name(row),
+                 _fmt(row.readiness) + _range(row.readiness_interval)]
         cells += [_fmt(row.risk) + _range(row.risk_interval)] if has_risk else []
         cells += [_stage_cell(row)]
         cells += [row.quadrant or "–"] if has_risk else []
