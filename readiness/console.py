@@ -371,7 +371,7 @@ def roadmap_table(roadmaps, width: int | None = None) -> str:
             blocks.append("\n".join(lines + wrap_text(roadmap.message[0].upper() + roadmap.message[1:] + ".",
                                                       width, "  ", "  ")) + "\n")
             continue
-        lines += wrap_text(f"{plural(len(roadmap.items), 'intervention')} over {plural(roadmap.months, 'month')}, from "
+        lines += wrap_text(f"{_units(len(roadmap.items), 'intervention')} over {plural(roadmap.months, 'month')}, from "
                            f"{roadmap.interventions.id}@{roadmap.interventions.version}:", width, "  ", "    ")
         rows = [(str(number), months(item.start, item.end), item.phase, item.title, item.owner_title,
                  signed(item.gain.readiness), signed(None if item.gain.risk is None else -item.gain.risk))
@@ -479,6 +479,10 @@ def comparison_table(comparison, width: int | None = None) -> str:
     return "\n".join(parts)
 
 
+def _units(count: int) -> str:
+    return "1 unit" if count == 1 else f"{count} units"
+
+
 def _heading(text: str, width: int) -> str:
     return "\n".join(wrap_text(text, width, subsequent_indent="  ")) + "\n"
 
@@ -511,7 +515,7 @@ def _ranking(view, changes, comparison, width: int) -> str:
     mixed = f", on {view.basis} ({100 * view.comparability:.0f}% of the weight)" if view.comparability else ""
     grouped = f"in {view.groups} group(s) that cannot be told apart within" if view.groups is not None else \
         "without ranges (--draws 0), so without groups"
-    heading = _heading(f"Round {view.round}{mixed}: {len(view.units)} units ranked by readiness, {grouped}", width)
+    heading = _heading(f"Round {view.round}{mixed}: {_units(len(view.units))} ranked by readiness, {grouped}", width)
     baseline = comparison.baseline if changes or comparison.changes else None
     if view.round != comparison.current:
         baseline = None
@@ -572,7 +576,7 @@ def _by_agency(comparison, changes, width: int) -> str:
 def _moves(comparison, width: int) -> str:
     names = {row.unit: _unit_name(row) for view in comparison.rounds for row in view.units}
     counts = ", ".join(f"{kind} {count}" for kind, count in comparison.transitions.items())
-    lines = [f"Since {comparison.baseline} ({len(comparison.changes)} units in both rounds): readiness rose clearly "
+    lines = [f"Since {comparison.baseline} ({_units(len(comparison.changes))} in both rounds): readiness rose clearly "
              f"for {len(comparison.movers_up)}, fell clearly for {len(comparison.movers_down)}; stage {counts}."]
     if comparison.movers_up:
         lines.append("Up: " + ", ".join(f"{names[u]} {_change_cell(_readiness(comparison, u))}"
@@ -590,7 +594,8 @@ def _readiness(comparison, unit: str):
 
 
 def _spread(view, width: int) -> str:
-    heading = _heading(f"Dimensions across the {len(view.units)} units of round {view.round} (0-100)", width)
+    heading = _heading(f"Dimensions across {'the ' if len(view.units) > 1 else ''}{_units(len(view.units))} of round "
+                       f"{view.round} (0-100)", width)
     headers = [("Dimension", "left"), ("Median", "right"), ("Q1-Q3", "right"), ("Min-Max", "right"),
                ("Lowest", "left")]
     rows = []
