@@ -371,7 +371,7 @@ def roadmap_table(roadmaps, width: int | None = None) -> str:
             blocks.append("\n".join(lines + wrap_text(roadmap.message[0].upper() + roadmap.message[1:] + ".",
                                                       width, "  ", "  ")) + "\n")
             continue
-        lines += wrap_text(f"{_units(len(roadmap.items), 'intervention')} over {plural(roadmap.months, 'month')}, from "
+        lines += wrap_text(f"{plural(len(roadmap.items), 'intervention')} over {plural(roadmap.months, 'month')}, from "
                            f"{roadmap.interventions.id}@{roadmap.interventions.version}:", width, "  ", "    ")
         rows = [(str(number), months(item.start, item.end), item.phase, item.title, item.owner_title,
                  signed(item.gain.readiness), signed(None if item.gain.risk is None else -item.gain.risk))

@@ -353,5 +353,5 @@ def test_compare_table_shows_ranks_groups_and_changes(write, runner):
                                         "scale", "+25.0▲"]
     assert lines[start + 4].split() == ["75–75", "29–32"]  # the ranges of 90% of the draws
     assert lines[start + 5].split()[:3] == ["2", "2", "Beta"] and lines[start + 5].split()[-1] == "–"
-    assert ("Since 2025 (1 units in both rounds): readiness rose clearly for 1, fell clearly for 0; stage up 1, "
+    assert ("Since 2025 (1 unit in both rounds): readiness rose clearly for 1, fell clearly for 0; stage up 1, "
             "stayed 0, down 0.") in " ".join(result.output.split())
