@@ -91,8 +91,9 @@ def scale(*, width: float = 150, height: float = 10) -> Svg:
 
 def column_header(label: str, *, longest: int | None = None, width: float = 12, size: float = 7.5) -> Svg:
     """A heatmap column's label, turned to read upwards, so that 20 columns fit an A4 page; every header of
-    a table is as tall as its ``longest`` label (in characters) needs."""
-    height = 0.6 * size * max(longest or 0, len(label), 4) + 6
+    a table is as tall as its ``longest`` label (in characters) needs, in Noto Sans or in a browser's wider
+    fallback font (the HTML page names no font file)."""
+    height = 0.68 * size * max(longest or 0, len(label), 4) + 6
     x, y = width / 2 + size / 3, height - 2
     body = (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size:g}" text-anchor="start" '
             f'transform="rotate(-90 {x:.1f} {y:.1f})" fill="{INK}">{escape(label)}</text>')

@@ -38,8 +38,11 @@ VERDICTS = {
     "no clear change": "none rose or fell significantly",
     "worsened": "one or more fell significantly and none rose",
     "not tested": "the comparison ran without draws (--draws 0), so no change is called",
-    "not comparable": "none of its dimensions is on both rounds' common basis",
+    "not comparable": "none of its dimensions is on the basis both rounds share",
 }
+#: A table of at most this many rows is kept on one page (moved whole to the next when it does not fit);
+#: a longer one starts where it falls and runs on, its header repeated, rather than leave a page empty.
+KEEP_ROWS = 30
 #: Digits of a sha256 shown in the report (every digit is in comparison.json).
 HASH_DIGITS = 12
 
@@ -68,12 +71,17 @@ def _change(figure: FigureChange | None) -> dict | None:
         return None
     return {"before": _num(figure.before), "after": _num(figure.after), "change": _signed(figure.change),
             "interval": _signed_span(figure.interval), "significant": figure.significant,
+            "tested": figure.significant is not None,
             "mark": MARKS.get(figure.direction, "") if figure.significant else "", "direction": figure.direction}
 
 
 def _name(row) -> str:
     """What a unit is called: its agency's name, or its code when the comparison is anonymised."""
     return row.agency if row.agency is not None else row.unit
+
+
+def _share(value: float) -> str:
+    return f"{100 * value:.0f}%"
 
 
 def portfolio_context(comparison: Comparison, *, date: str, generator: str, title: str | None = None) -> dict:
@@ -103,39 +111,58 @@ def portfolio_context(comparison: Comparison, *, date: str, generator: str, titl
         "spread": _spread(current) if current else None,
         "interventions": _interventions(comparison),
         "loop": _loop(comparison, names),
+        "loop_columns": _loop_columns(comparison),
+        "verdicts": [{"verdict": verdict, "mark": ITEM_MARKS.get(verdict, ""), "meaning": meaning}
+                     for verdict, meaning in VERDICTS.items()],
         "notes": list(comparison.notes),
         "method": _method(comparison),
-        "cuts": CUTS,
+        "confident": f"{100 * CONFIDENT:.0f}%",
         "label_limit": charts.LABEL_LIMIT,
+        "keep_rows": KEEP_ROWS,
     }
+
+
+def _unsure(confidence: float | None) -> bool:
+    """Whether a stage is held in fewer than :data:`CONFIDENT` of the draws (``?``, as ``readiness score`` marks it)."""
+    return confidence is not None and confidence < CONFIDENT
 
 
 def _ranking(view: RoundView, changes: dict, baseline: str | None) -> dict:
     count = len(view.units)
+    ranged = view.groups is not None  # no draws: no rank ranges and no groups
     rows = []
     for row in view.units:
-        low, high = row.rank_interval
         change = changes.get(row.unit)
+        low, high = row.rank_interval if row.rank_interval else (row.rank, row.rank)
         rows.append({
-            "rank": row.rank, "rank_range": f"{low}–{high}" if low != high else str(low),
-            "rank_bar": charts.rank_bar(row.rank, low, high, count), "group": row.group,
+            "rank": row.rank, "rank_range": (f"{low}–{high}" if low != high else str(low)) if ranged else "",
+            "rank_bar": charts.rank_bar(row.rank, low, high, count) if ranged and row.rank_interval else None,
+            "group": "–" if row.group is None else row.group,
             "unit": row.unit, "name": _name(row), "dir": direction(_name(row)), "code_only": row.agency is None,
             "readiness": _num(row.readiness), "readiness_range": _span(row.readiness_interval),
             "risk": _num(row.risk), "risk_range": _span(row.risk_interval),
             "stage": f"{row.stage} {row.stage_name}", "limited_by": row.limited_by,
+            "unsure": _unsure(row.stage_confidence),
             "quadrant": row.quadrant or "–",
             "change": _change(change.figure("readiness")) if change else None,
-            "new": baseline is not None and change is None,
         })
+    common = sorted({change.comparability_readiness for change in changes.values() if change.comparability < 1})
     return {"round": view.round, "basis": view.basis, "comparability": view.comparability, "groups": view.groups,
-            "count": count, "rows": rows, "baseline": baseline}
+            "ranged": ranged, "count": count, "rows": rows, "baseline": baseline,
+            "has_risk": any(row.risk is not None for row in view.units),
+            "limited": any(row.limited_by for row in view.units),
+            "unsure": any(_unsure(row.stage_confidence) for row in view.units),
+            "new": baseline is not None and any(row.unit not in changes for row in view.units),
+            "common": [_share(share) for share in common]}
 
 
 def _quadrant(view: RoundView) -> dict:
     placed = [row for row in view.units if row.risk is not None]
     points = [(row.unit, row.readiness, row.risk, row.readiness_interval, row.risk_interval) for row in placed]
-    return {"chart": charts.quadrant(points, CUTS) if points else None, "count": len(placed),
-            "labelled": len(placed) <= charts.LABEL_LIMIT,
+    cuts = (float(view.quadrant_cuts[0]), float(view.quadrant_cuts[1]))
+    return {"chart": charts.quadrant(points, cuts) if points else None, "count": len(placed),
+            "labelled": len(placed) <= charts.LABEL_LIMIT, "cuts": [f"{cut:g}" for cut in cuts], "basis": view.basis,
+            "mixed": view.comparability is not None,
             "left_out": [row.unit for row in view.units if row.risk is None]}
 
 
@@ -172,7 +199,8 @@ def _changes(comparison: Comparison, names: dict[str, str]) -> dict | None:
             "stage_before": f"{change.stage_before} {STAGE_NAMES.get(change.stage_before, '')}".strip(),
             "stage_after": f"{change.stage_after} {STAGE_NAMES.get(change.stage_after, '')}".strip(),
             "transition": change.transition,
-            "basis": change.basis, "comparability": change.comparability,
+            "basis": change.basis, "common": change.comparability < 1,
+            "share": _share(change.comparability_readiness),
         })
     by_unit = {change.unit: change for change in comparison.changes}
 
@@ -180,21 +208,33 @@ def _changes(comparison: Comparison, names: dict[str, str]) -> dict | None:
         return [{"unit": unit, "name": names.get(unit, unit), "change": _change(by_unit[unit].figure("readiness"))}
                 for unit in units if unit in by_unit]
 
-    bases = {(change.basis, change.comparability) for change in comparison.changes}
+    # The bases that are the common part of two rubric versions: their figures are not the rankings'.
+    common = sorted({(change.basis, change.comparability_readiness, change.comparability)
+                     for change in comparison.changes if change.comparability < 1})
+    every = bool(common) and all(change.comparability < 1 for change in comparison.changes)
+    if every and len({share for _, share, _ in common}) == 1:
+        on = f"on the part both rubric versions share, {_share(common[0][1])} of readiness's weight"
+    elif common:
+        on = "on the part both rubric versions share where a unit says so"
+    else:
+        on = ""
     return {"rows": rows, "up": movers(comparison.movers_up), "down": movers(comparison.movers_down),
-            "transitions": [{"kind": kind, "suppressed": count.suppressed,
-                             "count": "–" if count.suppressed or count.count is None else str(count.count)}
-                            for kind, count in comparison.transitions.items()],
-            "basis": [{"basis": basis, "share": f"{100 * share:.0f}%"} for basis, share in sorted(bases) if share < 1],
-            "one_basis": len(bases) == 1}
+            "transitions": [{"kind": kind, "count": str(count)} for kind, count in comparison.transitions.items()],
+            "common": [{"basis": basis, "readiness": _share(readiness), "composite": _share(composite)}
+                       for basis, readiness, composite in common],
+            "every_common": every, "on": on,
+            "tested": any(change.figure("readiness") and change.figure("readiness").significant is not None
+                          for change in comparison.changes),
+            "left": [{"unit": unit, "name": names.get(unit, unit), "dir": direction(names.get(unit, unit))}
+                     for unit in comparison.left]}
 
 
 def _spread(view: RoundView) -> dict:
     rows = []
     for d in view.distributions:
-        shown = not d.suppressed and d.median is not None
+        shown = d.median is not None  # a dimension no unit has a score for has no spread
         rows.append({
-            "id": d.dimension, "title": d.title, "units": d.units, "suppressed": d.suppressed,
+            "id": d.dimension, "title": d.title, "units": d.units,
             "median": _num(d.median, 0) if shown else "–",
             "quartiles": f"{d.q1:.0f}–{d.q3:.0f}" if shown else "–",
             "extremes": f"{d.min:.0f}–{d.max:.0f}" if shown else "–",
@@ -206,6 +246,7 @@ def _spread(view: RoundView) -> dict:
 def _interventions(comparison: Comparison) -> dict:
     shown = comparison.interventions[:TOP_INTERVENTIONS]
     return {"total": len(comparison.interventions),
+            "suppressed": any(item.units.suppressed for item in comparison.interventions),
             "rows": [{"title": item.title, "id": item.id, "phase": item.phase, "owner": item.owner,
                       "effort": item.effort, "units": "–" if item.units.suppressed or item.units.count is None
                       else str(item.units.count)} for item in shown]}
@@ -219,23 +260,29 @@ def _loop(comparison: Comparison, names: dict[str, str]) -> list[dict]:
                                             "items": [], "counts": {}})
         unit["counts"][item.verdict] = unit["counts"].get(item.verdict, 0) + 1
         unit["items"].append({
-            "title": item.title, "phase": item.phase, "verdict": item.verdict,
-            "mark": {"improved": "▲", "partly improved": "△", "worsened": "▼"}.get(item.verdict, ""),
+            "title": item.title, "phase": item.phase, "verdict": item.verdict, "mark": ITEM_MARKS.get(item.verdict, ""),
             "dimensions": [{"id": d.dimension, "change": _signed(d.change), "verdict": d.verdict,
                             "interval": _signed_span(d.interval), "mark": VERDICT_MARKS.get(d.verdict, "")}
                            for d in item.dimensions],
         })
-    for unit in units.values():
-        unit["summary"] = [(verdict, unit["counts"][verdict]) for verdict in VERDICTS if verdict in unit["counts"]]
     return sorted(units.values(), key=lambda unit: unit["name"].casefold())
+
+
+def _loop_columns(comparison: Comparison) -> list[dict]:
+    """The loop summary's columns: the verdicts the terminal counts always, the others only when some item has them."""
+    found = {item.verdict for item in comparison.loop}
+    return [{"verdict": verdict, "mark": ITEM_MARKS.get(verdict, "")} for verdict in VERDICTS
+            if verdict in found or verdict in ("improved", "partly improved", "mixed", "no clear change", "worsened")]
 
 
 def _method(comparison: Comparison) -> dict:
     return {"rounds": [{"round": view.round, "basis": view.basis, "units": len(view.units),
-                        "comparability": None if view.comparability is None else f"{100 * view.comparability:.0f}%"}
+                        "comparability": None if view.comparability is None else _share(view.comparability)}
                        for view in comparison.rounds],
             "bases": sorted({change.basis for change in comparison.changes}),
-            "rubrics": sorted({row.rubric for view in comparison.rounds for row in view.units})}
+            "answered": sorted({row.rubric for view in comparison.rounds for row in view.units}),
+            "rubrics": [{"ref": ref, "sha256": digest[:HASH_DIGITS]} for ref, digest in comparison.rubrics.items()],
+            "inputs_sha256": comparison.inputs_sha256[:HASH_DIGITS]}
 
 
 def render_comparison_html(comparison: Comparison, *, date: str, generator: str, template_dir: Path | None = None,
