@@ -200,6 +200,65 @@ def rubric_schema(ref: str) -> None:
     click.echo(schema_json(Catalog().resolve(ref)), nl=False)
 
 
+# ---------------------------------------------------------------- output files
+
+#: The file extensions that choose a command's format when --format is not given.
+_EXTENSIONS = {".txt": "table", ".json": "json", ".csv": "csv", ".xlsx": "xlsx", ".sqlite": "sqlite",
+               ".sqlite3": "sqlite", ".db": "sqlite", ".html": "html", ".htm": "html", ".pdf": "pdf",
+               ".md": "markdown", ".markdown": "markdown"}
+#: Formats that are files, not text for a terminal.
+_FILE_FORMATS = ("xlsx", "sqlite", "pdf")
+
+
+def _format_from(fmt: str | None, output: Path | None, formats: tuple[str, ...], default: str) -> str:
+    """--format, or the format -o's extension names; a contradicting pair, or an extension that names no
+    format when --format is not given, is a usage error."""
+    named = _EXTENSIONS.get(output.suffix.lower()) if output else None
+    if named is not None and named not in formats:
+        named = None
+    if fmt is None:
+        if output is not None and named is None:
+            known = ", ".join(ext for ext, kind in _EXTENSIONS.items() if kind in formats)
+            raise click.UsageError(f"-o {output.name}: the file's extension does not say which format to write; "
+                                   f"name it {known}, or give --format")
+        return named or default
+    if named is not None and named != fmt:
+        raise click.UsageError(f"--format {fmt} contradicts -o {output.name} (a .{output.suffix[1:]} file is "
+                               f"{named}); leave --format out, or name the file .{_suffix(fmt)}")
+    return fmt
+
+
+def _suffix(fmt: str) -> str:
+    return {"table": "txt", "markdown": "md"}.get(fmt, fmt)
+
+
+def _refuse_input_as_output(output: Path | None, paths) -> None:
+    """-o must never name one of the inputs, nor a file that a later run would read as one (a .yaml, .yml or
+    .xlsx file inside an input folder).  A refusal exits 1 and leaves every file as it was."""
+    if output is None:
+        return
+    target = output.resolve()
+    for path in paths:
+        path = Path(path).resolve()
+        inside = path.is_dir() and path in target.parents and target.suffix.lower() in (".yaml", ".yml", ".xlsx")
+        if target == path or (inside and target.exists()):
+            raise click.ClickException(f"-o {output} is one of the inputs; write the output to another file")
+        if inside:
+            raise click.ClickException(f"-o {output} is inside the input folder {Path(path).name}, where the next run "
+                                   f"would read it as an assessment; write it elsewhere")
+
+
+
+def _refuse_output_folder_among_inputs(out_dir: Path, paths) -> None:
+    """Reports are not written into an input folder, where their files would be scanned as returns next time."""
+    target = out_dir.resolve()
+    for path in paths:
+        path = Path(path).resolve()
+        if path.is_dir() and (target == path or path in target.parents):
+            raise click.ClickException(f"-o {out_dir} is inside the input folder {path.name}; write the reports to a "
+                                       f"folder of their own")
+
+
 # ---------------------------------------------------------------- template
 
 
@@ -212,9 +271,10 @@ def rubric_schema(ref: str) -> None:
 @click.option("--agency-id", help="Agency id to fill in (lowercase letters, digits, - or _).")
 @click.option("--round", "round_", help="Assessment round to fill in, e.g. 2026.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of standard output.")
+              help="Write to this file instead of standard output (never over an existing file without --force).")
+@click.option("--force", is_flag=True, help="Replace the -o file if it exists (a filled return would be lost).")
 def template(fmt: str | None, rubric_ref: str, agency: str | None, agency_id: str | None, round_: str | None,
-             output: Path | None) -> None:
+             output: Path | None, force: bool) -> None:
     """Write a blank assessment with every indicator and its level descriptors.
 
     \b
@@ -233,6 +293,9 @@ def template(fmt: str | None, rubric_ref: str, agency: str | None, agency_id: st
         raise click.UsageError(f"--format {fmt} does not match the file name {output.name}; change one of them")
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx writes a file: add -o FILE.xlsx")
+    if output is not None and output.exists() and not force:
+        raise click.ClickException(f"{output} exists (perhaps a return already filled in); write the blank form to "
+                                   f"another file, or add --force to replace it")
     if agency is not None and (len(agency) > 200 or control_character(agency) or not agency.strip()):
         raise click.BadParameter("use 1-200 characters of ordinary text (no control characters)",
                                  param_hint="--agency")
@@ -306,8 +369,9 @@ def validate(paths: tuple[Path, ...], partial: bool, rubric_ref: str | None, fmt
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=FILES, metavar="FILES_OR_DIRS...")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
-              help="table: for reading; json: every number at full precision; csv: for spreadsheets.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]),
+              help="table (default): for reading; json: every number at full precision; csv: for spreadsheets. "
+                   "Taken from -o's extension when not given.")
 @_partial_option
 @_rubric_option
 @_draws_option("How many times to re-run the method for the intervals (weights, amplification and "
@@ -315,7 +379,7 @@ def validate(paths: tuple[Path, ...], partial: bool, rubric_ref: str | None, fmt
 @_seed_option("Seed of the draws: the same seed gives the same intervals.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (atomically) instead of standard output.")
-def score(paths: tuple[Path, ...], fmt: str, partial: bool, rubric_ref: str | None, draws: int, seed: int,
+def score(paths: tuple[Path, ...], fmt: str | None, partial: bool, rubric_ref: str | None, draws: int, seed: int,
           output: Path | None) -> None:
     """Score assessments: readiness, risk, stage, coverage and evidence per agency and round.
 
@@ -330,6 +394,8 @@ def score(paths: tuple[Path, ...], fmt: str, partial: bool, rubric_ref: str | No
     from .scoring.batch import score_batch
     from .scoring.export import to_csv, to_json
 
+    _refuse_input_as_output(output, paths)
+    fmt = _format_from(fmt, output, ("table", "json", "csv"), "table")
     if draws == 0 and click.get_current_context().get_parameter_source("seed") == ParameterSource.COMMANDLINE:
         raise click.UsageError("--seed has no effect with --draws 0 (no draws, no intervals); leave one of them out")
     batch = _load(paths, partial, rubric_ref)
@@ -369,8 +435,9 @@ def _exit_if_unscored(batch, scored) -> None:
 
 @main.command("recommend", short_help="A phased roadmap of interventions per agency and round.")
 @click.argument("paths", nargs=-1, required=True, type=FILES, metavar="FILES_OR_DIRS...")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table",
-              show_default=True, help="table: for reading; json: every field; markdown: a memo to edit.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]),
+              help="table (default): for reading; json: every field; markdown: a memo to edit. Taken from -o's "
+                   "extension (.txt, .json, .md) when not given.")
 @click.option("--top", type=click.IntRange(1, 1000), metavar="N",
               help="Keep the N interventions of highest priority (and what they need first).")
 @click.option("--interventions", "catalogue_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -379,7 +446,7 @@ def _exit_if_unscored(batch, scored) -> None:
 @_rubric_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (atomically) instead of standard output.")
-def recommend_(paths: tuple[Path, ...], fmt: str, top: int | None, catalogue_path: Path | None, partial: bool,
+def recommend_(paths: tuple[Path, ...], fmt: str | None, top: int | None, catalogue_path: Path | None, partial: bool,
                rubric_ref: str | None, output: Path | None) -> None:
     """Recommend interventions: a phased roadmap per agency and round, each item traced to the answers.
 
@@ -396,6 +463,8 @@ def recommend_(paths: tuple[Path, ...], fmt: str, top: int | None, catalogue_pat
     from .recommend.export import to_json, to_markdown
     from .scoring.batch import score_batch
 
+    _refuse_input_as_output(output, paths)
+    fmt = _format_from(fmt, output, ("table", "json", "markdown"), "table")
     batch = _load(paths, partial, rubric_ref)
     groups = list(batch.groups())
     scored = score_batch(groups, draws=0)
@@ -464,13 +533,14 @@ def _settings(values: tuple[str, ...]) -> dict[str, float]:
 @click.option("--set", "settings", multiple=True, required=True, metavar="ID=VALUE",
               help="A dimension and its score (incentives=60), or an indicator and its level or number "
                    "(strategy.vision=3). Repeat for several.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help='table: before and after; json: {"before": scorecard, "after": scorecard}.')
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]),
+              help='table (default): before and after; json: {"before": scorecard, "after": scorecard}. Taken from '
+                   "-o's extension when not given.")
 @_partial_option
 @_rubric_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (atomically) instead of standard output.")
-def whatif(paths: tuple[Path, ...], settings: tuple[str, ...], fmt: str, partial: bool,
+def whatif(paths: tuple[Path, ...], settings: tuple[str, ...], fmt: str | None, partial: bool,
            rubric_ref: str | None, output: Path | None) -> None:
     """Re-score one assessment as if some answers or dimension scores were different.
 
@@ -485,6 +555,8 @@ def whatif(paths: tuple[Path, ...], settings: tuple[str, ...], fmt: str, partial
     from .scoring.batch import score_batch
     from .scoring.projection import project, whatif_changes
 
+    _refuse_input_as_output(output, paths)
+    fmt = _format_from(fmt, output, ("table", "json"), "table")
     wanted = _settings(settings)
     batch = _load(paths, partial, rubric_ref)
     if not batch.ok:
@@ -592,6 +664,7 @@ def report(paths: tuple[Path, ...], out_dir: Path, fmt: str, jobs: int | None, t
     from .report.render import check_renderer, check_templates
     from .scoring.batch import score_batch
 
+    _refuse_output_folder_among_inputs(out_dir, paths)
     check_templates(template_dir)  # a broken template of one's own is said once, before any work
     if fmt != "html":
         check_renderer()
@@ -645,50 +718,8 @@ def report(paths: tuple[Path, ...], out_dir: Path, fmt: str, jobs: int | None, t
 
 # ---------------------------------------------------------------- compare
 
-#: compare's formats, and the file extensions that choose them when --format is not given.
+#: compare's formats.
 COMPARE_FORMATS = ("table", "json", "csv", "xlsx", "sqlite", "html", "pdf")
-_EXTENSIONS = {".txt": "table", ".json": "json", ".csv": "csv", ".xlsx": "xlsx", ".sqlite": "sqlite",
-               ".sqlite3": "sqlite", ".db": "sqlite", ".html": "html", ".htm": "html", ".pdf": "pdf"}
-#: Formats that are files, not text for a terminal.
-_FILE_FORMATS = ("xlsx", "sqlite", "pdf")
-
-
-def _format_from(fmt: str | None, output: Path | None, formats: tuple[str, ...], default: str) -> str:
-    """--format, or the format -o's extension names; a contradicting pair, or an extension that names no
-    format when --format is not given, is a usage error."""
-    named = _EXTENSIONS.get(output.suffix.lower()) if output else None
-    if named is not None and named not in formats:
-        named = None
-    if fmt is None:
-        if output is not None and named is None:
-            known = ", ".join(ext for ext, kind in _EXTENSIONS.items() if kind in formats)
-            raise click.UsageError(f"-o {output.name}: the file's extension does not say which format to write; "
-                                   f"name it {known}, or give --format")
-        return named or default
-    if named is not None and named != fmt:
-        raise click.UsageError(f"--format {fmt} contradicts -o {output.name} (a .{output.suffix[1:]} file is "
-                               f"{named}); leave --format out, or name the file .{_suffix(fmt)}")
-    return fmt
-
-
-def _suffix(fmt: str) -> str:
-    return {"table": "txt"}.get(fmt, fmt)
-
-
-def _refuse_input_as_output(output: Path | None, paths) -> None:
-    """-o must never name one of the inputs, nor a file that a later run would read as one (a .yaml, .yml or
-    .xlsx file inside an input folder)."""
-    if output is None:
-        return
-    target = output.resolve()
-    for path in paths:
-        path = Path(path).resolve()
-        inside = path.is_dir() and path in target.parents and target.suffix.lower() in (".yaml", ".yml", ".xlsx")
-        if target == path or (inside and target.exists()):
-            raise click.UsageError(f"-o {output} is one of the inputs; write the output to another file")
-        if inside:
-            raise click.UsageError(f"-o {output} is inside the input folder {Path(path).name}, where the next run "
-                                   f"would read it as an assessment; write it elsewhere")
 
 
 @main.command(short_help="Compare agencies and rounds: ranks with ranges, changes, spreads, follow-up.")

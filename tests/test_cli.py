@@ -190,7 +190,7 @@ def test_score_writes_output_atomically_and_reports_bad_files(write, runner, tmp
 
 def test_template_reads_back_for_every_shipped_rubric(runner, tmp_path):
     for rubric in Catalog().rubrics:
-        path = tmp_path / f"{rubric.id}.yaml"
+        path = tmp_path / f"{rubric.id}-{rubric.version}.yaml"
         result = runner.invoke(main, ["template", "--rubric", rubric.ref, "--agency", "Northern Province Land Records "
                                       "Authority", "--agency-id", "nplra", "--round", "2026", "-o", str(path)])
         assert result.exit_code == 0, result.output

@@ -321,10 +321,10 @@ def test_compare_takes_the_format_from_the_extension(write, runner):
     assert result.output.splitlines()[-1] == ("Error: --min-group applies to --anonymise; add --anonymise or leave "
                                               "--min-group out")
     result = runner.invoke(main, ["compare", "2026", "--rubric", str(MINI_RUBRIC), "-o", "2026/a.yaml"])
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert result.output.splitlines()[-1] == "Error: -o 2026/a.yaml is one of the inputs; write the output to another file"
     result = runner.invoke(main, ["compare", "2026", "--rubric", str(MINI_RUBRIC), "-o", "2026/portfolio.xlsx"])
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert result.output.splitlines()[-1] == ("Error: -o 2026/portfolio.xlsx is inside the input folder 2026, where "
                                               "the next run would read it as an assessment; write it elsewhere")
     result = runner.invoke(main, ["compare", "2026", "--rubric", str(MINI_RUBRIC), "-o", "out.xslx"])
