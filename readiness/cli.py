@@ -82,6 +82,8 @@ def main(ctx: click.Context, debug: bool) -> None:
       readiness validate nplra.xlsx           every problem, with its place
       readiness score examples/               score every file in a folder
       readiness score examples/ --format json every number, for other tools
+      readiness status returns/ --roster agencies.csv
+                                              which returns are in, valid, missing
       readiness recommend examples/2026/      a phased roadmap per agency
       readiness compare examples/             ranks, changes and their ranges
       readiness whatif nplra.yaml --set incentives=60
@@ -270,17 +272,30 @@ def _refuse_output_folder_among_inputs(out_dir: Path, paths) -> None:
 @click.option("--agency", help="Agency name to fill in.")
 @click.option("--agency-id", help="Agency id to fill in (lowercase letters, digits, - or _).")
 @click.option("--round", "round_", help="Assessment round to fill in, e.g. 2026.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of standard output (never over an existing file without --force).")
-@click.option("--force", is_flag=True, help="Replace the -o file if it exists (a filled return would be lost).")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Write to this file instead of standard output (never over an existing file without --force); "
+                   "with --roster, the folder to write the forms into.")
+@click.option("--roster", "roster_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              metavar="FILE", help="A roster (CSV or .xlsx: agency_id, agency, and optionally respondent, role, "
+                                   "email): one pre-filled form per agency, or per respondent, into the -o folder.")
+@click.option("--force", is_flag=True, help="Replace files that exist (a filled return would be lost).")
 def template(fmt: str | None, rubric_ref: str, agency: str | None, agency_id: str | None, round_: str | None,
-             output: Path | None, force: bool) -> None:
+             output: Path | None, roster_path: Path | None, force: bool) -> None:
     """Write a blank assessment with every indicator and its level descriptors.
 
     \b
     readiness template -o nplra.yaml   YAML, the descriptors as comments
     readiness template -o nplra.xlsx   an Excel workbook with drop-downs
+    readiness template --roster agencies.csv --round 2026 -o forms/
+                                       one workbook per agency and respondent
     """
+    if roster_path is not None:
+        _forms_for_roster(roster_path, output, fmt, rubric_ref, round_, force,
+                          given=[name for name, value in (("--agency", agency), ("--agency-id", agency_id))
+                                 if value is not None])
+        return
+    if output is not None and output.is_dir():
+        raise click.UsageError(f"-o {output} is a folder; name a file (.yaml or .xlsx), or give --roster")
     from .intake.checks import AGENCY_ID, ROUND
     from .intake.forms import write_form, yaml_form
     from .rubric.catalog import Catalog
@@ -312,6 +327,41 @@ def template(fmt: str | None, rubric_ref: str, agency: str | None, agency_id: st
         return
     write_form(rubric_found, output, fmt, **cover)
     click.echo(f"Wrote {output}", err=True)
+
+
+def _forms_for_roster(roster_path: Path, out_dir: Path | None, fmt: str | None, rubric_ref: str,
+                      round_: str | None, force: bool, given: list[str]) -> None:
+    """template --roster: one pre-filled form per roster row, named predictably, none written over a file."""
+    from .intake.checks import ROUND
+    from .intake.forms import write_form
+    from .intake.roster import form_names, load_roster
+    from .rubric.catalog import Catalog
+
+    if given:
+        raise click.UsageError(f"{' and '.join(given)} come from the roster with --roster; leave them out")
+    if out_dir is None:
+        raise click.UsageError("--roster writes one form per agency and respondent: give the folder with -o DIR")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise click.UsageError(f"-o {out_dir} is a file; with --roster, -o names a folder")
+    if round_ is not None and not ROUND.match(round_):
+        raise click.BadParameter("use a label such as 2026 or 2026-q1 (letters, digits, '.', '-', '_')",
+                                 param_hint="--round")
+    fmt = fmt or "xlsx"
+    roster = load_roster(roster_path)
+    rubric_found = Catalog().resolve(rubric_ref)
+    named = form_names(roster, round_, ".xlsx" if fmt == "xlsx" else ".yaml")
+    existing = [name for _, name in named if (out_dir / name).exists()]
+    if existing and not force:  # nothing is written unless every form can be
+        shown = ", ".join(existing[:5]) + (f" and {len(existing) - 5} more" if len(existing) > 5 else "")
+        raise click.ClickException(f"{len(existing)} form(s) already exist in {out_dir} ({shown}), perhaps filled in; "
+                                   f"write to another folder, or add --force to replace them")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for entry, name in named:
+        write_form(rubric_found, out_dir / name, fmt, agency=entry.agency, agency_id=entry.agency_id,
+                   round_=round_, respondent_name=entry.respondent, respondent_role=entry.role)
+    agencies = len(roster.agencies)
+    click.echo(f"Wrote {len(named)} form(s) for {agencies} agenc{'y' if agencies == 1 else 'ies'} to {out_dir} "
+               f"({rubric_found.ref}{f', round {round_}' if round_ else ''})", err=True)
 
 
 # ---------------------------------------------------------------- validate and score
@@ -428,6 +478,66 @@ def _exit_if_unscored(batch, scored) -> None:
         if unscored:  # else the problem is a path given, already said
             click.echo(f"{unscored} file(s) could not be scored; see the messages above.", err=True)
         sys.exit(1)
+
+
+@main.command(short_help="Which returns came back, which are valid, which are missing.")
+@click.argument("paths", nargs=-1, required=True, type=FILES, metavar="FILES_OR_DIRS...")
+@click.option("--roster", "roster_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              metavar="FILE", help="The round's roster (CSV or .xlsx): list every agency and respondent, returned "
+                                   "or not.")
+@click.option("--round", "round_", help="The round to report (default: the one round found; with a roster, the "
+                                        "latest).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]),
+              help="table (default), json or csv. Taken from -o's extension when not given.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (atomically) instead of standard output.")
+def status(paths: tuple[Path, ...], roster_path: Path | None, round_: str | None, fmt: str | None,
+           output: Path | None) -> None:
+    """Show where a round stands: per agency (and respondent), returned and valid, invalid (with
+    the number of problems and the first), missing, resubmitted or duplicated; returns from
+    agencies not on the roster or of another round; files that are not assessments.
+
+    Exit code 0 whatever the returns' state (status reports, it does not judge); 1 when the
+    roster itself is invalid.
+    """
+    from .console import status_table
+    from .intake.roster import load_roster
+    from .intake.status import round_status
+    from .rubric.catalog import Catalog
+
+    _refuse_input_as_output(output, paths)
+    fmt = _format_from(fmt, output, ("table", "json", "csv"), "table")
+    roster = load_roster(roster_path) if roster_path else None
+    found = round_status(paths, Catalog(), roster=roster, round_=round_)
+    if fmt == "json":
+        text = json.dumps(found.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "csv":
+        text = _status_csv(found)
+    else:
+        text = status_table(found)
+    if output:
+        from .files import write_text
+
+        write_text(output, text)
+        click.echo(f"Wrote the status of {len(found.lines)} line(s) to {output}: {found.summary()}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+def _status_csv(found) -> str:
+    import csv
+    import io
+
+    from .text import safe_cell
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
+    writer.writerow(["agency_id", "agency", "respondent", "email", "state", "files", "problems", "first_problem"])
+    for line in found.lines:
+        writer.writerow([safe_cell(value) if isinstance(value, str) else ("" if value is None else value) for value in
+                         (line.agency_id, line.agency, line.respondent, line.email, line.state, "; ".join(line.files),
+                          line.problems, line.first_problem)])
+    return "\ufeff" + out.getvalue()
 
 
 # ---------------------------------------------------------------- recommend and whatif

@@ -660,3 +660,34 @@ def _comparison_notes(comparison) -> list[str]:
     notes.append("Every number, every dimension and every view: --format json, xlsx or sqlite; a report: "
                  "--format pdf or html.")
     return notes
+
+
+def status_table(status, width: int | None = None) -> str:
+    """``readiness status``: one line per agency (and respondent), the first problem of each invalid return,
+    the files that are not assessments, and a summary line."""
+    import os
+
+    width = width or terminal_width()
+    headers = [("Agency", "left"), ("Respondent", "left"), ("State", "left"), ("File(s)", "left")]
+    rows = []
+    for line in status.lines:
+        state = line.state + (f" ({line.problems})" if line.state == "invalid" else "")
+        rows.append([line.agency_id, line.respondent or "–", state,
+                     "\n".join(os.path.basename(path) for path in line.files) or "–"])
+    table = _table(headers, rows, width=width, wrap=(1, 3))
+    body = _render([table], width) if table is not None else "".join(
+        "\n".join(wrap_text(" ".join(cell.replace("\n", " ") for cell in row), width, subsequent_indent="  ")) + "\n"
+        for row in rows)
+    notes = []
+    firsts = [line for line in status.lines if line.first_problem and line.state != "valid"]
+    if firsts:
+        notes.append("First problem to fix in each return:")
+        notes += [f"- {line.first_problem}" for line in firsts]
+    if status.skipped:
+        notes.append("Not assessments (skipped):")
+        notes += [f"- {problem}" for problem in status.skipped]
+    missing = [line for line in status.lines if line.state == "missing" and line.email]
+    if missing:
+        notes.append("To chase: " + ", ".join(f"{line.agency_id} {line.email}" for line in missing))
+    notes.append(status.summary())
+    return body + "\n" + _wrap_notes(notes, width)

@@ -20,7 +20,8 @@ def _comment(text: str) -> str:
 
 
 def yaml_form(rubric: Rubric, *, agency: str | None = None, agency_id: str | None = None,
-              round_: str | None = None) -> str:
+              round_: str | None = None, respondent_name: str | None = None,
+              respondent_role: str | None = None) -> str:
     """The text of a blank assessment file for ``rubric``; answers are left empty (``null``)."""
     scale = rubric.scale
     levels = ", ".join(f"{level} {rubric.level_label(level)}" for level in scale.levels)
@@ -48,8 +49,8 @@ def yaml_form(rubric: Rubric, *, agency: str | None = None, agency_id: str | Non
         "# Who answered. The role is free text, e.g. it_lead, senior, staff: several people of one agency",
         "# may each fill a file (same agency_id and round) and readiness merges them.",
         "respondent:",
-        "  name: null",
-        "  role: null",
+        f"  name: {yaml_string(respondent_name)}",
+        f"  role: {yaml_string(respondent_role)}",
         "answers:",
     ]
 

@@ -46,7 +46,8 @@ def set_text(cell, text) -> None:
 
 
 def build_workbook(rubric: Rubric, *, agency: str | None = None, agency_id: str | None = None,
-                   round_: str | None = None):
+                   round_: str | None = None, respondent_name: str | None = None,
+                   respondent_role: str | None = None):
     """An openpyxl ``Workbook`` ready to send to an agency, the cover pre-filled where given."""
     from openpyxl import Workbook
 
@@ -54,7 +55,8 @@ def build_workbook(rubric: Rubric, *, agency: str | None = None, agency_id: str 
     guide = workbook.active
     guide.title = GUIDE_SHEET
     _guide(guide, rubric)
-    _cover(workbook, rubric, {"agency": agency, "agency_id": agency_id, "round": round_})
+    _cover(workbook, rubric, {"agency": agency, "agency_id": agency_id, "round": round_,
+                              "respondent_name": respondent_name, "respondent_role": respondent_role})
     _assessment(workbook.create_sheet(ASSESSMENT_SHEET), rubric)
     _meta(workbook.create_sheet(META_SHEET), rubric)
     workbook.active = 1  # open on the cover

@@ -1,0 +1,245 @@
+"""Where a round stands: which returns came back, which are valid, which are missing (``readiness status``).
+
+Every file of the folder is read and checked as ``validate`` would.  With a roster, each agency (and
+each respondent the roster lists) gets one line: ``valid``, ``invalid`` (with the number of problems
+and the first), ``missing``, ``resubmitted`` or ``duplicate`` (two returns of one respondent);
+returns of agencies the roster does not list, of another round, and files that are not assessments
+are listed too.  Without a roster, each agency and respondent found in the folder gets a line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from ..errors import Problem
+from ..rubric.catalog import Catalog, version_order
+from .batch import load_assessments
+from .roster import Roster, RosterEntry
+
+#: Problem codes that mean "this file is one return too many" rather than "this return is wrong".
+REPEATS = {"duplicate-file": "duplicate", "resubmission": "resubmitted"}
+
+
+@dataclass
+class Identity:
+    """Who a return says it is from (read even from an invalid file, as far as it can be)."""
+
+    agency_id: str | None = None
+    round: str | None = None
+    name: str | None = None
+    role: str | None = None
+
+
+@dataclass
+class ReturnFile:
+    path: str
+    identity: Identity
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.is_error]
+
+    @property
+    def repeat(self) -> str | None:
+        return next((REPEATS[p.code] for p in self.problems if p.code in REPEATS), None)
+
+
+@dataclass
+class StatusLine:
+    """One agency (or one respondent of it): its state, its files and the first problem to fix."""
+
+    agency_id: str
+    agency: str | None
+    respondent: str | None  # who, as the roster or the return names them
+    email: str | None
+    state: str  # valid, invalid, missing, resubmitted, duplicate, not on the roster, other round
+    files: list[str]
+    problems: int
+    first_problem: str | None
+
+    def to_dict(self) -> dict:
+        return dict(vars(self))
+
+
+@dataclass
+class RoundStatus:
+    round: str | None
+    lines: list[StatusLine]
+    skipped: list[Problem]  # files in the folder that are not assessments, with why and the fix
+    roster: str | None
+
+    def counts(self) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for line in self.lines:
+            found[line.state] = found.get(line.state, 0) + 1
+        return found
+
+    def summary(self) -> str:
+        """One line: how many lines in each state, and the files that are not assessments."""
+        counts = self.counts()
+        order = ("valid", "invalid", "resubmitted", "duplicate", "missing", "not on the roster", "other round")
+        parts = [f"{counts[state]} {state}" for state in order if counts.get(state)]
+        what = "respondent(s) and agencies" if self.roster else "return(s)"
+        text = f"{len(self.lines)} {what}" + (f" of round {self.round}" if self.round else "") + ": " + \
+            (", ".join(parts) or "none")
+        if self.skipped:
+            text += f"; {len(self.skipped)} file(s) that are not assessments"
+        return text
+
+    def to_dict(self) -> dict:
+        return {"round": self.round, "roster": self.roster, "summary": self.summary(), "counts": self.counts(),
+                "lines": [line.to_dict() for line in self.lines],
+                "skipped": [problem.to_dict() for problem in self.skipped]}
+
+
+def round_status(paths: Iterable[str | Path], catalog: Catalog, *, roster: Roster | None = None,
+                 round_: str | None = None, latest: bool = False) -> RoundStatus:
+    """The status of the returns in ``paths``: against ``roster`` when given, for ``round_`` when given."""
+    options = {"latest": True} if latest else {}
+    batch = load_assessments(list(paths), catalog, **options)
+    by_file: dict[str, list[Problem]] = {}
+    for problem in batch.problems:
+        by_file.setdefault(problem.location.file, []).append(problem)
+    valid = {assessment.source: assessment for assessment in batch.assessments}
+    files = []
+    for path in batch.report.files:
+        assessment = valid.get(path)
+        identity = Identity(assessment.agency_id, assessment.round, assessment.respondent.name,
+                            assessment.respondent.role) if assessment else peek(Path(path))
+        # A problem of a group of respondents is located at its first file but names every file it concerns.
+        shared = [problem for other, found in by_file.items() if other != path for problem in found
+                  if problem.is_error and path in problem.message]
+        files.append(ReturnFile(path, identity, by_file.get(path, []) + shared))
+    known = set(batch.report.files)
+    skipped = [problem for problem in batch.problems if problem.location.file not in known]
+    if round_ is None:
+        rounds = sorted({f.identity.round for f in files if f.identity.round}, key=version_order)
+        # One round in the folder is the round; with a roster, several mean the latest (the others are listed
+        # as "other round"); without one, every return is listed whatever its round.
+        if len(rounds) == 1 or (roster is not None and rounds):
+            round_ = rounds[-1]
+    lines = _against_roster(files, roster, round_) if roster else _by_return(files, round_)
+    return RoundStatus(round_, lines, skipped, roster.source if roster else None)
+
+
+def _state(returned: list[ReturnFile]) -> tuple[str, int, str | None]:
+    repeat = next((f.repeat for f in returned if f.repeat), None)
+    errors = [problem for f in returned for problem in f.errors if problem.code not in REPEATS]
+    if errors:
+        return "invalid", len(errors), str(errors[0])
+    if repeat:
+        problem = next(p for f in returned for p in f.problems if p.code in REPEATS)
+        return repeat, 1, str(problem)
+    return "valid", 0, None
+
+
+def _other_round(file: ReturnFile, round_: str | None) -> bool:
+    return round_ is not None and file.identity.round is not None and file.identity.round != round_
+
+
+def _by_return(files: list[ReturnFile], round_: str | None) -> list[StatusLine]:
+    grouped: dict[tuple, list[ReturnFile]] = {}
+    for file in files:
+        identity = file.identity
+        key = (identity.agency_id or f"? {Path(file.path).name}", identity.round or "", identity.name or "",
+               identity.role or "")
+        grouped.setdefault(key, []).append(file)
+    lines = []
+    for (agency_id, _, name, role), returned in sorted(grouped.items()):
+        state, count, first = _state(returned)
+        if _other_round(returned[0], round_):
+            state = "other round"
+        who = f"{name} ({role})" if name and role else name or role or None
+        lines.append(StatusLine(agency_id, None, who, None, state, [f.path for f in returned], count, first))
+    return lines
+
+
+def _matches(entry: RosterEntry, identity: Identity) -> bool:
+    if entry.respondent and identity.name:
+        return entry.respondent.casefold() == identity.name.casefold()
+    if entry.role and identity.role and not identity.name:
+        return entry.role.casefold() == identity.role.casefold()
+    return not entry.respondent and not entry.role
+
+
+def _against_roster(files: list[ReturnFile], roster: Roster, round_: str | None) -> list[StatusLine]:
+    lines: list[StatusLine] = []
+    used: set[str] = set()
+    in_round = [f for f in files if not _other_round(f, round_)]
+    for entry in roster.entries:
+        returned = [f for f in in_round if f.path not in used and _belongs(f, entry)
+                    and (_matches(entry, f.identity) or len(roster.of(entry.agency_id)) == 1)]
+        used.update(f.path for f in returned)
+        if not returned:
+            lines.append(StatusLine(entry.agency_id, entry.agency, entry.respondent or entry.role, entry.email,
+                                    "missing", [], 0, None))
+            continue
+        state, count, first = _state(returned)
+        lines.append(StatusLine(entry.agency_id, entry.agency, entry.respondent or entry.role, entry.email, state,
+                                [f.path for f in returned], count, first))
+    listed = set(roster.agencies)
+    for file in files:
+        if file.path in used:
+            continue
+        identity = file.identity
+        state = "other round" if _other_round(file, round_) else "not on the roster"
+        who = " ".join(filter(None, [identity.name, f"({identity.role})" if identity.role else None])) or None
+        agency_id = identity.agency_id or f"? {Path(file.path).name}"
+        if state == "not on the roster" and agency_id in listed:
+            state = "not on the roster"  # an agency on the roster, but a respondent it does not list
+        _, count, first = _state([file])
+        lines.append(StatusLine(agency_id, roster.agencies.get(agency_id), who, None, state, [file.path], count,
+                                first))
+    return lines
+
+
+def _belongs(file: ReturnFile, entry: RosterEntry) -> bool:
+    """Whether a return is from the entry's agency: by the id it states, else by its file name."""
+    if file.identity.agency_id is not None:
+        return file.identity.agency_id == entry.agency_id
+    name = Path(file.path).name.casefold()
+    return name == entry.agency_id or name.startswith(entry.agency_id + "-") or name.startswith(entry.agency_id + ".")
+
+
+def peek(path: Path) -> Identity:
+    """Who an invalid return says it is from, as far as it can be read (nothing when it cannot be)."""
+    try:
+        if path.suffix.lower() in (".yaml", ".yml"):
+            from ..yamlio import load_yaml_file
+
+            data = load_yaml_file(path).data
+            if not isinstance(data, dict):
+                return Identity()
+            respondent = data.get("respondent") if isinstance(data.get("respondent"), dict) else {}
+            return Identity(*(_text(value) for value in (data.get("agency_id"), data.get("round"),
+                                                         respondent.get("name"), respondent.get("role"))))
+        if path.suffix.lower() == ".xlsx":
+            return _peek_workbook(path)
+    except Exception:  # a file too broken to peek into is simply not identified
+        return Identity()
+    return Identity()
+
+
+def _peek_workbook(path: Path) -> Identity:
+    from .workbook.layout import COVER_FIELDS, COVER_SHEET
+    from .workbook.safety import open_workbook
+
+    with open_workbook(path, str(path)) as opened:
+        workbook = opened[0]
+        if COVER_SHEET not in workbook.sheetnames:
+            return Identity()
+        sheet = workbook[COVER_SHEET]
+        cells = {name: ref for name, _, ref in COVER_FIELDS}
+        values = {name: _text(sheet[ref].value) for name, ref in cells.items()}
+    return Identity(values.get("agency_id"), values.get("round"), values.get("respondent_name"),
+                    values.get("respondent_role"))
+
+
+def _text(value) -> str | None:
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    text = str(value).strip()
+    return text or None

@@ -1,0 +1,106 @@
+"""Running a round: a roster, one pre-filled workbook per agency and respondent, and the status of returns.
+
+Workbooks are filled with openpyxl the way a person fills them (answers typed into the Answer column).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from readiness.cli import main
+from readiness.rubric.catalog import Catalog
+
+from .xlsx_helpers import fill_workbook
+
+ROSTER = """agency_id,agency,respondent,role,email
+nplra,Northern Province Land Records Authority,A. Khan,it_lead,a.khan@example.org
+nplra,Northern Province Land Records Authority,B. Shah,senior,
+wpps,Western Province Police Service,,,wpps.reform@example.org
+hpcro,Highland Province Civil Registration Office,ظفر,staff,
+"""
+
+
+def answers() -> dict:
+    rubric = Catalog().find("egov-readiness")
+    return {ident: 3 if place.indicator.type == "level" else 50 for ident, place in rubric.places.items()}
+
+
+@pytest.fixture
+def forms(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("agencies.csv").write_text(ROSTER, encoding="utf-8")
+    result = runner.invoke(main, ["template", "--roster", "agencies.csv", "--round", "2026", "-o", "forms"])
+    assert result.exit_code == 0, result.output
+    assert result.output == "Wrote 4 form(s) for 3 agencies to forms (egov-readiness@1.1, round 2026)\n"
+    return Path("forms")
+
+
+def test_the_roster_gives_one_named_prefilled_workbook_per_respondent(forms):
+    import openpyxl
+
+    assert sorted(path.name for path in forms.iterdir()) == [
+        "hpcro-2026-staff.xlsx", "nplra-2026-a-khan.xlsx", "nplra-2026-b-shah.xlsx", "wpps-2026.xlsx"]
+    cover = openpyxl.load_workbook(forms / "nplra-2026-a-khan.xlsx")["Cover"]
+    assert [cover[cell].value for cell in ("B4", "B5", "B6", "B7", "B8")] == [
+        "Northern Province Land Records Authority", "nplra", "2026", "A. Khan", "it_lead"]
+
+
+def test_the_roster_round_trip_ends_with_every_return_valid(runner, forms):
+    for path in forms.iterdir():
+        fill_workbook(path, answers())
+    result = runner.invoke(main, ["status", "forms", "--roster", "agencies.csv", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    status = json.loads(result.output)
+    assert [(line["agency_id"], line["respondent"], line["state"]) for line in status["lines"]] == [
+        ("nplra", "A. Khan", "valid"), ("nplra", "B. Shah", "valid"), ("wpps", None, "valid"),
+        ("hpcro", "ظفر", "valid")]
+    assert status["summary"] == "4 respondent(s) and agencies of round 2026: 4 valid"
+
+
+def test_status_names_what_is_missing_invalid_and_stray(runner, forms):
+    for path in forms.iterdir():
+        fill_workbook(path, answers())
+    (forms / "wpps-2026.xlsx").unlink()  # not returned yet
+    fill_workbook(forms / "hpcro-2026-staff.xlsx", {"strategy.vision": 9})  # a mistake
+    Path("forms/notes.docx").write_bytes(b"PK\x03\x04 not an assessment")
+    stray = Path("forms/extra.yaml")
+    stray.write_text(Path(__file__).parent.parent.joinpath("examples/2026/frdsb.yaml").read_text(encoding="utf-8"),
+                     encoding="utf-8")
+    result = runner.invoke(main, ["status", "forms", "--roster", "agencies.csv"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[2].split() == ["nplra", "A.", "Khan", "valid", "nplra-2026-a-khan.xlsx"]
+    assert lines[4].split() == ["wpps", "–", "missing", "–"]
+    assert lines[5].split()[:3] == ["hpcro", "ظفر", "invalid"]
+    assert lines[6].split() == ["frdsb", "M.", "Siddiqui", "(it_lead)", "not", "on", "the", "roster", "extra.yaml"]
+    assert "To chase: wpps wpps.reform@example.org" in result.output
+    assert lines[-1].startswith("5 respondent(s) and agencies of round 2026: 2 valid, 1 invalid, 1 missing, "
+                                "1 not on the roster")
+
+
+def test_an_invalid_roster_row_is_located(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("agencies.csv").write_text("agency_id,agency,role,emial\nNPLRA,Northern,it_lead,x\n", encoding="utf-8")
+    result = runner.invoke(main, ["template", "--roster", "agencies.csv", "-o", "forms"])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "agencies.csv:1:4: column 'emial' is not a roster column; the columns are agency_id, agency, respondent, "
+        "role, email",
+        "agencies.csv:2:1: agency_id 'NPLRA' is not a short id: use 1-60 lowercase letters, digits, '-' or '_' "
+        "(e.g. nplra)"]
+    assert not Path("forms").exists()
+
+
+def test_a_roster_run_never_writes_over_returns(runner, forms):
+    fill_workbook(forms / "wpps-2026.xlsx", answers())
+    before = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in forms.iterdir()}
+    result = runner.invoke(main, ["template", "--roster", "agencies.csv", "--round", "2026", "-o", "forms"])
+    assert result.exit_code == 1
+    assert result.output == ("Error: 4 form(s) already exist in forms (nplra-2026-a-khan.xlsx, nplra-2026-b-shah.xlsx, "
+                             "wpps-2026.xlsx, hpcro-2026-staff.xlsx), perhaps filled in; write to another folder, or "
+                             "add --force to replace them\n")
+    assert {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in forms.iterdir()} == before
