@@ -78,8 +78,10 @@ def test_status_names_what_is_missing_invalid_and_stray(runner, forms):
     assert lines[5].split()[:3] == ["hpcro", "ظفر", "invalid"]
     assert lines[6].split() == ["frdsb", "M.", "Siddiqui", "(it_lead)", "not", "on", "the", "roster", "extra.yaml"]
     assert "To chase: wpps wpps.reform@example.org" in result.output
-    assert lines[-1].startswith("5 respondent(s) and agencies of round 2026: 2 valid, 1 invalid, 1 missing, "
-                                "1 not on the roster")
+    flowing = " ".join(result.output.split())
+    assert flowing.endswith("5 respondent(s) and agencies of round 2026: 2 valid, 1 invalid, 1 missing, 1 not on "
+                            "the roster; 1 file(s) that are not assessments")
+    assert "Not assessments (skipped): - forms/notes.docx:" in flowing
 
 
 def test_an_invalid_roster_row_is_located(runner, tmp_path, monkeypatch):
