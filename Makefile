@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_recommend.py
 	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_portfolio.py
+	$(BIN)/python benchmarks/bench_status.py
 
 ## schemas: regenerate the committed JSON Schemas under docs/schema/
 schemas: $(STAMP)
