@@ -668,17 +668,19 @@ def status_table(status, width: int | None = None) -> str:
     import os
 
     width = width or terminal_width()
-    headers = [("Agency", "left"), ("Respondent", "left"), ("State", "left"), ("File(s)", "left")]
+    several = status.round is None and len({line.round for line in status.lines}) > 1
+    headers = [("Agency", "left")] + ([("Round", "left")] if several else []) + \
+        [("Respondent", "left"), ("State", "left"), ("File(s)", "left")]
     rows = []
     for line in status.lines:
         state = line.state + (f" ({line.problems})" if line.state == "invalid" else "")
-        rows.append([line.agency_id, line.respondent or "–", state,
-                     "\n".join(os.path.basename(path) for path in line.files) or "–"])
-    table = _table(headers, rows, width=width, wrap=(1, 3))
+        rows.append([line.agency_id] + ([line.round or "?"] if several else []) +
+                    [line.respondent or "–", state, "\n".join(os.path.basename(path) for path in line.files) or "–"])
+    table = _table(headers, rows, width=width, wrap=(2, 4) if several else (1, 3))
     body = _render([table], width) if table is not None else "".join(
         "\n".join(wrap_text(" ".join(cell.replace("\n", " ") for cell in row), width, subsequent_indent="  ")) + "\n"
         for row in rows)
-    notes = []
+    notes: list[str] = []
     firsts = [line for line in status.lines if line.first_problem and line.state != "valid"]
     if firsts:
         notes.append("First problem to fix in each return:")

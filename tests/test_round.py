@@ -58,7 +58,7 @@ def test_the_roster_round_trip_ends_with_every_return_valid(runner, forms):
     assert [(line["agency_id"], line["respondent"], line["state"]) for line in status["lines"]] == [
         ("nplra", "A. Khan", "valid"), ("nplra", "B. Shah", "valid"), ("wpps", None, "valid"),
         ("hpcro", "ظفر", "valid")]
-    assert status["summary"] == "4 respondent(s) and agencies of round 2026: 4 valid"
+    assert status["summary"] == "Round 2026: 4 returns expected from 3 agencies: 4 valid"
 
 
 def test_status_names_what_is_missing_invalid_and_stray(runner, forms):
@@ -79,8 +79,8 @@ def test_status_names_what_is_missing_invalid_and_stray(runner, forms):
     assert lines[6].split() == ["frdsb", "M.", "Siddiqui", "(it_lead)", "not", "on", "the", "roster", "extra.yaml"]
     assert "To chase: wpps wpps.reform@example.org" in result.output
     flowing = " ".join(result.output.split())
-    assert flowing.endswith("5 respondent(s) and agencies of round 2026: 2 valid, 1 invalid, 1 missing, 1 not on "
-                            "the roster; 1 file(s) that are not assessments")
+    assert flowing.endswith("Round 2026: 4 returns expected from 3 agencies: 2 valid, 1 invalid, 1 missing, 1 not "
+                            "on the roster; 1 file that is not an assessment")
     assert "Not assessments (skipped): - forms/notes.docx:" in flowing
 
 

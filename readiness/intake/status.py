@@ -53,6 +53,7 @@ class StatusLine:
 
     agency_id: str
     agency: str | None
+    round: str | None  # the round the return states (the roster's round for a missing one)
     respondent: str | None  # who, as the roster or the return names them
     email: str | None
     state: str  # valid, invalid, missing, resubmitted, duplicate, not on the roster, other round
@@ -78,21 +79,31 @@ class RoundStatus:
         return found
 
     def summary(self) -> str:
-        """One line: how many lines in each state, and the files that are not assessments."""
+        """One line: how many returns (expected, with a roster), in each state, and the files that are not
+        assessments, e.g. ``Round 2026: 13 returns expected from 11 agencies: 12 valid, 1 missing``."""
         counts = self.counts()
         order = ("valid", "invalid", "resubmitted", "duplicate", "missing", "not on the roster", "other round")
         parts = [f"{counts[state]} {state}" for state in order if counts.get(state)]
-        what = "respondent(s) and agencies" if self.roster else "return(s)"
-        text = f"{len(self.lines)} {what}" + (f" of round {self.round}" if self.round else "") + ": " + \
-            (", ".join(parts) or "none")
+        listed = [line for line in self.lines if line.state not in ("not on the roster", "other round")] \
+            if self.roster else self.lines
+        agencies = len({line.agency_id for line in listed})
+        text = (f"Round {self.round}: " if self.round else "") + \
+            f"{_count(len(listed), 'return')} {'expected ' if self.roster else ''}from {_count(agencies, 'agency')}: " \
+            + (", ".join(parts) or "none")
         if self.skipped:
-            text += f"; {len(self.skipped)} file(s) that are not assessments"
+            text += f"; {_count(len(self.skipped), 'file')} that {'is' if len(self.skipped) == 1 else 'are'} not " \
+                    f"an assessment"
         return text
 
     def to_dict(self) -> dict:
         return {"round": self.round, "roster": self.roster, "summary": self.summary(), "counts": self.counts(),
                 "lines": [line.to_dict() for line in self.lines],
                 "skipped": [problem.to_dict() for problem in self.skipped]}
+
+
+def _count(number: int, noun: str) -> str:
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{number} {noun if number == 1 else plural}"
 
 
 def round_status(paths: Iterable[str | Path], catalog: Catalog, *, roster: Roster | None = None,
@@ -148,12 +159,14 @@ def _by_return(files: list[ReturnFile], round_: str | None) -> list[StatusLine]:
                identity.role or "")
         grouped.setdefault(key, []).append(file)
     lines = []
-    for (agency_id, _, name, role), returned in sorted(grouped.items()):
+    for (agency_id, round_found, name, role), returned in sorted(grouped.items(),
+                                                                key=lambda item: (version_order(item[0][1]), item[0])):
         state, count, first = _state(returned)
         if _other_round(returned[0], round_):
             state = "other round"
         who = f"{name} ({role})" if name and role else name or role or None
-        lines.append(StatusLine(agency_id, None, who, None, state, [f.path for f in returned], count, first))
+        lines.append(StatusLine(agency_id, None, round_found or None, who, None, state, [f.path for f in returned],
+                                count, first))
     return lines
 
 
@@ -174,12 +187,13 @@ def _against_roster(files: list[ReturnFile], roster: Roster, round_: str | None)
                     and (_matches(entry, f.identity) or len(roster.of(entry.agency_id)) == 1)]
         used.update(f.path for f in returned)
         if not returned:
-            lines.append(StatusLine(entry.agency_id, entry.agency, entry.respondent or entry.role, entry.email,
-                                    "missing", [], 0, None))
+            lines.append(StatusLine(entry.agency_id, entry.agency, round_, entry.respondent or entry.role,
+                                    entry.email, "missing", [], 0, None))
             continue
         state, count, first = _state(returned)
-        lines.append(StatusLine(entry.agency_id, entry.agency, entry.respondent or entry.role, entry.email, state,
-                                [f.path for f in returned], count, first))
+        lines.append(StatusLine(entry.agency_id, entry.agency, returned[0].identity.round or round_,
+                                entry.respondent or entry.role, entry.email, state, [f.path for f in returned],
+                                count, first))
     listed = set(roster.agencies)
     for file in files:
         if file.path in used:
@@ -191,8 +205,8 @@ def _against_roster(files: list[ReturnFile], roster: Roster, round_: str | None)
         if state == "not on the roster" and agency_id in listed:
             state = "not on the roster"  # an agency on the roster, but a respondent it does not list
         _, count, first = _state([file])
-        lines.append(StatusLine(agency_id, roster.agencies.get(agency_id), who, None, state, [file.path], count,
-                                first))
+        lines.append(StatusLine(agency_id, roster.agencies.get(agency_id), identity.round, who, None, state,
+                                [file.path], count, first))
     return lines
 
 
