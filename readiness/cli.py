@@ -366,9 +366,29 @@ def _forms_for_roster(roster_path: Path, out_dir: Path | None, fmt: str | None, 
 
 # ---------------------------------------------------------------- validate and score
 
-_partial_option = click.option(
-    "--partial", is_flag=True,
-    help="Accept files that leave answers out; each missing answer scores like 'unknown'.")
+def _remember(ctx: click.Context, param: click.Parameter, value):
+    """Keep an option that every command reading returns shares, for :func:`_load`."""
+    ctx.meta[f"readiness.{param.name}"] = value
+    return value
+
+
+def _partial_option(function):
+    """--partial, and the options every command that reads returns shares: --min-coverage and --latest
+    (these two reach :func:`_load` through the context, so that no command passes them on by hand)."""
+    function = click.option(
+        "--latest", is_flag=True, expose_value=False, callback=_remember,
+        help="Of two returns of one respondent (same agency id, round, name and role), keep the newer (the "
+             "workbook's saved time, else the file's time) and set the older aside; without it, both are refused.",
+    )(function)
+    function = click.option(
+        "--min-coverage", type=click.FloatRange(0, 100), default=50, show_default=True, metavar="PCT",
+        expose_value=False, callback=_remember,
+        help="With --partial: refuse an assessment that answers less than PCT% of the rubric's weight.",
+    )(function)
+    return click.option(
+        "--partial", is_flag=True,
+        help="Accept files that leave answers out; each missing answer scores like 'unknown'.")(function)
+
 _rubric_option = click.option(
     "--rubric", "rubric_ref", metavar="RUBRIC",
     help="Rubric id, id@version or a rubric file of your own, that every assessment must name.")
@@ -389,10 +409,15 @@ def _load(paths, partial: bool, rubric_ref: str | None):
     from .intake.batch import load_assessments
     from .rubric.catalog import Catalog
 
+    ctx = click.get_current_context()
+    min_coverage, latest = ctx.meta.get("readiness.min_coverage", 50), ctx.meta.get("readiness.latest", False)
+    if not partial and ctx.get_parameter_source("min_coverage") == ParameterSource.COMMANDLINE:
+        raise click.UsageError("--min-coverage applies to --partial; add --partial or leave --min-coverage out")
     catalog = Catalog()
     pinned = catalog.resolve(rubric_ref) if rubric_ref else None
     with Progress("Reading") as progress:
-        return load_assessments(paths, catalog, partial=partial, rubric=pinned, progress=progress)
+        return load_assessments(paths, catalog, partial=partial, rubric=pinned, progress=progress, latest=latest,
+                                min_coverage=min_coverage / 100)
 
 
 @main.command()
@@ -948,8 +973,11 @@ def compare(paths: tuple[Path, ...], fmt: str | None, output: Path | None, by: s
 @click.option("--sheet", help="For a workbook: the sheet holding the table (default: the first).")
 @click.option("--replace", is_flag=True,
               help="Delete the files an earlier import wrote into the output folder first (a re-import).")
+@click.option("--min-coverage", type=click.FloatRange(0, 100), default=50, show_default=True, metavar="PCT",
+              help="Refuse an agency and round whose rows answer less than PCT% of the rubric's weight (what "
+                   "score --partial refuses).")
 def import_(table: Path, mapping_path: Path, out_dir: Path, round_: str | None, sheet: str | None,
-            replace: bool) -> None:
+            replace: bool, min_coverage: float) -> None:
     """Turn a survey export (CSV or .xlsx, one row per respondent) into YAML assessments.
 
     Each row is checked like an assessment file; problems name the row and column. Nothing is
@@ -965,7 +993,7 @@ def import_(table: Path, mapping_path: Path, out_dir: Path, round_: str | None, 
     mapping, mapping_doc = load_mapping(mapping_path)
     responses = read_table(table, sheet=sheet)
     result = import_responses(responses, mapping, mapping_doc, Catalog(), round_=round_,
-                              mapping_source=str(mapping_path))
+                              mapping_source=str(mapping_path), min_coverage=min_coverage / 100)
     if not result.ok:
         raise InvalidInput(result.problems)
     for problem in result.problems:

@@ -18,6 +18,7 @@ PROBLEM_CODES: dict[str, str] = {
     # files and folders
     "no-such-file": "a file or folder given on the command line does not exist",
     "empty-folder": "a folder holds no assessment files",
+    "skipped-file": "a file in a folder is not an assessment (e.g. an .xls or .ods workbook) and was skipped",
     "unsupported-file-type": "the file's type is not one readiness reads",
     "cannot-read": "the operating system could not read the file",
     "file-too-large": "the file is larger than readiness accepts for its type",
@@ -61,12 +62,15 @@ PROBLEM_CODES: dict[str, str] = {
     "evidence-not-described": "an evidence level is given but no evidence is described",
     "na-not-accepted": "'na' (not applicable) for a question the rubric says applies to every agency",
     "missing-answer": "an indicator has no answer",
-    "unanswered-indicators": "a note: how many indicators a file with other errors leaves unanswered",
+    "unanswered-indicators": "a note: how many indicators a file with other errors leaves unanswered, where they "
+                             "are not each listed",
     "partial-answers": "answers are missing and --partial scores each like 'unknown'",
+    "too-few-answers": "with --partial, an assessment answers less of the rubric's weight than --min-coverage asks",
     # several files of one agency-round
     "respondent-rubric-clash": "respondents of one assessment use different rubrics",
     "agency-name-clash": "files of one agency id name the agency differently",
     "duplicate-file": "the same content twice: that respondent would be counted twice",
+    "resubmission": "two returns of one respondent (same agency id, round, name and role); --latest keeps the newer",
     # workbooks
     "not-a-workbook": "the file is not an Excel workbook (.xlsx)",
     "macros": "the workbook is macro-enabled or holds macros",

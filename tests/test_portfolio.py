@@ -154,7 +154,8 @@ def test_anonymised_comparisons_suppress_small_groups(write):
     for agency, by in (("a", 0), ("b", 1), ("c", 2)):
         write(f"2025/{agency}.yaml", assessment(agency, "2025", BASE, role="staff"))
         write(f"2026/{agency}.yaml", assessment(agency, "2026", raised(by), role="staff"))
-    write("2026/a-2.yaml", assessment("a", "2026", {**BASE, "i1.a": 0}, role="staff", name="A Authority"))
+    write("2026/a-2.yaml", assessment("a", "2026", {**BASE, "i1.a": 0}, role="staff", name="A Authority")
+          .replace("R. staff", "S. staff"))  # another member of staff (the same name and role would be one person)
     write("2026/a-3.yaml", assessment("a", "2026", {**BASE, "i1.a": 4}, role="'Ayesha Khan, Director'",
                                       name="A Authority").replace("R. 'Ayesha Khan, Director'", "R. Khan"))
     comparison = comparison_of(["2025", "2026"], draws=100, anonymise=True, min_group=2)

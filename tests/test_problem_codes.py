@@ -100,6 +100,13 @@ def _():
     return read("empty"), "empty", "empty-folder"
 
 
+@case("skipped-file")
+def _():
+    write("returns/a.yaml", MINI_A)
+    write("returns/b.xls", b"\xd0\xcf\x11\xe0")
+    return read("returns"), "returns/b.xls", "skipped-file"
+
+
 @case("unsupported-file-type")
 def _():
     return read(write("notes.txt", "x")), "notes.txt", "unsupported-file-type"
@@ -326,7 +333,15 @@ def _():
 
 @case("unanswered-indicators")
 def _():
-    return read(write("a.yaml", answered(i1_b="", i1_a=9))), "a.yaml:5:1", "unanswered-indicators"
+    # A respondent among several, with other errors: its gaps are counted (the others may answer them).
+    write("a.yaml", MINI_A)
+    return read("a.yaml", write("b.yaml", answered(i1_b="", i1_a=9))), "b.yaml:5:1", "unanswered-indicators"
+
+
+@case("too-few-answers")
+def _():
+    return read(write("a.yaml", answered(i2_a="", i2_n="", i3_a="", i3_b="", i4_a="", i5_a="", i5_n="")),
+                partial=True), "a.yaml", "too-few-answers"
 
 
 @case("partial-answers")
@@ -349,7 +364,7 @@ def _():
 def _():
     write("a.yaml", MINI_A)
     write("b.yaml", MINI_A.replace("Test Agency", "Other Agency"))
-    return read("a.yaml", "b.yaml"), "b.yaml", "agency-name-clash"
+    return read("a.yaml", "b.yaml"), "b.yaml:2:9", "agency-name-clash"
 
 
 @case("duplicate-file")
@@ -357,6 +372,18 @@ def _():
     write("a.yaml", MINI_A)
     write("b.yaml", MINI_A)
     return read("a.yaml", "b.yaml"), "b.yaml", "duplicate-file"
+
+
+@case("resubmission")
+def _():
+    import os
+
+    first = MINI_A.replace("answers:", "respondent: {name: A. Khan, role: it_lead}\nanswers:")
+    write("a.yaml", first)
+    write("b.yaml", first.replace("  i1.b: 2", "  i1.b: 3"))  # a corrected return of the same respondent
+    os.utime("a.yaml", (1_700_000_000, 1_700_000_000))
+    os.utime("b.yaml", (1_700_003_600, 1_700_003_600))
+    return read("a.yaml", "b.yaml"), "b.yaml", "resubmission"
 
 
 # ---------------------------------------------------------------- workbooks

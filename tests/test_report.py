@@ -157,8 +157,8 @@ def test_hostile_text_is_shown_literally_and_reaches_nothing(tmp_path):
                       "round: '2026'\nrespondent: {name: " + json.dumps(hostile) + ", role: staff}\nanswers:\n"
                       "  strategy.vision: {level: 3, evidence: " + json.dumps(hostile) + ", evidence_level: verified}\n")
     try:
-        result = CliRunner().invoke(main, ["report", str(source), "--partial", "-o", str(tmp_path / "out"),
-                                           "--format", "both", "--draws", "0", "--jobs", "1"])
+        result = CliRunner().invoke(main, ["report", str(source), "--partial", "--min-coverage", "0", "-o",
+                                           str(tmp_path / "out"), "--format", "both", "--draws", "0", "--jobs", "1"])
     finally:
         stop.set()
         thread.join()
@@ -208,8 +208,9 @@ def test_urdu_text_is_in_the_pdf_in_reading_order_and_the_same_bytes_come_twice(
     source.write_text(URDU, encoding="utf-8")
     runs = []
     for name in ("first", "second"):  # two processes: nothing may depend on the process or the clock
-        subprocess.run([sys.executable, "-m", "readiness", "report", str(source), "--partial", "-o",
-                        str(tmp_path / name), "--draws", "0", "--date", "2026-11-29"], check=True, capture_output=True)
+        subprocess.run([sys.executable, "-m", "readiness", "report", str(source), "--partial", "--min-coverage", "0",
+                        "-o", str(tmp_path / name), "--draws", "0", "--date", "2026-11-29"], check=True,
+                       capture_output=True)
         runs.append((tmp_path / name / "urdu-2026.pdf").read_bytes())
     assert runs[0] == runs[1]
     text = pdf_text(tmp_path / "first" / "urdu-2026.pdf")
@@ -371,8 +372,8 @@ def test_colliding_file_names_and_unwritable_reports_fail_alone(tmp_path):
     shutil.copy(EPHSD[0], folder / "ephsd-2025.yaml")
     out = tmp_path / "out"
     (out / "ephsd-2026.pdf").mkdir(parents=True)  # something in the way of one report's PDF
-    result = CliRunner().invoke(main, ["report", str(folder), "--partial", "-o", str(out), "--draws", "0",
-                                       "--date", "2026-11-29", "--jobs", "1"])
+    result = CliRunner().invoke(main, ["report", str(folder), "--partial", "--min-coverage", "0", "-o", str(out),
+                                       "--draws", "0", "--date", "2026-11-29", "--jobs", "1"])
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert "ab-c-2026: report failed: 2 agency-rounds would write the same files (ab-c round 2026, ab round " \

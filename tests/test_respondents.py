@@ -128,9 +128,10 @@ def test_pillar_scores_per_role(card):
 def test_respondents_must_agree_on_the_agency(write, mini_catalog):
     paths = [write("it.yaml", IT_LEAD), write("senior.yaml", SENIOR.replace("Test Agency", "Other Agency"))]
     batch = load_assessments(paths, mini_catalog)
-    assert located_codes(batch.problems) == [("senior.yaml", "agency-name-clash")]
-    assert str(batch.problems[0]) == ("senior.yaml: names the agency 'Other Agency', but it.yaml (also test, round "
-                                      "2026) names it 'Test Agency'")
+    assert located_codes(batch.problems) == [("senior.yaml:2:9", "agency-name-clash")]  # the line to fix
+    assert str(batch.problems[0]) == ("senior.yaml:2:9: names the agency 'Other Agency', but it.yaml (also test, "
+                                      "round 2026) names it 'Test Agency'; write the same name in both (or give "
+                                      "each agency its own agency_id)")
     assert [a.source for a in batch.assessments] == ["it.yaml"]  # the other file is left out, not scored
 
 
@@ -163,7 +164,7 @@ def test_an_indicator_nobody_answered_is_an_error_unless_partial(write, mini_cat
         "s1.yaml: no respondent of test round 2026 (s1.yaml, s2.yaml) answered i2.a, i3.a, i3.b, i4.a, i5.a, "
         "i5.n; someone must answer each indicator (or use --partial)"]
     assert batch.assessments == []
-    batch = load_assessments(paths, mini_catalog, partial=True)
+    batch = load_assessments(paths, mini_catalog, partial=True, min_coverage=0.25)  # they answer 29% of the weight
     assert [str(p) for p in batch.problems] == [
         "s1.yaml: warning: no respondent of test round 2026 answered i2.a, i3.a, i3.b, i4.a, i5.a, i5.n; each "
         "scores as 'unknown' (--partial)"]
@@ -185,6 +186,7 @@ def test_a_rejected_respondent_leaves_the_rest_checked_as_a_group(write, mini_ca
     paths = [write("s1.yaml", only(IT_LEAD, "i1.a", "i2.n")),
              write("s2.yaml", SENIOR.replace("Test Agency", "Other Agency"))]
     batch = load_assessments(paths, mini_catalog)
-    assert located_codes(batch.problems)[:2] == [("s2.yaml", "agency-name-clash"), ("s1.yaml:6:1", "missing-answer")]
+    assert located_codes(batch.problems)[:2] == [("s2.yaml:2:9", "agency-name-clash"),
+                                                 ("s1.yaml:6:1", "missing-answer")]
     assert {code for _, code in located_codes(batch.problems)} == {"agency-name-clash", "missing-answer"}
     assert batch.assessments == []

@@ -23,8 +23,7 @@ def test_structural_problems_are_reported_with_everything_else(write, mini_catal
     text = text.replace("  i2.a: 1\n", "  i2.a: *two\n  i2.a: 1\n").replace("  i3.a: 1\n", "  i3.a: !!binary aGk=\n")
     batch = load_assessments([write("many.yaml", text)], mini_catalog)
     assert located_codes(batch.problems) == [
-        ("many.yaml:3:12", "invalid-agency-id"),
-        ("many.yaml:5:1", "unanswered-indicators"),
+        ("many.yaml:3:12", "invalid-agency-id"),  # no gap named: every answer is given, some refused
         ("many.yaml:7:9", "level-out-of-range"),
         ("many.yaml:8:9", "alias"),
         ("many.yaml:9:3", "duplicate-key"),

@@ -8,14 +8,24 @@ problem of that file; the batch goes on.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
 from ..errors import InvalidInput, Location, Problem, problem_order
 from ..rubric.catalog import Catalog
 from ..rubric.model import Rubric
-from .checks import RubricChoice, agency_name_clashes
+from .checks import (
+    DEFAULT_MIN_COVERAGE,
+    MAX_PROBLEMS,
+    RubricChoice,
+    agency_name_clashes,
+    answered_share,
+    coverage_percent,
+    respondent_identity,
+)
 from .model import Assessment
 from .readers import ACCEPTED_SUFFIXES, ReadResult, readable_suffixes, reader_for
 
@@ -92,23 +102,70 @@ def _group(assessments: Iterable[Assessment]) -> dict[tuple[str, str], list[Asse
     return grouped
 
 
+#: Files in a folder that are no one's return, passed over without a word: hidden files and folders (a name
+#: starting with "."), the lock files Excel (~$name.xlsx) and LibreOffice (.~lock.name.xlsx#) keep beside an
+#: open workbook, the folder's own README, and the files Windows keeps in folders.
+_SYSTEM_FILES = ("thumbs.db", "desktop.ini")
+
+_XLSX = "readiness reads .xlsx"
+#: Why a file in a folder is skipped, and how to make it readable: suffix -> (what it is, the fix).
+SKIPPED_TYPES: dict[str, tuple[str, str]] = {
+    ".xls": ("an .xls workbook (Excel 97-2003)", f"{_XLSX}: open it and save it as Excel Workbook (.xlsx)"),
+    ".xlsb": ("an .xlsb workbook (Excel binary)", f"{_XLSX}: open it and save it as Excel Workbook (.xlsx)"),
+    ".xltx": ("an Excel template (.xltx)", f"{_XLSX}: open it and save it as Excel Workbook (.xlsx)"),
+    ".xltm": ("an Excel template with macros (.xltm)", f"{_XLSX}: open it and save it as Excel Workbook (.xlsx)"),
+    ".ods": ("an .ods spreadsheet (LibreOffice, OpenDocument)",
+             f"{_XLSX}: save it as Excel Workbook (.xlsx) from LibreOffice (File › Save As)"),
+    ".fods": ("an .fods spreadsheet (LibreOffice, flat OpenDocument)",
+              f"{_XLSX}: save it as Excel Workbook (.xlsx) from LibreOffice (File › Save As)"),
+    ".numbers": ("a Numbers spreadsheet", f"{_XLSX}: export it from Numbers as Excel (File › Export To › Excel)"),
+    ".csv": ("a .csv table", "a survey export becomes assessments with `readiness import FILE --map MAPPING -o DIR`"),
+    ".tsv": ("a .tsv table", "a survey export becomes assessments with `readiness import FILE --map MAPPING -o DIR`"),
+}
+for _suffix, _what in ((".pdf", "a PDF document"), (".docx", "a Word document"), (".doc", "a Word document"),
+                       (".odt", "an OpenDocument text"), (".rtf", "a text document")):
+    SKIPPED_TYPES[_suffix] = (_what, "ask for the workbook (.xlsx) or YAML file that was filled in; readiness does "
+                                     "not read answers from documents")
+SKIPPED_TYPES[".zip"] = ("a zip archive", "unpack it (readiness does not open archives)")
+
+
+def ignored(name: str) -> bool:
+    """Whether a file found in a folder is passed over silently (see :data:`_SYSTEM_FILES`)."""
+    lower = name.lower()
+    return (name.startswith((".", "~$")) or lower in _SYSTEM_FILES
+            or lower == "readme" or lower.startswith("readme."))
+
+
+def skipped_reason(path: Path) -> str:
+    """Why a file found in a folder is not read, and how to make it readable."""
+    suffix = path.suffix.lower()
+    what, fix = SKIPPED_TYPES.get(suffix, (f"a {suffix} file" if suffix else "a file without an extension",
+                                           "assessments are .yaml, .yml or .xlsx files"))
+    return f"skipped: {what}; {fix}"
+
+
 def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
-    """Files as given, and the assessment files inside folders (recursively, sorted, no hidden ones)."""
+    """Files as given, and the assessment files inside folders (recursively, sorted).
+
+    Every other file found in a folder is reported as skipped (a warning that says how to make it
+    readable), except those passed over silently (:func:`ignored`): hidden files and folders, lock
+    files, README files and the files Windows keeps in folders.  The files are never opened.
+    """
     suffixes = readable_suffixes()
     files: list[Path] = []
     problems: list[Problem] = []
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*")
-                if p.suffix.lower() in suffixes and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                and not p.name.startswith("~$")  # the lock file Excel keeps beside an open workbook
-            )
+            found, skipped = [], []
+            for p in sorted(path.rglob("*")):
+                if not p.is_file() or any(ignored(part) for part in p.relative_to(path).parts):
+                    continue
+                (found if p.suffix.lower() in suffixes else skipped).append(p)
             if not found:
                 problems.append(Problem(Location(str(path)), "empty-folder",
                                         f"folder has no assessment files ({', '.join(ACCEPTED_SUFFIXES)})"))
+            problems += [Problem(Location(str(p)), "skipped-file", skipped_reason(p), "warning") for p in skipped]
             files.extend(found)
         elif path.is_file():
             files.append(path)
@@ -125,9 +182,11 @@ def read_assessment(path: Path, rubrics: RubricChoice) -> ReadResult:
     if read is None:
         suffix = path.suffix.lower() or "(none)"
         *others, last = ACCEPTED_SUFFIXES
-        return ReadResult(source, problems=[Problem(Location(source), "unsupported-file-type",
-                                                    f"unsupported file type {suffix!r}; assessments are "
-                                                    f"{', '.join(others)} or {last} files")])
+        known = SKIPPED_TYPES.get(suffix)
+        message = f"unsupported file type {suffix!r}; assessments are {', '.join(others)} or {last} files"
+        if known and known[1].startswith(_XLSX):  # a workbook in another format: say how to convert it
+            message = f"unsupported file type {suffix!r}: {known[0]}; {known[1]}"
+        return ReadResult(source, problems=[Problem(Location(source), "unsupported-file-type", message)])
     try:
         return read(path, rubrics)
     except InvalidInput as exc:
@@ -169,41 +228,95 @@ def load_assessments(
     partial: bool = False,
     rubric: Rubric | None = None,
     progress: Progress | None = None,
+    latest: bool = False,
+    min_coverage: float = DEFAULT_MIN_COVERAGE,
 ) -> Batch:
     """Read and check every assessment file under ``paths``.
 
     Files sharing ``agency_id`` and ``round`` are respondents of one assessment: they must name the
     same rubric and agency, and each may leave answers out.  A lone file must answer every
-    indicator unless ``partial`` is set, in which case each gap is reported as a warning.
-    ``rubric`` pins the rubric every file must name (``--rubric``).
+    indicator unless ``partial`` is set, in which case each gap is reported as a warning, and an
+    agency-round that leaves answers out must still answer ``min_coverage`` (0–1) of the rubric's
+    weight.  Two returns of one respondent (same agency id, round, respondent name and role) are a
+    resubmission: both are refused, unless ``latest``, which keeps the newer (by the workbook's saved
+    time, else the file's time) and sets the older aside with a warning.  ``rubric`` pins the rubric
+    every file must name (``--rubric``).
     """
     rubrics = RubricChoice(catalog or Catalog(), rubric)
     files, problems = expand_paths(paths)
     results: list[ReadResult] = []
     for done, path in enumerate(files, start=1):
-        result = read_assessment(path, rubrics)
-        problems.extend(sorted(result.problems, key=problem_order))
-        results.append(result)
+        results.append(read_assessment(path, rubrics))
         if progress is not None:
             progress(done, len(files))
+    gaps = {} if partial else _gaps_of_invalid_files(results)
+    for result in results:
+        problems.extend(sorted(result.problems + gaps.get(result.source, []), key=problem_order))
     valid = [result for result in results if result.ok]
     failed = {result.source for result in results if not result.ok}
-    kept, more = _check_groups(valid, partial)
+    kept, more, set_aside = _check_groups(valid, partial, latest=latest, min_coverage=min_coverage)
     problems.extend(more)
-    failed |= {result.source for result in valid} - {result.source for result in kept}
+    failed |= {result.source for result in valid} - {result.source for result in kept} - set_aside
     report = ValidationReport([str(p) for p in files], problems, frozenset(failed))
     rubrics_by_ref = {result.rubric.ref: result.rubric for result in kept}
     return Batch([result.assessment for result in kept], rubrics_by_ref, report)
 
 
-def _check_groups(results: list[ReadResult], partial: bool) -> tuple[list[ReadResult], list[Problem]]:
+def _gaps_of_invalid_files(results: list[ReadResult]) -> dict[str, list[Problem]]:
+    """The answers each file with errors leaves out, to report with its errors (a second round trip saved).
+
+    A file that would be alone in its agency-round gets each gap named at its cell or line, as an error
+    (up to the cap of problems per file, then counted); a respondent among several gets a count, since
+    the others may give those answers.
+    """
+    keys: dict[tuple[str, str], int] = {}
+    for result in results:
+        key = result.assessment.key if result.assessment is not None else result.key
+        if key is not None:
+            keys[key] = keys.get(key, 0) + 1
+    found: dict[str, list[Problem]] = {}
+    for result in results:
+        if result.ok or not result.gaps or result.rubric is None:
+            continue
+        total = len(result.rubric.places)
+        where = result.field_locations().get(("answers",), Location(result.source))
+        # A value YAML refused (an alias, a tag, a key given twice) is reported as such, not again as a gap.
+        refused = {p.location.line for p in result.problems if p.code in _DROPS_A_VALUE and p.location.line}
+        gaps = [p for p in _missing_problems(result, result.gaps)
+                if p.location.line not in refused or p.location == where]
+        if not gaps:
+            continue
+        if result.key is not None and keys[result.key] > 1:
+            agency_id, round_ = result.key
+            verb = "has" if len(gaps) == 1 else "have"
+            found[result.source] = [Problem(where, "unanswered-indicators", f"besides the errors in this file, "
+                                            f"{len(gaps)} of {total} indicators {verb} no answer yet; the other "
+                                            f"respondents of {agency_id} round {round_} may give them", "warning")]
+            continue
+        room = max(0, MAX_PROBLEMS - len(result.problems))
+        listed, rest = gaps[:room], len(gaps) - min(room, len(gaps))
+        if rest:
+            verb = "has" if rest == 1 else "have"
+            listed.append(Problem(where, "unanswered-indicators", f"… and {rest} more of {total} indicators {verb} "
+                                                                  f"no answer yet"))
+        found[result.source] = listed
+    return found
+
+
+#: Problems of YAML constructs whose value is dropped: its answer is given, and wrong, rather than missing.
+_DROPS_A_VALUE = frozenset({"alias", "yaml-tag", "duplicate-key", "key-clash", "complex-key"})
+
+
+def _check_groups(results: list[ReadResult], partial: bool, *, latest: bool = False,
+                  min_coverage: float = DEFAULT_MIN_COVERAGE) -> tuple[list[ReadResult], list[Problem], set[str]]:
     """Checks across the files of each agency-round, then for answers nobody gave.
 
-    Returns the files that pass and the problems found.
+    Returns the files that pass, the problems found, and the files set aside as older returns (--latest).
     """
     problems: list[Problem] = []
     by_source = {result.source: result for result in results}
     rejected: set[str] = set()
+    set_aside: set[str] = set()
     for (agency_id, round_), members in _group(r.assessment for r in results).items():
         first = members[0]
         seen_hashes = {first.sha256: first.source}
@@ -217,9 +330,11 @@ def _check_groups(results: list[ReadResult], partial: bool) -> tuple[list[ReadRe
                                         f"same rubric"))
                 rejected.add(other.source)
             if other.source in named_otherwise:
-                problems.append(Problem(where, "agency-name-clash",
+                at = by_source[other.source].field_locations().get(("agency",), where)
+                problems.append(Problem(at, "agency-name-clash",
                                         f"names the agency {other.agency!r}, but {first.source} (also {agency_id}, "
-                                        f"round {round_}) names it {first.agency!r}"))
+                                        f"round {round_}) names it {first.agency!r}; write the same name in both "
+                                        f"(or give each agency its own agency_id)"))
                 rejected.add(other.source)
             if other.sha256 in seen_hashes:
                 problems.append(Problem(where, "duplicate-file", f"has the same content as "
@@ -227,11 +342,31 @@ def _check_groups(results: list[ReadResult], partial: bool) -> tuple[list[ReadRe
                                                                  f"would be counted twice"))
                 rejected.add(other.source)
             seen_hashes.setdefault(other.sha256, other.source)
+        versions: dict[tuple, list[ReadResult]] = {}
+        for member in members:
+            identity = respondent_identity(member)
+            if identity is not None and member.source not in rejected:
+                versions.setdefault(identity, []).append(by_source[member.source])
+        for returns in versions.values():
+            if len(returns) > 1:
+                found, older = _resubmission(returns, latest)
+                problems += found
+                if latest:
+                    set_aside.update(older)
+                else:
+                    rejected.update(result.source for result in returns)
+    rejected |= set_aside
     kept = [result for result in results if result.source not in rejected]
     # Only now, with the groups as they will be scored: what did nobody answer?
     rejected = set()
     for members in _group(r.assessment for r in kept).values():
         first = members[0]
+        if partial and any(member.missing for member in members):
+            floor = _too_few_answers(members, by_source[first.source].rubric, min_coverage)
+            if floor is not None:
+                problems.append(floor)
+                rejected.update(m.source for m in members)
+                continue
         if len(members) == 1:
             if first.missing:
                 if partial:
@@ -259,7 +394,82 @@ def _check_groups(results: list[ReadResult], partial: bool) -> tuple[list[ReadRe
                                     f"no respondent of {first.agency_id} round {first.round} ({files}) answered "
                                     f"{listed}; someone must answer each indicator (or use --partial)"))
             rejected.update(m.source for m in members)
-    return [result for result in kept if result.source not in rejected], problems
+    return [result for result in kept if result.source not in rejected], problems, set_aside
+
+
+def _resubmission(returns: list[ReadResult], latest: bool) -> tuple[list[Problem], list[str]]:
+    """The problem(s) of several returns of one respondent, and the older returns' files.
+
+    The newest is the one saved last by the workbook's own record (document properties), else by the
+    file's modification time; a YAML file has only the latter.
+    """
+    dated = sorted(returns, key=_newness)
+    newest, older = dated[-1], dated[:-1]
+    assessment = newest.assessment
+    who = ", ".join(part for part in (assessment.respondent.name, assessment.respondent.role) if part)
+    whose = f"the same respondent ({who}; {assessment.agency_id} round {assessment.round})"
+    if latest:
+        return [Problem(Location(result.source), "resubmission",
+                        f"set aside: {newest.source} is a newer return of {whose} and is used instead (--latest; "
+                        f"{newest.source}: {_when(newest)}; this file: {_when(result)})", "warning")
+                for result in older], [result.source for result in older]
+    one = len(older) == 1
+    times = "; ".join([f"newer: {newest.source}, {_when(newest)}"] +
+                      [f"older: {result.source}, {_when(result)}" for result in reversed(older)])
+    found = []
+    for result in reversed(dated):  # each file of the respondent says so, the newest first
+        others = _and([other.source for other in reversed(dated) if other is not result])
+        fix = (f"delete or move the older {'one' if one else 'ones'}" if result is newest else
+               "this one is older: delete or move it")
+        found.append(Problem(Location(result.source), "resubmission",
+                             f"{others} and this file are returns of {whose}, who would count "
+                             f"{'twice' if one else f'{len(dated)} times'}; {fix}, or use --latest to keep the "
+                             f"{'newer' if one else 'newest'} ({times})"))
+    return found, [result.source for result in older]
+
+
+def _mtime(result: ReadResult) -> datetime:
+    try:
+        return datetime.fromtimestamp(os.stat(result.source).st_mtime, tz=timezone.utc)
+    except (OSError, ValueError, OverflowError):
+        return datetime.min.replace(tzinfo=timezone.utc)
+
+
+def _newness(result: ReadResult) -> tuple:
+    """Sort key of returns, oldest first: the saved time (else the file's time), the file's time, the name."""
+    mtime = _mtime(result)
+    return (result.saved or mtime, mtime, result.source)
+
+
+def _when(result: ReadResult) -> str:
+    if result.saved is not None:
+        return f"saved {result.saved:%Y-%m-%d %H:%M:%S} UTC"
+    return f"file time {_mtime(result):%Y-%m-%d %H:%M:%S} UTC"
+
+
+def _too_few_answers(members: list[Assessment], rubric: Rubric, min_coverage: float) -> Problem | None:
+    """The refusal of an agency-round that answers less of the rubric's weight than --partial accepts."""
+    share = answered_share(rubric, members)
+    if share is None or share >= min_coverage:
+        return None
+    first = members[0]
+    answered = sum(any(m.answers[ident].state == "answered" for m in members) for ident in first.answers)
+    counts = (f"{coverage_percent(share, min_coverage)} of the rubric's weight ({answered} of {len(first.answers)} "
+              f"indicators")
+    if any(answer.state == "unknown" for m in members for answer in m.answers.values()):
+        counts += "; 'unknown' counts as unanswered"
+    floor = f"less than the {coverage_percent(min_coverage, min_coverage)} that --partial needs to score"
+    if len(members) == 1:
+        message = f"answers {counts}), {floor} it; answer more of it"
+    else:
+        message = (f"the {len(members)} respondents of {first.agency_id} round {first.round} "
+                   f"({_few([m.source for m in members], 3)}) together answer {counts}), {floor} them; answer more")
+    return Problem(Location(first.source), "too-few-answers",
+                   f"{message}, or lower the floor with --min-coverage PCT")
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _few(items: list[str], limit: int) -> str:

@@ -9,9 +9,10 @@ agency-round, answers nobody gave) run later, in :mod:`readiness.intake.batch`.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from ..errors import Document, Problem, RubricNotFound
 from ..rubric.catalog import Catalog, looks_like_path
@@ -29,6 +30,8 @@ MAX_NAME = 200
 #: Past this many problems in one file, the rest are counted rather than listed.
 MAX_PROBLEMS = 200
 MISSING = Answer(state="missing", value=None, evidence=None, evidence_level="none")
+#: With --partial, the share of the rubric's weight an agency-round must answer to be scored (--min-coverage).
+DEFAULT_MIN_COVERAGE = 0.5
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,91 @@ def agency_name_clashes(assessments: Iterable[Assessment]) -> Iterator[tuple[Ass
             yield earlier, assessment
 
 
+def gaps_of(doc: Document, rubric: Rubric) -> list[str]:
+    """The indicators a document leaves unanswered (read even when it has other errors); none if it has no
+    ``answers`` mapping to read."""
+    given = doc.data.get("answers") if isinstance(doc.data, dict) else None
+    if not isinstance(given, dict):
+        return []
+    gaps = []
+    for ident in rubric.places:
+        raw = given.get(ident)
+        if isinstance(raw, dict):  # {level: ...} where value: is meant is an error of its own, not a gap
+            raw = next((raw[key] for key in ("level", "value") if raw.get(key) is not None), None)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            gaps.append(ident)
+    return gaps
+
+
+def key_of(doc: Document) -> tuple[str, str] | None:
+    """A document's ``(agency_id, round)`` as written, if both read as valid (even when it has other errors)."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    agency_id, round_ = data.get("agency_id"), data.get("round")
+    if isinstance(round_, int) and not isinstance(round_, bool):
+        round_ = str(round_)
+    if isinstance(round_, str):
+        round_ = round_.strip()
+    if isinstance(agency_id, str) and AGENCY_ID.match(agency_id) and isinstance(round_, str) and ROUND.match(round_):
+        return agency_id, round_
+    return None
+
+
+def respondent_identity(assessment: Assessment) -> tuple[str, str, str, str] | None:
+    """Who answered: agency id, round, and the respondent's name and role (spaces and letter case aside).
+
+    Two returns with the same identity are one respondent (a resubmission).  A return without a
+    respondent name has none: two unnamed returns with the same role may be two people.
+    """
+    name, role = assessment.respondent.name, assessment.respondent.role
+    if not name or not name.strip():
+        return None
+    return assessment.agency_id, assessment.round, _fold(name), _fold(role)
+
+
+def _fold(text: str | None) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+def answered_share(rubric: Rubric, members: Sequence[Assessment]) -> float | None:
+    """The share of the rubric's weight answered by an agency-round's respondents: the scorecard's coverage.
+
+    As in :func:`readiness.scoring.method.coverage`: each indicator's effective weight (its share of
+    its dimension, of its pillar, of all pillars, each over what is not ``na``) counts by the share
+    of the respondents who gave it (not ``na``) that answered it (not ``unknown``).  ``None`` when
+    every indicator is ``na``.
+    """
+    pillar_parts = []
+    for pillar in rubric.pillars:
+        parts = []
+        for dimension in pillar.dimensions:
+            total = answered = 0.0
+            for indicator in dimension.indicators:
+                given = [m.answers[indicator.id].state for m in members
+                         if m.answers[indicator.id].state != "missing"]
+                counted = [state for state in given if state != "na"]
+                if given and not counted:
+                    continue  # not applicable
+                total += indicator.weight
+                if counted:
+                    answered += indicator.weight * counted.count("answered") / len(counted)
+            if total:
+                parts.append((dimension.weight, answered / total))
+        if parts:
+            pillar_parts.append((pillar.weight, parts))
+    overall = sum(weight for weight, _ in pillar_parts)
+    if not overall:
+        return None
+    return sum(weight / overall * sum(w * a for w, a in parts) / sum(w for w, _ in parts)
+               for weight, parts in pillar_parts)
+
+
+def coverage_percent(share: float, floor: float) -> str:
+    """A share as a whole percentage, or to a tenth where rounding would reach the floor it is below."""
+    if share < floor and round(100 * share) >= 100 * floor:
+        return f"{math.floor(1000 * share) / 10:.1f}%"
+    return f"{100 * share:.0f}%"
+
+
 class Collector:
     """Collects the problems of one document, located at its keys or values."""
 
@@ -71,14 +159,14 @@ class Collector:
         return any(problem.is_error for problem in self.problems)
 
 
-def check_assessment(doc: Document, rubrics: RubricChoice, *, note_gaps: bool = True
+def check_assessment(doc: Document, rubrics: RubricChoice
                      ) -> tuple[Assessment | None, list[Problem], Rubric | None]:
     """Check a document as an assessment.  Returns it (``None`` on errors), its problems and its rubric.
 
     Missing answers are not errors here: they come back as ``state: missing`` and the batch
-    decides (a partial file, or one respondent among several, may leave answers out).  With
-    ``note_gaps``, a file that has other errors also says how many indicators it leaves
-    unanswered, so that a person sees the whole task at once.
+    decides (a partial file, or one respondent among several, may leave answers out).  For a
+    file with other errors, :func:`gaps_of` says which answers it leaves out, so that the batch
+    names them in the same pass and a person sees the whole task at once.
     """
     out = Collector(doc)
     out.problems.extend(doc.problems)  # duplicate keys, aliases, tags: reported with the rest
@@ -110,13 +198,6 @@ def check_assessment(doc: Document, rubrics: RubricChoice, *, note_gaps: bool = 
 
     errors = out.has_errors
     _cap(out)
-    if errors and answers is not None and note_gaps:
-        given = data.get("answers") if isinstance(data.get("answers"), dict) else {}
-        gaps = sum(given.get(ident) is None for ident in answers)
-        if gaps:  # say it now, rather than only after the other problems are fixed
-            verb = "has" if gaps == 1 else "have"
-            out.warn(("answers",), "unanswered-indicators", f"besides the errors in this file, {gaps} of "
-                                                            f"{len(answers)} indicators {verb} no answer yet", key=True)
     if errors or rubric is None or answers is None:
         return None, out.problems, rubric
     assessment = Assessment.model_construct(

@@ -9,11 +9,12 @@ Readers are imported when first used: reading YAML never loads openpyxl.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from importlib import import_module
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..errors import Problem
+from ..errors import Location, Problem
 from ..rubric.model import Rubric
 from .model import Assessment
 
@@ -30,6 +31,8 @@ REFUSED_SUFFIXES = (".xlsm",)
 ACCEPTED_SUFFIXES = tuple(suffix for suffix in READERS if suffix not in REFUSED_SUFFIXES)
 
 MissingProblems = Callable[[Sequence[str]], list[Problem]]
+#: Where the fields of a file's cover are (``("agency",)``, ...): a cell, or a line found by reading the file again.
+FieldLocations = Callable[[], dict[tuple, Location]]
 
 
 @dataclass
@@ -42,6 +45,14 @@ class ReadResult:
     rubric: Rubric | None = None
     #: One problem per unanswered indicator id, located at its key, row or cell.
     missing_problems: MissingProblems = lambda idents: []
+    #: When the file was saved, by its own record (a workbook's document properties); else None.
+    saved: datetime | None = None
+    #: For a file with errors: the indicators it leaves unanswered, and its (agency_id, round) if readable,
+    #: so that the batch can name each gap in the first pass.
+    gaps: list[str] = field(default_factory=list)
+    key: tuple[str, str] | None = None
+    #: Where the cover fields are, found only when a problem across files needs them.
+    field_locations: FieldLocations = lambda: {}
 
     @property
     def ok(self) -> bool:

@@ -25,7 +25,16 @@ from ..rubric.model import Rubric
 from ..text import did_you_mean
 from ..yamlio import YamlDocument, load_model_file, read_bytes
 from .answers import normalise_answer
-from .checks import RubricChoice, agency_name_clashes, check_assessment, slug_agency_id
+from .checks import (
+    DEFAULT_MIN_COVERAGE,
+    RubricChoice,
+    agency_name_clashes,
+    answered_share,
+    check_assessment,
+    coverage_percent,
+    respondent_identity,
+    slug_agency_id,
+)
 from .model import Assessment
 from .workbook.read import coordinate, value_as_shown
 from .workbook.safety import open_workbook
@@ -127,7 +136,7 @@ def read_table(path: Path, *, sheet: str | None = None) -> Table:
 
 
 def _read_workbook_table(path: Path, source: str, sheet_name: str | None) -> Table:
-    with open_workbook(path, source) as (workbook, sha256):
+    with open_workbook(path, source) as (workbook, sha256, _):
         if sheet_name is not None and sheet_name not in workbook.sheetnames:
             raise InvalidInput([Problem(Location(source), "missing-sheet", f"no sheet named {sheet_name!r}; sheets: "
                                                                            f"{', '.join(workbook.sheetnames)}")])
@@ -164,8 +173,15 @@ class ImportResult:
 
 
 def import_responses(table: Table, mapping: Mapping, mapping_doc: YamlDocument, catalog: Catalog, *,
-                     round_: str | None = None, mapping_source: str = "") -> ImportResult:
-    """Turn every row of ``table`` into a YAML assessment, checking each as ``validate`` would."""
+                     round_: str | None = None, mapping_source: str = "",
+                     min_coverage: float = DEFAULT_MIN_COVERAGE) -> ImportResult:
+    """Turn every row of ``table`` into a YAML assessment, checking each as ``validate`` would.
+
+    What ``score`` would refuse of the files written is refused here, at its rows: one respondent in
+    two rows (a resubmission), and an agency-round whose rows answer less than ``min_coverage`` of
+    the rubric's weight (the floor of ``score --partial``).  An indicator that no row of an
+    agency-round answers is a warning: ``score`` needs ``--partial`` for it.
+    """
     result = ImportResult(rows=len(table.rows))
     try:
         rubric = catalog.resolve(mapping.rubric)  # the reform unit's own file may name a rubric file
@@ -204,6 +220,8 @@ def import_responses(table: Table, mapping: Mapping, mapping_doc: YamlDocument, 
         result.problems.append(Problem(where, "agency-name-clash",
                                        f"agency id {other.agency_id!r} names {other.agency!r} here but "
                                        f"{first.agency!r} in {first.source}; give each agency its own id"))
+    _check_groups_of_rows(table, columns, rubric, [(number, assessment) for _, number, assessment in built],
+                          min_coverage, result.problems)
     if not result.ok:
         return result
     counters: dict[str, int] = {}
@@ -218,6 +236,58 @@ def import_responses(table: Table, mapping: Mapping, mapping_doc: YamlDocument, 
 
 
 _FIELDS = ("agency", "agency_id", "round", "respondent_name", "respondent_role")
+
+
+def _check_groups_of_rows(table: Table, columns: dict, rubric: Rubric, rows: list[tuple[int, Assessment]],
+                          min_coverage: float, problems: list[Problem]) -> None:
+    """The checks ``score`` makes across the files of an agency-round, made on the rows that would become them."""
+    name_column = columns["fields"].get("respondent_name")
+    name_column = name_column if isinstance(name_column, int) else None
+    groups: dict[tuple[str, str], list[tuple[int, Assessment]]] = {}
+    for number, assessment in rows:
+        groups.setdefault(assessment.key, []).append((number, assessment))
+    for (agency_id, round_), members in groups.items():
+        first_row: dict[tuple, int] = {}
+        for number, assessment in members:
+            identity = respondent_identity(assessment)
+            if identity is None:
+                continue
+            if identity in first_row:
+                who = ", ".join(p for p in (assessment.respondent.name, assessment.respondent.role) if p)
+                problems.append(Problem(table.location(number, name_column), "resubmission",
+                                        f"row {first_row[identity]} and this row are answers of the same respondent "
+                                        f"({who}; {agency_id} round {round_}), who would count twice; delete the row "
+                                        f"that is out of date"))
+            else:
+                first_row[identity] = number
+        assessments = [assessment for _, assessment in members]
+        unanswered = [ident for ident in rubric.places
+                      if all(a.answers[ident].state == "missing" for a in assessments)]
+        if not any(a.missing for a in assessments):
+            continue
+        numbers = [number for number, _ in members]
+        which = f"row {numbers[0]}" if len(numbers) == 1 else f"rows {_few_rows(numbers)}"
+        share = answered_share(rubric, assessments)
+        where = table.location(numbers[0], None)
+        if share is not None and share < min_coverage:
+            answered = sum(any(a.answers[ident].state == "answered" for a in assessments) for ident in rubric.places)
+            problems.append(Problem(where, "too-few-answers",
+                                    f"the answers of {agency_id} round {round_} ({which}) cover "
+                                    f"{coverage_percent(share, min_coverage)} of the rubric's weight ({answered} of "
+                                    f"{len(rubric.places)} indicators), less than the "
+                                    f"{coverage_percent(min_coverage, min_coverage)} that `readiness score --partial` "
+                                    f"needs; map more columns or add answers, or lower the floor with "
+                                    f"--min-coverage PCT"))
+        elif unanswered:
+            listed = ", ".join(unanswered[:10]) + (f" and {len(unanswered) - 10} more" if len(unanswered) > 10 else "")
+            problems.append(Problem(where, "partial-answers",
+                                    f"no answer of {agency_id} round {round_} ({which}) gives {listed}; score it "
+                                    f"with --partial (each scores like 'unknown')", "warning"))
+
+
+def _few_rows(numbers: list[int]) -> str:
+    shown = ", ".join(str(number) for number in numbers[:5])
+    return shown + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")
 
 
 def _is_number(value) -> bool:
@@ -330,7 +400,7 @@ def _row(table: Table, number: int, values: list, columns: dict, rubric: Rubric,
         answers[ident] = {key: value, **extra} if extra else value
     doc.data["answers"] = answers
     doc.values[("answers",)] = table.location(number, None)
-    assessment, found, _ = check_assessment(doc, rubrics, note_gaps=False)  # skipped questions are normal
+    assessment, found, _ = check_assessment(doc, rubrics)  # a skipped question is an empty cell, not an error
     problems.extend(_name_columns(found, table))
     if assessment is None:
         return None

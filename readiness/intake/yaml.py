@@ -12,11 +12,11 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..errors import InvalidInput, Problem
+from ..errors import InvalidInput, Location, Problem
 from ..rubric.model import Indicator, Rubric
 from ..yamlio import YamlDocument, load_yaml_file, yaml_string
 from .answers import answer_choices
-from .checks import RubricChoice, check_assessment
+from .checks import RubricChoice, check_assessment, gaps_of, key_of
 from .model import Answer, Assessment
 from .readers import ReadResult
 
@@ -30,9 +30,22 @@ def read(path: Path, rubrics: RubricChoice) -> ReadResult:
     except InvalidInput as exc:  # not YAML, or refused by the reference parser once positions were needed
         return ReadResult(source, problems=exc.problems)
     result = ReadResult(source, assessment, problems, rubric)
-    if assessment is not None and assessment.missing:  # keep the document only where gaps must be located
-        result.missing_problems = partial(_missing_problems, doc, rubric)
+    if assessment is None and rubric is not None:  # a file with errors: its gaps are named with them
+        result.gaps, result.key = gaps_of(doc, rubric), key_of(doc)
+    if (assessment is not None and assessment.missing) or result.gaps:  # keep the document only where gaps
+        result.missing_problems = partial(_missing_problems, doc, rubric)  # must be located
+    result.field_locations = partial(_field_locations, path, source)
     return result
+
+
+def _field_locations(path: Path, source: str) -> dict[tuple, Location]:
+    """Where the cover fields are: the file is read again (rarely: only for a problem across files)."""
+    try:
+        doc = load_yaml_file(path, source=source)
+    except (InvalidInput, OSError):
+        return {}
+    found = {field: doc.where(field) for field in (("agency",), ("agency_id",), ("round",), ("respondent",))}
+    return found | {("answers",): doc.where(("answers",), key=True)}
 
 
 def _missing_problems(doc: YamlDocument, rubric: Rubric, idents: Sequence[str]) -> list[Problem]:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Sequence
@@ -22,7 +24,7 @@ from ...errors import Document, InvalidInput, Location, Problem, RubricNotFound
 from ...rubric.model import Rubric
 from ...text import did_you_mean
 from ..answers import answer_choices
-from ..checks import RubricChoice, check_assessment
+from ..checks import RubricChoice, check_assessment, gaps_of, key_of
 from ..readers import ReadResult
 from .layout import (
     ASSESSMENT_SHEET,
@@ -41,6 +43,13 @@ MAX_ROWS_PER_INDICATOR = 3
 MAX_EXTRA_ROWS = 500
 
 
+@dataclass
+class WorkbookDocument(Document):
+    """A workbook's document, and when the workbook was saved (its document properties; None if unrecorded)."""
+
+    saved: datetime | None = None
+
+
 def read(path: Path, rubrics: RubricChoice) -> ReadResult:
     """Read one workbook; every problem comes back located at its sheet and cell."""
     source = str(path)
@@ -54,9 +63,14 @@ def read(path: Path, rubrics: RubricChoice) -> ReadResult:
     problems += more
     if any(problem.is_error for problem in problems):
         assessment = None
-    result = ReadResult(source, assessment, problems, rubric)
-    if assessment is not None and assessment.missing:  # keep the cells only where gaps must be located
-        result.missing_problems = partial(_missing_problems, doc, rubric)
+    result = ReadResult(source, assessment, problems, rubric, saved=doc.saved)
+    if assessment is None:  # a file with errors: its gaps are named with them
+        result.gaps, result.key = gaps_of(doc, rubric), key_of(doc)
+    if (assessment is not None and assessment.missing) or result.gaps:  # keep the cells only where gaps must
+        result.missing_problems = partial(_missing_problems, doc, rubric)  # be located
+    fields = {field: doc.where(field) for field in (("agency",), ("agency_id",), ("round",), ("respondent",),
+                                                    ("answers",))}
+    result.field_locations = lambda: fields
     return result
 
 
@@ -88,8 +102,8 @@ def _location(doc: Document, sheet: str, coordinate: str) -> Location:
 def workbook_document(path: Path, source: str, rubrics: RubricChoice
                       ) -> tuple[Document, list[Problem], Rubric | None]:
     """The workbook as a :class:`Document`, problems found on the way, and its rubric."""
-    with open_workbook(path, source) as (workbook, sha256):
-        doc = Document(source, sha256, {})
+    with open_workbook(path, source) as (workbook, sha256, saved):
+        doc = WorkbookDocument(source, sha256, {}, saved=saved)
         problems: list[Problem] = []
         rubric, same_edition = _rubric(workbook, doc, rubrics, problems)
         if rubric is None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import zipfile
 from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
@@ -74,10 +76,41 @@ def check_workbook_bytes(raw: bytes, source: str) -> None:
 
 
 class OpenWorkbook(NamedTuple):
-    """An open workbook, and the sha256 of the very bytes it was read from."""
+    """An open workbook, the sha256 of the very bytes it was read from, and when it was saved."""
 
     workbook: object  # openpyxl's Workbook (read-only)
     sha256: str
+    saved: datetime | None  # docProps/core.xml's dcterms:modified (openpyxl: properties.modified), in UTC
+
+
+def saved_time(raw: bytes) -> datetime | None:
+    """When a workbook was last saved, as its document properties record it (``docProps/core.xml``,
+    ``dcterms:modified``: what Excel, LibreOffice and openpyxl write on saving), in UTC; ``None`` if the
+    workbook does not record it.  openpyxl's ``properties.modified`` is not used: it says *now* when the
+    part is absent."""
+    from defusedxml import ElementTree
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            if "docProps/core.xml" not in archive.namelist():
+                return None
+            part = archive.read("docProps/core.xml")
+        found = ElementTree.fromstring(part).find("{http://purl.org/dc/terms/}modified")
+    except Exception:  # an unreadable part records nothing; the workbook itself is checked elsewhere
+        return None
+    text = (found.text or "").strip() if found is not None else ""
+    match = re.fullmatch(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d)?", text)
+    if not match:
+        return None
+    try:
+        moment = datetime.fromisoformat(match.group(1) + (match.group(2) or "")[:7])
+    except ValueError:
+        return None
+    zone = match.group(3)
+    if zone and zone != "Z":
+        sign = 1 if zone[0] == "+" else -1
+        moment -= sign * timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
+    return moment.replace(tzinfo=timezone.utc)
 
 
 @contextmanager
@@ -102,7 +135,7 @@ def open_workbook(path: Path, source: str) -> Iterator[OpenWorkbook]:
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise InvalidInput([damaged(source, exc)]) from None
     try:
-        yield OpenWorkbook(workbook, hashlib.sha256(raw).hexdigest())
+        yield OpenWorkbook(workbook, hashlib.sha256(raw).hexdigest(), saved_time(raw))
     except InvalidInput:
         raise
     except Exception as exc:
