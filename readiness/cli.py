@@ -430,7 +430,8 @@ def validate(paths: tuple[Path, ...], partial: bool, rubric_ref: str | None, fmt
     """Check assessment files and list every problem with its place.
 
     Places are file:line:column in YAML and file: Sheet!Cell in workbooks. Folders are
-    searched (recursively) for .yaml, .yml and .xlsx files. Exit code 1 if any file is invalid.
+    searched (recursively) for .yaml, .yml and .xlsx files; other files are listed as
+    skipped, with the fix. Exit code 1 if any file is invalid.
     """
     report = _load(paths, partial, rubric_ref).report
     if fmt == "json":
@@ -458,9 +459,11 @@ def score(paths: tuple[Path, ...], fmt: str | None, partial: bool, rubric_ref: s
           output: Path | None) -> None:
     """Score assessments: readiness, risk, stage, coverage and evidence per agency and round.
 
-    Folders are searched (recursively) for .yaml, .yml and .xlsx files. Files sharing
-    agency_id and round are respondents of one assessment and are merged
-    (median per indicator), and their agreement is measured. Every scorecard carries
+    Folders are searched (recursively) for .yaml, .yml and .xlsx files; every other file
+    found is listed as skipped, with how to fix it (an .xls or .ods: save it as .xlsx).
+    Files sharing agency_id and round are respondents of one assessment and are merged
+    (median per indicator), and their agreement is measured; two returns of one
+    respondent (same name and role) are an error, unless --latest keeps the newer. Every scorecard carries
     intervals: the method is re-run --draws times with varied weights, amplification
     and unevidenced answers. Problems go to standard error; valid assessments are still
     scored, and the exit code is 1 if any file was invalid.

@@ -106,3 +106,26 @@ def test_a_roster_run_never_writes_over_returns(runner, forms):
                              "wpps-2026.xlsx, hpcro-2026-staff.xlsx), perhaps filled in; write to another folder, or "
                              "add --force to replace them\n")
     assert {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in forms.iterdir()} == before
+
+
+def test_status_shows_resubmissions_and_copies(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    examples = Path(__file__).resolve().parent.parent / "examples" / "2026"
+    Path("returns").mkdir()
+    first = (examples / "wpps.yaml").read_text(encoding="utf-8")
+    Path("returns/wpps.yaml").write_text(first, encoding="utf-8")
+    Path("returns/wpps-corrected.yaml").write_text(first.replace("strategy.vision: {level: 2", "strategy.vision: {level: 3"),
+                                                   encoding="utf-8")
+    Path("returns/frdsb.yaml").write_text((examples / "frdsb.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    Path("returns/frdsb (copy).yaml").write_text((examples / "frdsb.yaml").read_text(encoding="utf-8"),
+                                                 encoding="utf-8")
+    Path("agencies.csv").write_text("agency_id,agency\nwpps,Western Province Police Service\n"
+                                    "frdsb,Federal Revenue Digital Services Bureau\n", encoding="utf-8")
+    result = runner.invoke(main, ["status", "returns", "--roster", "agencies.csv", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    status = json.loads(result.output)
+    states = {line["agency_id"]: (line["state"], sorted(Path(f).name for f in line["files"]))
+              for line in status["lines"]}
+    assert states == {"wpps": ("resubmitted", ["wpps-corrected.yaml", "wpps.yaml"]),
+                      "frdsb": ("duplicate", ["frdsb (copy).yaml", "frdsb.yaml"])}
+    assert status["summary"] == "Round 2026: 2 returns expected from 2 agencies: 1 resubmitted, 1 duplicate"
