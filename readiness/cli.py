@@ -235,19 +235,20 @@ def _suffix(fmt: str) -> str:
 
 
 def _refuse_input_as_output(output: Path | None, paths) -> None:
-    """-o must never name one of the inputs, nor a file that a later run would read as one (a .yaml, .yml or
-    .xlsx file inside an input folder).  A refusal exits 1 and leaves every file as it was."""
+    """-o must never name one of the inputs, nor a file inside an input folder (a later run would read it as a
+    return, or list it as skipped).  A refusal exits 1 and leaves every file as it was."""
     if output is None:
         return
     target = output.resolve()
     for path in paths:
         path = Path(path).resolve()
-        inside = path.is_dir() and path in target.parents and target.suffix.lower() in (".yaml", ".yml", ".xlsx")
-        if target == path or (inside and target.exists()):
+        inside = path.is_dir() and path in target.parents
+        assessment = target.suffix.lower() in (".yaml", ".yml", ".xlsx")
+        if target == path or (inside and assessment and target.exists()):
             raise click.ClickException(f"-o {output} is one of the inputs; write the output to another file")
         if inside:
             raise click.ClickException(f"-o {output} is inside the input folder {Path(path).name}, where the next run "
-                                   f"would read it as an assessment; write it elsewhere")
+                                       f"would read it as a return (or list it as skipped); write it elsewhere")
 
 
 
@@ -533,7 +534,7 @@ def status(paths: tuple[Path, ...], roster_path: Path | None, round_: str | None
     from .intake.status import round_status
     from .rubric.catalog import Catalog
 
-    _refuse_input_as_output(output, paths)
+    _refuse_input_as_output(output, paths + ((roster_path,) if roster_path else ()))
     fmt = _format_from(fmt, output, ("table", "json", "csv"), "table")
     roster = load_roster(roster_path) if roster_path else None
     found = round_status(paths, Catalog(), roster=roster, round_=round_)

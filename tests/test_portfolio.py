@@ -327,7 +327,7 @@ def test_compare_takes_the_format_from_the_extension(write, runner):
     result = runner.invoke(main, ["compare", "2026", "--rubric", str(MINI_RUBRIC), "-o", "2026/portfolio.xlsx"])
     assert result.exit_code == 1
     assert result.output.splitlines()[-1] == ("Error: -o 2026/portfolio.xlsx is inside the input folder 2026, where "
-                                              "the next run would read it as an assessment; write it elsewhere")
+                                              "the next run would read it as a return (or list it as skipped); write it elsewhere")
     result = runner.invoke(main, ["compare", "2026", "--rubric", str(MINI_RUBRIC), "-o", "out.xslx"])
     assert result.exit_code == 2
     assert result.output.splitlines()[-1] == (

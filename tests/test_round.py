@@ -129,3 +129,50 @@ def test_status_shows_resubmissions_and_copies(runner, tmp_path, monkeypatch):
     assert states == {"wpps": ("resubmitted", ["wpps-corrected.yaml", "wpps.yaml"]),
                       "frdsb": ("duplicate", ["frdsb (copy).yaml", "frdsb.yaml"])}
     assert status["summary"] == "Round 2026: 2 returns expected from 2 agencies: 1 resubmitted, 1 duplicate"
+
+
+def test_status_never_writes_over_the_roster_or_into_the_returns(runner, forms):
+    before = hashlib.sha256(Path("agencies.csv").read_bytes()).hexdigest()
+    result = runner.invoke(main, ["status", "forms", "--roster", "agencies.csv", "-o", "agencies.csv"])
+    assert result.exit_code == 1
+    assert result.output == "Error: -o agencies.csv is one of the inputs; write the output to another file\n"
+    assert hashlib.sha256(Path("agencies.csv").read_bytes()).hexdigest() == before
+    result = runner.invoke(main, ["status", "forms", "-o", "forms/status.csv"])
+    assert result.exit_code == 1
+    assert result.output == ("Error: -o forms/status.csv is inside the input folder forms, where the next run would "
+                             "read it as a return (or list it as skipped); write it elsewhere\n")
+
+
+def test_a_blank_form_among_respondents_is_no_respondent(runner, forms):
+    fill_workbook(forms / "nplra-2026-a-khan.xlsx", answers())  # B. Shah sends the form back untouched
+    result = runner.invoke(main, ["score", "forms/nplra-2026-a-khan.xlsx", "forms/nplra-2026-b-shah.xlsx",
+                                  "--draws", "0", "--format", "json"])
+    assert result.exit_code == 1
+    assert ("forms/nplra-2026-b-shah.xlsx: this return answers none of the indicators (a blank form); the other "
+            "respondents of nplra round 2026 are scored without it: fill it in, or move it out of the folder"
+            ) in result.output
+    (card,) = json.loads(result.output[result.output.index("["):result.output.rindex("]") + 1])
+    assert [person["name"] for person in card["respondents"]] == ["A. Khan"]
+
+
+def test_an_unresolved_resubmission_holds_back_its_agency_round(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    examples = Path(__file__).resolve().parent.parent / "examples" / "2026"
+    Path("returns").mkdir()
+    for role in ("it-lead", "senior", "staff"):
+        Path(f"returns/nplra-{role}.yaml").write_text((examples / f"nplra-{role}.yaml").read_text(encoding="utf-8"),
+                                                      encoding="utf-8")
+    text = Path("returns/nplra-it-lead.yaml").read_text(encoding="utf-8")
+    Path("returns/nplra-it-lead-v2.yaml").write_text(text.replace("round: \"2026\"", "round: '2026'"),
+                                                     encoding="utf-8")
+    result = runner.invoke(main, ["score", "returns", "--draws", "0", "--format", "json"])
+    assert result.exit_code == 1
+    assert ("returns/nplra-senior.yaml: nplra round 2026 is not scored until its resubmitted return is resolved "
+            "(see the files named above): without that respondent it would show figures its respondents did not "
+            "give") in result.output
+    assert '"agency_id": "nplra"' not in result.output
+    result = runner.invoke(main, ["score", "returns", "--draws", "0", "--format", "json", "--latest"])
+    assert result.exit_code == 0, result.output
+    (card,) = json.loads(result.output[result.output.index("["):result.output.rindex("]") + 1])
+    assert sorted(person["source"] for person in card["respondents"]) == [
+        "returns/nplra-it-lead-v2.yaml", "returns/nplra-senior.yaml", "returns/nplra-staff.yaml"]

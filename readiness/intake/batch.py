@@ -347,6 +347,7 @@ def _check_groups(results: list[ReadResult], partial: bool, *, latest: bool = Fa
             identity = respondent_identity(member)
             if identity is not None and member.source not in rejected:
                 versions.setdefault(identity, []).append(by_source[member.source])
+        unresolved = False
         for returns in versions.values():
             if len(returns) > 1:
                 found, older = _resubmission(returns, latest)
@@ -355,6 +356,15 @@ def _check_groups(results: list[ReadResult], partial: bool, *, latest: bool = Fa
                     set_aside.update(older)
                 else:
                     rejected.update(result.source for result in returns)
+                    unresolved = True
+        others = [member for member in members if member.source not in rejected]
+        if unresolved and others:
+            # Scored without one of its respondents, the agency-round would show a figure nobody gave.
+            problems.append(Problem(Location(others[0].source), "resubmission",
+                                    f"{agency_id} round {round_} is not scored until its resubmitted return is "
+                                    f"resolved (see the files named above): without that respondent it would "
+                                    f"show figures its respondents did not give"))
+            rejected.update(member.source for member in others)
     rejected |= set_aside
     kept = [result for result in results if result.source not in rejected]
     # Only now, with the groups as they will be scored: what did nobody answer?
@@ -379,6 +389,17 @@ def _check_groups(results: list[ReadResult], partial: bool, *, latest: bool = Fa
                     problems.extend(_missing_problems(by_source[first.source], first.missing))
                     rejected.add(first.source)
             continue
+        blank = [m for m in members if all(answer.state == "missing" for answer in m.answers.values())]
+        for member in blank:  # a form sent back untouched is no respondent: it would only swell N and the roles
+            problems.append(Problem(Location(member.source), "too-few-answers",
+                                    f"this return answers none of the indicators (a blank form); the other "
+                                    f"respondents of {member.agency_id} round {member.round} are scored without "
+                                    f"it: fill it in, or move it out of the folder"))
+            rejected.add(member.source)
+        members = [m for m in members if m not in blank]
+        if not members:
+            continue
+        first = members[0]
         unanswered = [ident for ident in first.answers if all(m.answers[ident].state == "missing" for m in members)]
         if not unanswered:
             continue
