@@ -176,3 +176,14 @@ def test_an_unresolved_resubmission_holds_back_its_agency_round(runner, tmp_path
     (card,) = json.loads(result.output[result.output.index("["):result.output.rindex("]") + 1])
     assert sorted(person["source"] for person in card["respondents"]) == [
         "returns/nplra-it-lead-v2.yaml", "returns/nplra-senior.yaml", "returns/nplra-staff.yaml"]
+
+
+def test_roles_are_one_whatever_their_letter_case(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    examples = Path(__file__).resolve().parent.parent / "examples" / "2026"
+    for role in ("it-lead", "senior", "staff"):
+        text = (examples / f"nplra-{role}.yaml").read_text(encoding="utf-8")
+        Path(f"nplra-{role}.yaml").write_text(text.replace('role: "staff"', 'role: " Senior "'), encoding="utf-8")
+    result = runner.invoke(main, ["score", ".", "--draws", "0", "--format", "json"])
+    (card,) = json.loads(result.output[result.output.index("["):result.output.rindex("]") + 1])
+    assert sorted(card["roles"]) == ["it_lead", "senior"]

@@ -346,8 +346,13 @@ def role_indices(
     rather than scored 0, so that a role is judged on what it actually said.
     """
     by_role: dict[str, list[Assessment]] = {}
+    labels: dict[str, str] = {}
     for assessment in assessments:
-        by_role.setdefault(assessment.respondent.role or UNSPECIFIED_ROLE, []).append(assessment)
+        # "Senior" and "senior " are one role (as they are one respondent's role for resubmissions); the
+        # first spelling met names it.
+        role = " ".join((assessment.respondent.role or "").split())
+        label = labels.setdefault(role.casefold(), role or UNSPECIFIED_ROLE)
+        by_role.setdefault(label, []).append(assessment)
     if len(by_role) == 1 and indices_all is not None and merged_all is not None \
             and all(item.state != "missing" for item in merged_all.values()):
         # One role and nothing missing: that role's scores are the group's, already computed.
