@@ -390,6 +390,7 @@ def _partial_option(function):
         "--partial", is_flag=True,
         help="Accept files that leave answers out; each missing answer scores like 'unknown'.")(function)
 
+
 _rubric_option = click.option(
     "--rubric", "rubric_ref", metavar="RUBRIC",
     help="Rubric id, id@version or a rubric file of your own, that every assessment must name.")
@@ -518,9 +519,12 @@ def _exit_if_unscored(batch, scored) -> None:
                                         "latest).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]),
               help="table (default), json or csv. Taken from -o's extension when not given.")
+@click.option("--latest", is_flag=True,
+              help="Show the state of the newer of two returns of one respondent (as score --latest would use it), "
+                   "rather than 'resubmitted'.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (atomically) instead of standard output.")
-def status(paths: tuple[Path, ...], roster_path: Path | None, round_: str | None, fmt: str | None,
+def status(paths: tuple[Path, ...], roster_path: Path | None, round_: str | None, fmt: str | None, latest: bool,
            output: Path | None) -> None:
     """Show where a round stands: per agency (and respondent), returned and valid, invalid (with
     the number of problems and the first), missing, resubmitted or duplicated; returns from
@@ -537,7 +541,7 @@ def status(paths: tuple[Path, ...], roster_path: Path | None, round_: str | None
     _refuse_input_as_output(output, paths + ((roster_path,) if roster_path else ()))
     fmt = _format_from(fmt, output, ("table", "json", "csv"), "table")
     roster = load_roster(roster_path) if roster_path else None
-    found = round_status(paths, Catalog(), roster=roster, round_=round_)
+    found = round_status(paths, Catalog(), roster=roster, round_=round_, latest=latest)
     if fmt == "json":
         text = json.dumps(found.to_dict(), indent=2, ensure_ascii=False) + "\n"
     elif fmt == "csv":

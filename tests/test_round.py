@@ -187,3 +187,22 @@ def test_roles_are_one_whatever_their_letter_case(runner, tmp_path, monkeypatch)
     result = runner.invoke(main, ["score", ".", "--draws", "0", "--format", "json"])
     (card,) = json.loads(result.output[result.output.index("["):result.output.rindex("]") + 1])
     assert sorted(card["roles"]) == ["it_lead", "senior"]
+
+
+def test_status_latest_shows_the_state_of_the_newer_return(runner, tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.chdir(tmp_path)
+    examples = Path(__file__).resolve().parent.parent / "examples" / "2026"
+    Path("r").mkdir()
+    text = (examples / "wpps.yaml").read_text(encoding="utf-8")
+    Path("r/wpps.yaml").write_text(text, encoding="utf-8")
+    Path("r/wpps-v2.yaml").write_text(text.replace("strategy.vision: {level: 2", "strategy.vision: {level: 3"),
+                                      encoding="utf-8")
+    os.utime("r/wpps.yaml", (1_790_000_000, 1_790_000_000))
+    os.utime("r/wpps-v2.yaml", (1_790_000_060, 1_790_000_060))
+    result = runner.invoke(main, ["status", "r", "--latest", "--format", "json"])
+    (line,) = json.loads(result.output)["lines"]
+    assert line["state"] == "valid" and sorted(line["files"]) == ["r/wpps-v2.yaml", "r/wpps.yaml"]
+    result = runner.invoke(main, ["status", "r", "--format", "json"])
+    assert json.loads(result.output)["lines"][0]["state"] == "resubmitted"

@@ -44,7 +44,9 @@ class ReturnFile:
 
     @property
     def repeat(self) -> str | None:
-        return next((REPEATS[p.code] for p in self.problems if p.code in REPEATS), None)
+        """``resubmitted`` or ``duplicate`` while it stops the return (an older return set aside by
+        --latest is only a warning: the newer one's own state counts)."""
+        return next((REPEATS[p.code] for p in self.problems if p.code in REPEATS and p.is_error), None)
 
 
 @dataclass
@@ -142,7 +144,7 @@ def _state(returned: list[ReturnFile]) -> tuple[str, int, str | None]:
     if errors:
         return "invalid", len(errors), str(errors[0])
     if repeat:
-        problem = next(p for f in returned for p in f.problems if p.code in REPEATS)
+        problem = next(p for f in returned for p in f.problems if p.code in REPEATS and p.is_error)
         return repeat, 1, str(problem)
     return "valid", 0, None
 
