@@ -239,6 +239,7 @@ def _refuse_input_as_output(output: Path | None, paths) -> None:
     return, or list it as skipped).  A refusal exits 1 and leaves every file as it was."""
     if output is None:
         return
+    _regular_file_or_new(output)
     target = output.resolve()
     for path in paths:
         path = Path(path).resolve()
@@ -250,6 +251,28 @@ def _refuse_input_as_output(output: Path | None, paths) -> None:
             raise click.ClickException(f"-o {output} is inside the input folder {Path(path).name}, where the next run "
                                        f"would read it as a return (or list it as skipped); write it elsewhere")
 
+
+
+def _dash_is_stdout(_ctx, _param, value: Path | None) -> Path | None:
+    """``-o -`` is standard output, as for other command-line tools."""
+    return None if value is not None and str(value) == "-" else value
+
+
+def _regular_file_or_new(output: Path) -> None:
+    """-o is a regular file (to replace) or a new path: never a device, a pipe or a folder, which an atomic
+    rename would replace (as root, ``-o /dev/null`` would turn the device into a file)."""
+    import stat
+
+    try:
+        mode = output.stat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise click.ClickException(f"-o {output}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a device, pipe or socket)"
+        raise click.ClickException(f"-o {output} is {kind}; write to a file, or leave -o out to write to "
+                                   f"standard output")
 
 
 def _refuse_output_folder_among_inputs(out_dir: Path, paths) -> None:
@@ -273,7 +296,7 @@ def _refuse_output_folder_among_inputs(out_dir: Path, paths) -> None:
 @click.option("--agency", help="Agency name to fill in.")
 @click.option("--agency-id", help="Agency id to fill in (lowercase letters, digits, - or _).")
 @click.option("--round", "round_", help="Assessment round to fill in, e.g. 2026.")
-@click.option("-o", "--output", type=click.Path(path_type=Path),
+@click.option("-o", "--output", type=click.Path(path_type=Path), callback=_dash_is_stdout,
               help="Write to this file instead of standard output (never over an existing file without --force); "
                    "with --roster, the folder to write the forms into.")
 @click.option("--roster", "roster_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -309,6 +332,8 @@ def template(fmt: str | None, rubric_ref: str, agency: str | None, agency_id: st
         raise click.UsageError(f"--format {fmt} does not match the file name {output.name}; change one of them")
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx writes a file: add -o FILE.xlsx")
+    if output is not None:
+        _regular_file_or_new(output)
     if output is not None and output.exists() and not force:
         raise click.ClickException(f"{output} exists (perhaps a return already filled in); write the blank form to "
                                    f"another file, or add --force to replace it")
@@ -455,7 +480,7 @@ def validate(paths: tuple[Path, ...], partial: bool, rubric_ref: str | None, fmt
 @_draws_option("How many times to re-run the method for the intervals (weights, amplification and "
                "unevidenced answers varied); 0 leaves the intervals out.")
 @_seed_option("Seed of the draws: the same seed gives the same intervals.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), callback=_dash_is_stdout,
               help="Write to this file (atomically) instead of standard output.")
 def score(paths: tuple[Path, ...], fmt: str | None, partial: bool, rubric_ref: str | None, draws: int, seed: int,
           output: Path | None) -> None:
@@ -522,7 +547,7 @@ def _exit_if_unscored(batch, scored) -> None:
 @click.option("--latest", is_flag=True,
               help="Show the state of the newer of two returns of one respondent (as score --latest would use it), "
                    "rather than 'resubmitted'.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), callback=_dash_is_stdout,
               help="Write to this file (atomically) instead of standard output.")
 def status(paths: tuple[Path, ...], roster_path: Path | None, round_: str | None, fmt: str | None, latest: bool,
            output: Path | None) -> None:
@@ -587,7 +612,7 @@ def _status_csv(found) -> str:
               metavar="FILE", help="An intervention catalogue of your own (default: the one the rubric names).")
 @_partial_option
 @_rubric_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), callback=_dash_is_stdout,
               help="Write to this file (atomically) instead of standard output.")
 def recommend_(paths: tuple[Path, ...], fmt: str | None, top: int | None, catalogue_path: Path | None, partial: bool,
                rubric_ref: str | None, output: Path | None) -> None:
@@ -681,7 +706,7 @@ def _settings(values: tuple[str, ...]) -> dict[str, float]:
                    "-o's extension when not given.")
 @_partial_option
 @_rubric_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), callback=_dash_is_stdout,
               help="Write to this file (atomically) instead of standard output.")
 def whatif(paths: tuple[Path, ...], settings: tuple[str, ...], fmt: str | None, partial: bool,
            rubric_ref: str | None, output: Path | None) -> None:
@@ -870,7 +895,7 @@ COMPARE_FORMATS = ("table", "json", "csv", "xlsx", "sqlite", "html", "pdf")
 @click.option("--format", "fmt", type=click.Choice(COMPARE_FORMATS),
               help="table (default on a terminal), json, csv (the scores), xlsx or sqlite (every view), html or "
                    "pdf (a report). Taken from -o's extension when not given.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), callback=_dash_is_stdout,
               help="Write to this file (atomically); needed for xlsx, sqlite and pdf.")
 @click.option("--by", type=click.Choice(["round", "agency"]), default="round", show_default=True,
               help="The terminal table: round, a ranking per round; agency, each agency through the rounds.")

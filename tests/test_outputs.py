@@ -93,3 +93,18 @@ def test_written_files_get_the_usual_mode_and_a_replaced_file_keeps_its_own(runn
         assert stat.S_IMODE(os.stat("new.json").st_mode) == 0o664
     finally:
         os.umask(old)
+
+
+def test_o_is_a_regular_file_or_a_new_path(runner, returns):
+    # A FIFO stands for a device here: an atomic rename would replace it with a regular file (as root,
+    # `-o /dev/null` would have turned the device into a file).
+    os.mkfifo("pipe")
+    for command in (["score", "returns", "--draws", "0", "-o", "pipe"], ["template", "-o", "pipe"]):
+        result = runner.invoke(main, command)
+        assert result.exit_code == 1
+        assert result.output == ("Error: -o pipe is not a regular file (a device, pipe or socket); write to a file, "
+                                 "or leave -o out to write to standard output\n")
+        assert stat.S_ISFIFO(os.stat("pipe").st_mode)
+    result = runner.invoke(main, ["score", "returns/wpps.yaml", "--draws", "0", "--format", "json", "-o", "-"])
+    assert result.exit_code == 0 and json.loads(result.output)[0]["agency_id"] == "wpps"
+    assert not os.path.exists("-")
