@@ -376,6 +376,9 @@ def _forms_for_roster(roster_path: Path, out_dir: Path | None, fmt: str | None, 
     roster = load_roster(roster_path)
     rubric_found = Catalog().resolve(rubric_ref)
     named = form_names(roster, round_, ".xlsx" if fmt == "xlsx" else ".yaml")
+    if any((out_dir / name).resolve() == roster_path.resolve() for _, name in named):
+        raise click.ClickException(f"a form would be written over the roster {roster_path}; write the forms to "
+                                   f"another folder")
     existing = [name for _, name in named if (out_dir / name).exists()]
     if existing and not force:  # nothing is written unless every form can be
         shown = ", ".join(existing[:5]) + (f" and {len(existing) - 5} more" if len(existing) > 5 else "")
@@ -590,11 +593,12 @@ def _status_csv(found) -> str:
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
-    writer.writerow(["agency_id", "agency", "respondent", "email", "state", "files", "problems", "first_problem"])
+    writer.writerow(["agency_id", "agency", "round", "respondent", "email", "state", "files", "problems",
+                     "first_problem"])
     for line in found.lines:
         writer.writerow([safe_cell(value) if isinstance(value, str) else ("" if value is None else value) for value in
-                         (line.agency_id, line.agency, line.respondent, line.email, line.state, "; ".join(line.files),
-                          line.problems, line.first_problem)])
+                         (line.agency_id, line.agency, line.round, line.respondent, line.email, line.state,
+                          "; ".join(line.files), line.problems, line.first_problem)])
     return "\ufeff" + out.getvalue()
 
 

@@ -673,7 +673,7 @@ def status_table(status, width: int | None = None) -> str:
         [("Respondent", "left"), ("State", "left"), ("File(s)", "left")]
     rows = []
     for line in status.lines:
-        state = line.state + (f" ({line.problems})" if line.state == "invalid" else "")
+        state = line.state + (f" ({line.problems})" if line.state == "invalid" and line.problems else "")
         rows.append([line.agency_id] + ([line.round or "?"] if several else []) +
                     [line.respondent or "–", state, "\n".join(os.path.basename(path) for path in line.files) or "–"])
     table = _table(headers, rows, width=width, wrap=(2, 4) if several else (1, 3))
@@ -688,6 +688,7 @@ def status_table(status, width: int | None = None) -> str:
     if status.skipped:
         notes.append("Not assessments (skipped):")
         notes += [f"- {problem}" for problem in status.skipped]
+    notes += status.notes
     missing = [line for line in status.lines if line.state == "missing" and line.email]
     if missing:
         notes.append("To chase: " + ", ".join(f"{line.agency_id} {line.email}" for line in missing))

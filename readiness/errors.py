@@ -71,6 +71,7 @@ PROBLEM_CODES: dict[str, str] = {
     "agency-name-clash": "files of one agency id name the agency differently",
     "duplicate-file": "the same content twice: that respondent would be counted twice",
     "resubmission": "two returns of one respondent (same agency id, round, name and role); --latest keeps the newer",
+    "held-back": "a return not scored because another return of its agency-round is an unresolved resubmission",
     # workbooks
     "not-a-workbook": "the file is not an Excel workbook (.xlsx)",
     "macros": "the workbook is macro-enabled or holds macros",
@@ -88,6 +89,7 @@ PROBLEM_CODES: dict[str, str] = {
     # survey import
     "unknown-column": "a mapping names a column the table does not have",
     "row-cut-short": "a row has fewer fields than the header",
+    "row-too-long": "a row has more fields than the header (a separator inside an unquoted value?)",
     "empty-table": "the table has no header, or no rows of answers",
     "no-round": "the mapping gives no round",
     "no-answer-columns": "no column of the table maps to an indicator",

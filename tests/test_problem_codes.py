@@ -516,6 +516,25 @@ def _():
     return import_problems(["Agency", "Code", "i1.a"], [["Test Agency"]]), "responses.csv:2:1", "row-cut-short"
 
 
+@case("row-too-long")
+def _():
+    return import_problems(["Agency", "Code", "i1.a"], [["Test Agency", "t", "2", "extra"]]), \
+        "responses.csv:2:4", "row-too-long"
+
+
+@case("held-back")
+def _():
+    import os
+
+    first = MINI_A.replace("answers:", "respondent: {name: A. Khan, role: it_lead}\nanswers:")
+    write("a.yaml", first)
+    write("b.yaml", first.replace("  i1.b: 2", "  i1.b: 3"))  # an unresolved resubmission of A. Khan
+    write("c.yaml", MINI_A.replace("answers:", "respondent: {name: B. Shah, role: senior}\nanswers:"))
+    os.utime("a.yaml", (1_700_000_000, 1_700_000_000))
+    os.utime("b.yaml", (1_700_003_600, 1_700_003_600))
+    return read("a.yaml", "b.yaml", "c.yaml"), "c.yaml", "held-back"
+
+
 @case("empty-table")
 def _():
     return import_problems(["Agency", "Code", "i1.a"], [], 'round: {value: "2026"}\n'), "responses.csv", \

@@ -167,9 +167,13 @@ def test_an_unresolved_resubmission_holds_back_its_agency_round(runner, tmp_path
                                                      encoding="utf-8")
     result = runner.invoke(main, ["score", "returns", "--draws", "0", "--format", "json"])
     assert result.exit_code == 1
-    assert ("returns/nplra-senior.yaml: nplra round 2026 is not scored until its resubmitted return is resolved "
-            "(see the files named above): without that respondent it would show figures its respondents did not "
-            "give") in result.output
+    for role in ("senior", "staff"):
+        assert (f"returns/nplra-{role}.yaml: held back: nplra round 2026 is not scored until its resubmitted "
+                f"return is resolved (see the resubmission named for it); without that respondent it would show "
+                f"figures its respondents did not give") in result.output
+    result_status = runner.invoke(main, ["status", "returns", "--format", "json"])
+    assert sorted(line["state"] for line in json.loads(result_status.output)["lines"]) == [
+        "held back", "held back", "resubmitted"]
     assert '"agency_id": "nplra"' not in result.output
     result = runner.invoke(main, ["score", "returns", "--draws", "0", "--format", "json", "--latest"])
     assert result.exit_code == 0, result.output
@@ -206,3 +210,112 @@ def test_status_latest_shows_the_state_of_the_newer_return(runner, tmp_path, mon
     assert line["state"] == "valid" and sorted(line["files"]) == ["r/wpps-v2.yaml", "r/wpps.yaml"]
     result = runner.invoke(main, ["status", "r", "--format", "json"])
     assert json.loads(result.output)["lines"][0]["state"] == "resubmitted"
+
+
+def _yaml_return(source: str, agency_id: str, round_: str, name: str | None, role: str | None) -> str:
+    """An example return re-labelled: another agency id, round and respondent."""
+    text = (Path(__file__).resolve().parent.parent / "examples" / "2026" / source).read_text(encoding="utf-8")
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("agency_id:"):
+            line = f'agency_id: "{agency_id}"'
+        elif line.startswith("round:"):
+            line = f'round: "{round_}"'
+        elif line.startswith("respondent:"):
+            fields = ", ".join(f"{key}: {json.dumps(value)}" for key, value in (("name", name), ("role", role)) if value)
+            line = f"respondent: {{{fields}}}"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def _status(runner, roster: str, returns: dict[str, str], *options) -> dict:
+    Path("agencies.csv").write_text(roster, encoding="utf-8")
+    Path("r").mkdir(exist_ok=True)
+    for name, text in returns.items():
+        Path("r", name).write_text(text, encoding="utf-8")
+    result = runner.invoke(main, ["status", "r", "--roster", "agencies.csv", "--format", "json", *options])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def _states(status: dict) -> list[tuple]:
+    return [(line["agency_id"], line["respondent"], line["state"], sorted(Path(f).name for f in line["files"]))
+            for line in status["lines"]]
+
+
+HEAD = "agency_id,agency,respondent,role,email\n"
+WPPS = "wpps,Western Province Police Service"
+
+
+def test_roster_matching_by_name_role_and_form_name(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    roster = HEAD + (f"{WPPS},A. Khan,it_lead,\n{WPPS},A. Khan,senior,\n{WPPS},,staff,\n{WPPS},,staff,\n"
+                     f"{WPPS},R. Baloch,staff,\n")
+    returns = {
+        "one.yaml": _yaml_return("wpps.yaml", "wpps", "2026", "A. Khan", "senior"),  # same name, other role
+        "two.yaml": _yaml_return("wpps.yaml", "wpps", "2026", "A. Khan", "it_lead"),
+        "s1.yaml": _yaml_return("wpps.yaml", "wpps", "2026", None, "staff"),  # two unnamed staff: two people
+        "s2.yaml": _yaml_return("wpps.yaml", "wpps", "2026", None, "staff").replace("agency_id:", "# 2\nagency_id:"),
+        # a stray return of a later round from an agency not on the roster changes nothing
+        "stray.yaml": _yaml_return("hpcro.yaml", "zzz", "2027", "Z", "it_lead"),
+    }
+    status = _status(runner, roster, returns)
+    assert status["round"] == "2026"
+    assert _states(status) == [
+        ("wpps", "A. Khan (it_lead)", "valid", ["two.yaml"]), ("wpps", "A. Khan (senior)", "valid", ["one.yaml"]),
+        ("wpps", "staff", "valid", ["s1.yaml"]), ("wpps", "staff", "valid", ["s2.yaml"]),
+        ("wpps", "R. Baloch", "missing", []),  # unnamed returns are never credited to a named person
+        ("zzz", "Z (it_lead)", "other round", ["stray.yaml"])]
+
+
+def test_a_return_under_its_form_name_with_a_mistyped_id_is_that_respondents(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    roster = HEAD + f"{WPPS},K. Awan,it_lead,k@wpps.example.org\n"
+    broken = _yaml_return("wpps.yaml", "WPS", "2026", "K. Awan", "it_lead")
+    status = _status(runner, roster, {"wpps-2026-k-awan.yaml": broken})
+    ((agency, who, state, files),) = _states(status)
+    assert (agency, who, state, files) == ("wpps", "K. Awan", "invalid", ["wpps-2026-k-awan.yaml"])
+    assert "To chase" not in runner.invoke(main, ["status", "r", "--roster", "agencies.csv"]).output
+
+
+def test_roster_rows_that_contradict_each_other_are_refused(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("mix.csv").write_text(HEAD + f"{WPPS},,,desk@x.org\n{WPPS},K. Awan,it_lead,\n{WPPS},K. Awan,it_lead,\n",
+                               encoding="utf-8")
+    result = runner.invoke(main, ["template", "--roster", "mix.csv", "-o", "forms"])
+    assert result.exit_code == 1
+    mixed = ("agency wpps is listed both alone and with respondents; list its respondents (name or role on each "
+             "row), or the agency alone")
+    assert result.output.splitlines() == [f"mix.csv:3:1: {mixed}", f"mix.csv:4:1: {mixed}",
+                                          "mix.csv:4:1: this row repeats wpps K. Awan of mix.csv:3:1; list each "
+                                          "respondent once"]
+    Path("long.csv").write_text(HEAD + "wpps,Western Province, Police,K. Awan,it_lead,k@x.org\n", encoding="utf-8")
+    result = runner.invoke(main, ["template", "--roster", "long.csv", "-o", "forms"])
+    assert result.output.splitlines() == [
+        "long.csv:2:6: this row has 6 fields but the header has 5; a value holding the separator must be in "
+        "double quotes"]
+
+
+def test_the_roster_is_never_written_over(runner, tmp_path, monkeypatch):
+    import openpyxl
+
+    monkeypatch.chdir(tmp_path)
+    Path("forms").mkdir()
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["agency_id", "agency"])
+    workbook.active.append(["wpps", "Western Province Police Service"])
+    workbook.save("forms/wpps.xlsx")  # the roster has the very name of the form it would write
+    before = hashlib.sha256(Path("forms/wpps.xlsx").read_bytes()).hexdigest()
+    result = runner.invoke(main, ["template", "--roster", "forms/wpps.xlsx", "-o", "forms", "--force"])
+    assert result.exit_code == 1
+    assert result.output == ("Error: a form would be written over the roster forms/wpps.xlsx; write the forms to "
+                             "another folder\n")
+    assert hashlib.sha256(Path("forms/wpps.xlsx").read_bytes()).hexdigest() == before
+
+
+def test_one_folder_given_twice_is_read_once(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("r").mkdir()
+    Path("r/wpps.yaml").write_text(_yaml_return("wpps.yaml", "wpps", "2026", "K. Awan", "it_lead"), encoding="utf-8")
+    result = runner.invoke(main, ["status", "r", "r/", str(Path("r").resolve()), "--format", "json"])
+    assert [line["state"] for line in json.loads(result.output)["lines"]] == ["valid"]

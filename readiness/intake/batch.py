@@ -171,7 +171,11 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]
             files.append(path)
         else:
             problems.append(Problem(Location(str(path)), "no-such-file", "no such file or folder"))
-    unique = list(dict.fromkeys(files))
+    # One file given twice (a folder and its parent, a relative and an absolute path, a link) is read once.
+    seen: dict[Path, Path] = {}
+    for file in files:
+        seen.setdefault(file.resolve(), file)
+    unique = list(seen.values())
     return unique, problems
 
 
@@ -358,13 +362,14 @@ def _check_groups(results: list[ReadResult], partial: bool, *, latest: bool = Fa
                     rejected.update(result.source for result in returns)
                     unresolved = True
         others = [member for member in members if member.source not in rejected]
-        if unresolved and others:
+        if unresolved:
             # Scored without one of its respondents, the agency-round would show a figure nobody gave.
-            problems.append(Problem(Location(others[0].source), "resubmission",
-                                    f"{agency_id} round {round_} is not scored until its resubmitted return is "
-                                    f"resolved (see the files named above): without that respondent it would "
-                                    f"show figures its respondents did not give"))
-            rejected.update(member.source for member in others)
+            for member in others:
+                problems.append(Problem(Location(member.source), "held-back",
+                                        f"held back: {agency_id} round {round_} is not scored until its resubmitted "
+                                        f"return is resolved (see the resubmission named for it); without that "
+                                        f"respondent it would show figures its respondents did not give"))
+                rejected.add(member.source)
     rejected |= set_aside
     kept = [result for result in results if result.source not in rejected]
     # Only now, with the groups as they will be scored: what did nobody answer?
@@ -391,10 +396,12 @@ def _check_groups(results: list[ReadResult], partial: bool, *, latest: bool = Fa
             continue
         blank = [m for m in members if all(answer.state == "missing" for answer in m.answers.values())]
         for member in blank:  # a form sent back untouched is no respondent: it would only swell N and the roles
+            rest = "the other respondents of {0} round {1} are scored without it" if len(blank) < len(members) \
+                else "no respondent of {0} round {1} answered, so it is not scored"
             problems.append(Problem(Location(member.source), "too-few-answers",
-                                    f"this return answers none of the indicators (a blank form); the other "
-                                    f"respondents of {member.agency_id} round {member.round} are scored without "
-                                    f"it: fill it in, or move it out of the folder"))
+                                    f"this return answers none of the indicators (a blank form); "
+                                    f"{rest.format(member.agency_id, member.round)}: fill it in, or move it out "
+                                    f"of the folder"))
             rejected.add(member.source)
         members = [m for m in members if m not in blank]
         if not members:

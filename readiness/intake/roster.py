@@ -141,12 +141,20 @@ def load_roster(path: Path) -> Roster:
             names.setdefault(agency_id, (agency, at("agency")))
             respondent = value("respondent") if "respondent" in columns else None
             role = value("role") if "role" in columns else None
+            # Two unnamed rows of one role are two people (say, two members of staff); a named person, or the
+            # agency alone, is listed once.
             key = (agency_id, (respondent or "").casefold(), (role or "").casefold())
-            if key in seen:
+            if key in seen and (respondent or not role):
+                what = f"{agency_id} {respondent}" if respondent else f"agency {agency_id}"
                 row_problems.append(Problem(table.location(number, None), "duplicate-row",
-                                            f"this row repeats {agency_id} {respondent or role or ''} of "
-                                            f"{seen[key]}".rstrip() + "; list each respondent once"))
+                                            f"this row repeats {what} of {seen[key]}; list each respondent once"))
             seen.setdefault(key, table.location(number, None))
+            alone = not respondent and not role
+            if alone and any(e.agency_id == agency_id for e in entries) or \
+                    not alone and any(e.agency_id == agency_id and not e.respondent and not e.role for e in entries):
+                row_problems.append(Problem(table.location(number, None), "duplicate-row",
+                                            f"agency {agency_id} is listed both alone and with respondents; list "
+                                            f"its respondents (name or role on each row), or the agency alone"))
             if not row_problems:
                 entries.append(RosterEntry(agency_id, agency, respondent, role, email, table.location(number, None)))
         problems += row_problems
@@ -178,11 +186,17 @@ def form_names(roster: Roster, round_: str | None, suffix: str) -> list[tuple[Ro
     taken: set[str] = set()
     named = []
     counters: dict[str, int] = {}
+    names = {}
+    for entry in roster.entries:  # a name listed twice in an agency (two roles) takes its role too
+        key = (entry.agency_id, _slug(entry.respondent or ""))
+        names[key] = names.get(key, 0) + 1
     for entry in roster.entries:
         stem = entry.agency_id + (f"-{_slug(round_)}" if round_ else "")
         if entry.agency_id in several:
             counters[entry.agency_id] = counters.get(entry.agency_id, 0) + 1
             part = _slug(entry.respondent or "") or _slug(entry.role or "") or f"respondent-{counters[entry.agency_id]}"
+            if entry.respondent and entry.role and names[(entry.agency_id, _slug(entry.respondent))] > 1:
+                part += f"-{_slug(entry.role)}"
             stem += f"-{part}"
         name, extra = stem + suffix, 2
         while name.casefold() in taken:

@@ -19,7 +19,7 @@ from .batch import load_assessments
 from .roster import Roster, RosterEntry
 
 #: Problem codes that mean "this file is one return too many" rather than "this return is wrong".
-REPEATS = {"duplicate-file": "duplicate", "resubmission": "resubmitted"}
+REPEATS = {"duplicate-file": "duplicate", "resubmission": "resubmitted", "held-back": "held back"}
 
 
 @dataclass
@@ -73,6 +73,7 @@ class RoundStatus:
     lines: list[StatusLine]
     skipped: list[Problem]  # files in the folder that are not assessments, with why and the fix
     roster: str | None
+    notes: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         found: dict[str, int] = {}
@@ -84,10 +85,11 @@ class RoundStatus:
         """One line: how many returns (expected, with a roster), in each state, and the files that are not
         assessments, e.g. ``Round 2026: 13 returns expected from 11 agencies: 12 valid, 1 missing``."""
         counts = self.counts()
-        order = ("valid", "invalid", "resubmitted", "duplicate", "missing", "not on the roster", "other round")
+        order = ("valid", "invalid", "resubmitted", "held back", "duplicate", "missing", "not on the roster",
+                 "other round")
         parts = [f"{counts[state]} {state}" for state in order if counts.get(state)]
         listed = [line for line in self.lines if line.state not in ("not on the roster", "other round")] \
-            if self.roster else self.lines
+            if self.roster else [line for line in self.lines if line.state != "other round"]
         agencies = len({line.agency_id for line in listed})
         text = (f"Round {self.round}: " if self.round else "") + \
             f"{_count(len(listed), 'return')} {'expected ' if self.roster else ''}from {_count(agencies, 'agency')}: " \
@@ -124,18 +126,38 @@ def round_status(paths: Iterable[str | Path], catalog: Catalog, *, roster: Roste
                             assessment.respondent.role) if assessment else peek(Path(path))
         # A problem of a group of respondents is located at its first file but names every file it concerns.
         shared = [problem for other, found in by_file.items() if other != path for problem in found
-                  if problem.is_error and path in problem.message]
+                  if problem.is_error and _names(problem.message, path)]
         files.append(ReturnFile(path, identity, by_file.get(path, []) + shared))
     known = set(batch.report.files)
     skipped = [problem for problem in batch.problems if problem.location.file not in known]
+    notes: list[str] = []
     if round_ is None:
-        rounds = sorted({f.identity.round for f in files if f.identity.round}, key=version_order)
-        # One round in the folder is the round; with a roster, several mean the latest (the others are listed
-        # as "other round"); without one, every return is listed whatever its round.
-        if len(rounds) == 1 or (roster is not None and rounds):
-            round_ = rounds[-1]
+        listed = set(roster.agencies) if roster else None
+        counted: dict[str, int] = {}
+        for f in files:
+            if f.identity.round and (listed is None or f.identity.agency_id in listed):
+                counted[f.identity.round] = counted.get(f.identity.round, 0) + 1
+        if not counted and listed is not None:  # no return names a roster agency: whatever rounds there are
+            for f in files:
+                if f.identity.round:
+                    counted[f.identity.round] = counted.get(f.identity.round, 0) + 1
+        # One round is the round.  With a roster, several mean the round most of its agencies' returns state
+        # (a stray file of another round must not make every agency "missing"); without one, every return is
+        # listed whatever its round.
+        if len(counted) == 1 or (roster is not None and counted):
+            round_ = max(counted, key=lambda r: (counted[r], version_order(r)))
+            if len(counted) > 1:
+                notes.append(f"returns of {len(counted)} rounds; this is round {round_}, the one most returns "
+                             f"state (--round chooses another)")
     lines = _against_roster(files, roster, round_) if roster else _by_return(files, round_)
-    return RoundStatus(round_, lines, skipped, roster.source if roster else None)
+    return RoundStatus(round_, lines, skipped, roster.source if roster else None, notes)
+
+
+def _names(message: str, path: str) -> bool:
+    """Whether ``message`` names the file ``path`` (as a whole name, not inside a longer path)."""
+    import re
+
+    return re.search(r"(?<![\w./\\-])" + re.escape(path) + r"(?![\w.-])", message) is not None
 
 
 def _state(returned: list[ReturnFile]) -> tuple[str, int, str | None]:
@@ -157,11 +179,12 @@ def _by_return(files: list[ReturnFile], round_: str | None) -> list[StatusLine]:
     grouped: dict[tuple, list[ReturnFile]] = {}
     for file in files:
         identity = file.identity
+        # Returns without a name are never one person (two members of staff may answer unnamed).
         key = (identity.agency_id or f"? {Path(file.path).name}", identity.round or "", identity.name or "",
-               identity.role or "")
+               identity.role or "", "" if identity.name else file.path)
         grouped.setdefault(key, []).append(file)
     lines = []
-    for (agency_id, round_found, name, role), returned in sorted(grouped.items(),
+    for (agency_id, round_found, name, role, _), returned in sorted(grouped.items(),
                                                                 key=lambda item: (version_order(item[0][1]), item[0])):
         state, count, first = _state(returned)
         if _other_round(returned[0], round_):
@@ -172,52 +195,82 @@ def _by_return(files: list[ReturnFile], round_: str | None) -> list[StatusLine]:
     return lines
 
 
-def _matches(entry: RosterEntry, identity: Identity) -> bool:
-    if entry.respondent and identity.name:
-        return entry.respondent.casefold() == identity.name.casefold()
-    if entry.role and identity.role and not identity.name:
-        return entry.role.casefold() == identity.role.casefold()
-    return not entry.respondent and not entry.role
+def _fold(text: str | None) -> str:
+    return " ".join((text or "").casefold().split())
+
+
+def _match(entries: list[RosterEntry], identity: Identity, taken: dict[int, list[ReturnFile]]) -> int | None:
+    """The roster row (its index in ``entries``) a return is from, or ``None``.
+
+    By name when the return has one (and by role too when the roster lists the name twice); a return
+    without a name goes to a row without one, of its role, that no other unnamed return took.  A row
+    that lists roles only takes a named return of its role.
+    """
+    name, role = _fold(identity.name), _fold(identity.role)
+    if len(entries) == 1 and not entries[0].respondent and not entries[0].role:
+        return 0  # the roster lists the agency alone: every return of it is its
+    if name:
+        named = [i for i, e in enumerate(entries) if _fold(e.respondent) == name]
+        if len(named) > 1:
+            named = [i for i in named if _fold(entries[i].role) == role] or named[:1]
+        if named:
+            return named[0]
+        by_role = [i for i, e in enumerate(entries) if not e.respondent and e.role and _fold(e.role) == role
+                   and not taken.get(i)]
+        return by_role[0] if by_role else None
+    free = [i for i, e in enumerate(entries) if not e.respondent and _fold(e.role) == role and not taken.get(i)]
+    return free[0] if free else None
 
 
 def _against_roster(files: list[ReturnFile], roster: Roster, round_: str | None) -> list[StatusLine]:
-    lines: list[StatusLine] = []
-    used: set[str] = set()
+    from .roster import form_names
+
     in_round = [f for f in files if not _other_round(f, round_)]
+    by_agency: dict[str, list[RosterEntry]] = {}
     for entry in roster.entries:
-        returned = [f for f in in_round if f.path not in used and _belongs(f, entry)
-                    and (_matches(entry, f.identity) or len(roster.of(entry.agency_id)) == 1)]
-        used.update(f.path for f in returned)
-        if not returned:
-            lines.append(StatusLine(entry.agency_id, entry.agency, round_, entry.respondent or entry.role,
-                                    entry.email, "missing", [], 0, None))
+        by_agency.setdefault(entry.agency_id, []).append(entry)
+    # A return the roster's own form names, but whose stated agency is unreadable or not on the roster,
+    # is that form's return (a typo in the id, a damaged file): it belongs to that row, with its problems.
+    rounds = {round_, None} | {f.identity.round for f in files}
+    formed = {name.casefold(): entry for suffix in (".xlsx", ".yaml") for candidate in rounds
+              for entry, name in form_names(roster, candidate, suffix)}
+    taken: dict[tuple[str, int], list[ReturnFile]] = {}
+    unmatched: list[ReturnFile] = []
+    for file in in_round:
+        agency_id = file.identity.agency_id
+        entry = None if agency_id in by_agency else formed.get(Path(file.path).name.casefold())
+        if entry is not None:
+            index = by_agency[entry.agency_id].index(entry)
+            taken.setdefault((entry.agency_id, index), []).append(file)
             continue
-        state, count, first = _state(returned)
-        lines.append(StatusLine(entry.agency_id, entry.agency, returned[0].identity.round or round_,
-                                entry.respondent or entry.role, entry.email, state, [f.path for f in returned],
-                                count, first))
-    listed = set(roster.agencies)
-    for file in files:
-        if file.path in used:
-            continue
+        entries = by_agency.get(agency_id or "")
+        index = None if entries is None else _match(
+            entries, file.identity, {i: taken.get((agency_id, i), []) for i in range(len(entries))})
+        if index is None:
+            unmatched.append(file)
+        else:
+            taken.setdefault((agency_id, index), []).append(file)
+    lines: list[StatusLine] = []
+    for agency_id, entries in by_agency.items():
+        for index, entry in enumerate(entries):
+            returned = taken.get((agency_id, index), [])
+            twice = sum(_fold(other.respondent) == _fold(entry.respondent) for other in entries) > 1
+            who = entry.who if entry.respondent and twice else entry.respondent or entry.role
+            if not returned:
+                lines.append(StatusLine(agency_id, entry.agency, round_, who, entry.email, "missing", [], 0, None))
+                continue
+            state, count, first = _state(returned)
+            lines.append(StatusLine(agency_id, entry.agency, returned[0].identity.round or round_, who, entry.email,
+                                    state, [f.path for f in returned], count, first))
+    for file in [f for f in files if _other_round(f, round_)] + unmatched:
         identity = file.identity
         state = "other round" if _other_round(file, round_) else "not on the roster"
         who = " ".join(filter(None, [identity.name, f"({identity.role})" if identity.role else None])) or None
-        agency_id = identity.agency_id or f"? {Path(file.path).name}"
-        if state == "not on the roster" and agency_id in listed:
-            state = "not on the roster"  # an agency on the roster, but a respondent it does not list
         _, count, first = _state([file])
-        lines.append(StatusLine(agency_id, roster.agencies.get(agency_id), identity.round, who, None, state,
+        lines.append(StatusLine(identity.agency_id or f"? {Path(file.path).name}",
+                                roster.agencies.get(identity.agency_id or ""), identity.round, who, None, state,
                                 [file.path], count, first))
     return lines
-
-
-def _belongs(file: ReturnFile, entry: RosterEntry) -> bool:
-    """Whether a return is from the entry's agency: by the id it states, else by its file name."""
-    if file.identity.agency_id is not None:
-        return file.identity.agency_id == entry.agency_id
-    name = Path(file.path).name.casefold()
-    return name == entry.agency_id or name.startswith(entry.agency_id + "-") or name.startswith(entry.agency_id + ".")
 
 
 def peek(path: Path) -> Identity:

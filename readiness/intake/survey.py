@@ -126,6 +126,11 @@ def read_table(path: Path, *, sheet: str | None = None) -> Table:
                 problems.append(Problem(Location(source, reader.line_num), "row-cut-short",
                                         f"this row has {len(values)} fields but the header has {len(header)}; the "
                                         f"row is cut short"))
+            elif any(value.strip() for value in values[len(header):]):
+                # More fields than the header: a separator inside an unquoted value would shift every field after it.
+                problems.append(Problem(Location(source, reader.line_num, len(header) + 1), "row-too-long",
+                                        f"this row has {len(values)} fields but the header has {len(header)}; a "
+                                        f"value holding the separator must be in double quotes"))
             rows.append((reader.line_num, values))
     if problems:
         raise InvalidInput(problems)
