@@ -342,3 +342,20 @@ def test_import_refuses_an_agency_below_the_floor_and_warns_of_gaps(tmp_path, ru
     assert lines(result.stderr)[0] == (
         f"{tmp_path}/responses.csv:2:1: warning: no answer of t round 2026 (row 2) gives i2.a, i2.n, i3.a, i3.b, "
         f"i4.a, i5.a, i5.n; score it with --partial (each scores like 'unknown')")
+
+
+def test_a_link_that_leads_out_of_the_folder_is_skipped_and_never_read(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    os.mkdir("returns")
+    os.mkdir("elsewhere")
+    shutil.copy(ROOT / "examples" / "2026" / "wpps.yaml", "returns/wpps.yaml")
+    Path("elsewhere/secret.yaml").write_text("root:x:0:0:secret line\n", encoding="utf-8")
+    os.symlink(os.path.abspath("elsewhere/secret.yaml"), "returns/shadow.yaml")
+    os.symlink(os.path.abspath("returns/wpps.yaml"), "returns/inside-link.yaml")  # stays in the folder: read
+    os.symlink(os.path.abspath("elsewhere"), "returns/linked-folder")  # a folder that leads out
+    result = runner.invoke(main, ["validate", "returns"])
+    assert "secret line" not in result.output
+    assert ("returns/linked-folder: warning: skipped: a linked folder, which is not searched; copy its files into "
+            "the folder") in result.output.splitlines()
+    assert ("returns/shadow.yaml: warning: skipped: a link that leads out of the folder; copy the file itself into "
+            "the folder") in result.output.splitlines()

@@ -157,15 +157,31 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            found, skipped = [], []
+            found, skipped, outside = [], [], []
+            root = path.resolve()
             for p in sorted(path.rglob("*")):
-                if not p.is_file() or any(ignored(part) for part in p.relative_to(path).parts):
+                if any(ignored(part) for part in p.relative_to(path).parts):
+                    continue
+                if p.is_symlink() and p.is_dir():  # not searched (a loop, or another tree): said, not silent
+                    problems.append(Problem(Location(str(p)), "skipped-file", "skipped: a linked folder, which is "
+                                                                              "not searched; copy its files into the "
+                                                                              "folder", "warning"))
+                    continue
+                if not p.is_file():
+                    continue
+                if root not in p.resolve().parents:  # a link to a file, or inside a linked folder
+                    # A link that leads out of the folder (to /etc/shadow, say) is not followed: what a folder
+                    # holds is what was put in it, and its target's lines must never reach a message.
+                    outside.append(p)
                     continue
                 (found if p.suffix.lower() in suffixes else skipped).append(p)
             if not found:
                 problems.append(Problem(Location(str(path)), "empty-folder",
                                         f"folder has no assessment files ({', '.join(ACCEPTED_SUFFIXES)})"))
             problems += [Problem(Location(str(p)), "skipped-file", skipped_reason(p), "warning") for p in skipped]
+            problems += [Problem(Location(str(p)), "skipped-file", "skipped: a link that leads out of the folder; "
+                                                                   "copy the file itself into the folder", "warning")
+                         for p in outside]
             files.extend(found)
         elif path.is_file():
             files.append(path)
