@@ -108,3 +108,17 @@ def test_o_is_a_regular_file_or_a_new_path(runner, returns):
     result = runner.invoke(main, ["score", "returns/wpps.yaml", "--draws", "0", "--format", "json", "-o", "-"])
     assert result.exit_code == 0 and json.loads(result.output)[0]["agency_id"] == "wpps"
     assert not os.path.exists("-")
+
+
+def test_score_csv_quotes_text_another_spreadsheet_would_split(runner, returns):
+    text = open("returns/wpps.yaml", encoding="utf-8").read().replace(
+        'agency: "Western Province Police Service"', """agency: "x;=cmd|' /C calc'!A0;\"""")
+    open("returns/wpps.yaml", "w", encoding="utf-8").write(text)
+    runner.invoke(main, ["score", "returns/wpps.yaml", "--draws", "0", "-o", "s.csv"])
+    row = open("s.csv", encoding="utf-8").read().splitlines()[1]
+    assert row.startswith('''"x;=cmd|' /C calc'!A0;",wpps,2026,''')
+    import csv
+
+    for separator in (";", "|", "\t", ","):  # however a spreadsheet splits the row, no cell starts a formula
+        for field in next(csv.reader([row], delimiter=separator)):
+            assert not field.startswith(("=", "+", "-", "@")), (separator, field)

@@ -30,7 +30,7 @@ def to_csv(scorecards: Sequence[Scorecard]) -> str:
     header += ["stage_confidence", "risk_band_confidence", "quadrant_confidence", "agreement"]
     header += [f"role.{role}.{index}" for role in roles for index in ("readiness", "risk")]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = _Writer(out)
     writer.writerow([safe_cell(name) for name in header])
     for card in scorecards:
         row = [card.agency, card.agency_id, card.round, f"{card.rubric.id}@{card.rubric.version}",
@@ -46,6 +46,45 @@ def to_csv(scorecards: Sequence[Scorecard]) -> str:
                 for role in roles for index in ("readiness", "risk")]
         writer.writerow(["" if value is None else safe_cell(value) for value in row])
     return out.getvalue()
+
+
+class _Writer:
+    """csv.writer's output, but a text cell that holds a separator another spreadsheet might split on (``;``,
+    tab, ``|``) is quoted too: split there, an agency named ``x;=cmd|...`` would start a cell with ``=``."""
+
+    SEPARATORS = (";", "\t", "|")
+
+    def __init__(self, out):
+        self.out = out
+        self.plain = csv.writer(out, lineterminator="\n")
+
+    def writerow(self, row: list) -> None:
+        cells = []
+        for value in row:
+            if isinstance(value, str) and any(mark in value for mark in self.SEPARATORS):
+                buffer = io.StringIO()
+                csv.writer(buffer, lineterminator="", quoting=csv.QUOTE_ALL).writerow([value])
+                cells.append(_Raw(buffer.getvalue()))
+            else:
+                cells.append(value)
+        if not any(isinstance(cell, _Raw) for cell in cells):
+            self.plain.writerow(row)
+            return
+        parts = []
+        for cell in cells:
+            if isinstance(cell, _Raw):
+                parts.append(str(cell))
+            elif cell is None or cell == "":
+                parts.append("")
+            else:
+                buffer = io.StringIO()
+                csv.writer(buffer, lineterminator="").writerow([cell])
+                parts.append(buffer.getvalue())
+        self.out.write(",".join(parts) + "\n")
+
+
+class _Raw(str):
+    """A cell already quoted."""
 
 
 #: The figures whose p5 and p95 the CSV carries.
