@@ -544,7 +544,7 @@ def _exit_if_unscored(batch, scored) -> None:
               metavar="FILE", help="The round's roster (CSV or .xlsx): list every agency and respondent, returned "
                                    "or not.")
 @click.option("--round", "round_", help="The round to report (default: the one round found; with a roster, the "
-                                        "latest).")
+                                        "round most of its agencies' returns state).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]),
               help="table (default), json or csv. Taken from -o's extension when not given.")
 @click.option("--latest", is_flag=True,
@@ -555,8 +555,8 @@ def _exit_if_unscored(batch, scored) -> None:
 def status(paths: tuple[Path, ...], roster_path: Path | None, round_: str | None, fmt: str | None, latest: bool,
            output: Path | None) -> None:
     """Show where a round stands: per agency (and respondent), returned and valid, invalid (with
-    the number of problems and the first), missing, resubmitted or duplicated; returns from
-    agencies not on the roster or of another round; files that are not assessments.
+    the number of problems and the first), missing, resubmitted, held back or duplicated; returns
+    from agencies not on the roster or of another round; files that are not assessments.
 
     Exit code 0 whatever the returns' state (status reports, it does not judge); 1 when the
     roster itself is invalid.
