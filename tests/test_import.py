@@ -280,3 +280,19 @@ def test_evidence_levels_and_doubled_column_names(tmp_path, runner):
                                   "-o", str(tmp_path / "out")])
     assert (result.exit_code, result.stderr) == (1, f"{table}:1:14: column name 'Q1a' is used twice; each column "
                                                     f"needs its own name\n")
+
+
+def test_control_characters_in_the_table_name_never_reach_the_files(runner, tmp_path, monkeypatch):
+    """Issue 12, item 7: an ESC (or a line break) in a survey file's name was copied into the YAML header."""
+    import shutil
+    from pathlib import Path
+
+    monkeypatch.chdir(tmp_path)
+    table = Path("egdi\x1b[31m\nround.csv")
+    shutil.copy(ROOT / "data" / "egdi" / "egdi-2018.csv", table)
+    result = runner.invoke(main, ["import", str(table), "--map", str(ROOT / "data" / "egdi" / "egdi-mapping.yaml"),
+                                  "--round", "2018", "-o", "out"])
+    assert result.exit_code == 0, result.output
+    header = Path("out/irl-2018.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert "\x1b" not in header and header.endswith("from egdi [31m round.csv (row 3) with mapping egdi-mapping.yaml.")
+    assert runner.invoke(main, ["validate", "out"]).exit_code == 0

@@ -22,7 +22,7 @@ from ..errors import Document, InvalidInput, Location, Problem, ReadinessError, 
 from ..files import write_folder
 from ..rubric.catalog import Catalog
 from ..rubric.model import Rubric
-from ..text import did_you_mean
+from ..text import did_you_mean, printable
 from ..yamlio import YamlDocument, load_model_file, read_bytes
 from .answers import normalise_answer
 from .checks import (
@@ -234,8 +234,9 @@ def import_responses(table: Table, mapping: Mapping, mapping_doc: YamlDocument, 
         if names[stem] > 1:  # several respondents of one agency and round: number them in row order
             counters[stem] = counters.get(stem, 0) + 1
             stem = f"{stem}-{counters[stem]}"
-        comment = (f"{IMPORT_MARK[2:]} from {Path(table.source).name} "
-                   f"(row {number}) with mapping {Path(mapping_source).name}.")
+        # File names are typed by people too: an escape or a line break in one must not reach the YAML header.
+        comment = (f"{IMPORT_MARK[2:]} from {printable(Path(table.source).name)} "
+                   f"(row {number}) with mapping {printable(Path(mapping_source).name)}.")
         result.files.append((f"{stem}.yaml", assessment_yaml(assessment, rubric, comment=comment)))
     return result
 
