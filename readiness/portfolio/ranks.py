@@ -69,9 +69,9 @@ def rank_units(points: Sequence[float], draws: np.ndarray | None, decimals: int 
     """
     values = _rounded(np.asarray(points, dtype=float), decimals)
     rank = competition_ranks(values)
-    if draws is None or draws.shape[1] == 0:
+    without = draws is None or draws.shape[1] == 0
+    if without:
         low = high = rank
-        separate = lambda leader, unit: values[leader] > values[unit]  # noqa: E731
     else:
         ranks = competition_ranks(_rounded(draws, decimals))
         low = np.quantile(ranks, PERCENTILES[0] / 100, axis=1, method="inverted_cdf")
@@ -79,9 +79,12 @@ def rank_units(points: Sequence[float], draws: np.ndarray | None, decimals: int 
         # the point rank always lies in its interval (as the scorecards' intervals include their values)
         low, high = np.minimum(low, rank), np.maximum(high, rank)
 
-        def separate(leader: int, unit: int) -> bool:
-            difference = draws[leader] - draws[unit]
-            return bool(np.percentile(difference, PERCENTILES[0]) > TOLERANCE) and values[leader] > values[unit]
+    def separate(leader: int, unit: int) -> bool:
+        """Whether ``unit`` is clearly behind ``leader``: by value without draws, else by the paired difference."""
+        if without:
+            return bool(values[leader] > values[unit])
+        difference = draws[leader] - draws[unit]
+        return bool(np.percentile(difference, PERCENTILES[0]) > TOLERANCE) and values[leader] > values[unit]
 
     order = sorted(range(len(values)), key=lambda u: (rank[u], u))
     group = [0] * len(values)

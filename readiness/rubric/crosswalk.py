@@ -357,7 +357,8 @@ def translate(assessment: "Assessment", crosswalk: Crosswalk, rubric: "Rubric") 
     # The rubric stage does not import the intake stage: answers are made as copies of the assessment's own.
     template = next(iter(assessment.answers.values()))
 
-    def Answer(**fields):  # noqa: N802 (stands for the intake's Answer model)
+    def answer(**fields):
+        """An answer of the assessment's own model, with ``fields`` (the rest blank)."""
         return template.model_copy(update={"value": None, "evidence": None, "evidence_level": "none", **fields})
 
     answers = {}
@@ -365,19 +366,19 @@ def translate(assessment: "Assessment", crosswalk: Crosswalk, rubric: "Rubric") 
         link = crosswalk.links[ident]
         parts = [assessment.answers[source] for source in link.sources if source in assessment.answers]
         if not parts:
-            answers[ident] = Answer(state="missing")
+            answers[ident] = answer(state="missing")
             continue
         given = [part for part in parts if part.state == "answered"]
         if not given:
             state = next((s for s in ("unknown", "missing", "na") if any(p.state == s for p in parts)), "missing")
-            answers[ident] = Answer(state=state)
+            answers[ident] = answer(state=state)
             continue
         value = sum(part.value for part in given) / len(given)
         if link.levels is not None:
             value = float(link.levels[int(round(value))])
         evidence_levels = [part.evidence_level for part in given]
         weakest = min(evidence_levels, key=("none", "documented", "verified").index)
-        answers[ident] = Answer(state="answered", value=value, evidence_level=weakest,
+        answers[ident] = answer(state="answered", value=value, evidence_level=weakest,
                                 evidence=given[0].evidence if weakest != "none" else None)
     return assessment.model_copy(update={"rubric_id": rubric.id, "rubric_version": rubric.version,
                                          "answers": answers})
