@@ -479,6 +479,15 @@ def comparison_table(comparison, width: int | None = None) -> str:
     return "\n".join(parts)
 
 
+def _fitted(headers, rows, width: int, *, wrap) -> str:
+    """A table fitted to ``width``, or, on a terminal too narrow for it, each row as a wrapped line."""
+    table = _table(headers, rows, width=width, wrap=wrap)
+    if table is not None:
+        return _render([table], width)
+    return "".join("\n".join(wrap_text(" ".join(cell.replace("\n", " ") for cell in row if cell), width,
+                                        subsequent_indent="  ")) + "\n" for row in rows)
+
+
 def _units(count: int) -> str:
     return "1 unit" if count == 1 else f"{count} units"
 
@@ -541,13 +550,7 @@ def _ranking(view, changes, comparison, width: int) -> str:
             change = changes.get(row.unit)
             cells.append(_change_cell(change.figure("readiness")) if change else "–")
         rows.append(cells)
-    table = _table(headers, rows, width=width, wrap=(2, 6) if has_risk else (2,))
-    if table is None:
-        body = "".join("\n".join(wrap_text(" ".join(c.replace("\n", " ") for c in cells), width,
-                                           subsequent_indent="  ")) + "\n" for cells in rows)
-    else:
-        body = _render([table], width)
-    return heading + body
+    return heading + _fitted(headers, rows, width, wrap=(2, 6) if has_risk else (2,))
 
 
 def _by_agency(comparison, changes, width: int) -> str:
@@ -566,11 +569,7 @@ def _by_agency(comparison, changes, width: int) -> str:
                          _fmt(row.readiness) + _range(row.readiness_interval),
                          _fmt(row.risk) + _range(row.risk_interval), _stage_cell(row),
                          _change_cell(change.figure("readiness")) if change else ""])
-    table = _table(headers, rows, width=width, wrap=(0,))
-    body = _render([table], width) if table is not None else "".join(
-        "\n".join(wrap_text(" ".join(c.replace("\n", " ") for c in cells if c), width, subsequent_indent="  ")) + "\n"
-        for cells in rows)
-    return heading + body
+    return heading + _fitted(headers, rows, width, wrap=(0,))
 
 
 def _moves(comparison, width: int) -> str:
@@ -606,9 +605,7 @@ def _spread(view, width: int) -> str:
         lowest = [row for row in view.units if row.dimensions.get(d.dimension) == d.min]
         rows.append([d.title, f"{d.median:.0f}", f"{d.q1:.0f}-{d.q3:.0f}", f"{d.min:.0f}-{d.max:.0f}",
                      ", ".join(row.unit for row in lowest)])
-    table = _table(headers, rows, width=width, wrap=(0, 4))
-    return heading + (_render([table], width) if table is not None else "".join(
-        "\n".join(wrap_text(" ".join(cells), width, subsequent_indent="  ")) + "\n" for cells in rows))
+    return heading + _fitted(headers, rows, width, wrap=(0, 4))
 
 
 def _interventions(comparison, width: int, top: int = 10) -> str:
@@ -617,9 +614,7 @@ def _interventions(comparison, width: int, top: int = 10) -> str:
     headers = [("Intervention", "left"), ("Units", "right"), ("Phase", "left"), ("Owner", "left")]
     rows = [[item.title, "–" if item.units.suppressed else str(item.units.count), item.phase, item.owner]
             for item in comparison.interventions[:top]]
-    table = _table(headers, rows, width=width, wrap=(0, 3))
-    return heading + (_render([table], width) if table is not None else "".join(
-        "\n".join(wrap_text(" ".join(cells), width, subsequent_indent="  ")) + "\n" for cells in rows))
+    return heading + _fitted(headers, rows, width, wrap=(0, 3))
 
 
 def _loop(comparison, width: int) -> str:
@@ -636,9 +631,7 @@ def _loop(comparison, width: int) -> str:
     rows = [[names[unit], str(sum(counts.values())), *(str(counts.get(v, 0)) for v in verdicts),
              str(sum(count for verdict, count in counts.items() if verdict not in verdicts))]
             for unit, counts in sorted(per_unit.items(), key=lambda pair: names[pair[0]].casefold())]
-    table = _table(headers, rows, width=width, wrap=(0,))
-    return heading + (_render([table], width) if table is not None else "".join(
-        "\n".join(wrap_text(" ".join(cells), width, subsequent_indent="  ")) + "\n" for cells in rows))
+    return heading + _fitted(headers, rows, width, wrap=(0,))
 
 
 def _comparison_notes(comparison) -> list[str]:
@@ -676,10 +669,7 @@ def status_table(status, width: int | None = None) -> str:
         state = line.state + (f" ({line.problems})" if line.state == "invalid" and line.problems else "")
         rows.append([line.agency_id] + ([line.round or "?"] if several else []) +
                     [line.respondent or "–", state, "\n".join(os.path.basename(path) for path in line.files) or "–"])
-    table = _table(headers, rows, width=width, wrap=(2, 4) if several else (1, 3))
-    body = _render([table], width) if table is not None else "".join(
-        "\n".join(wrap_text(" ".join(cell.replace("\n", " ") for cell in row), width, subsequent_indent="  ")) + "\n"
-        for row in rows)
+    body = _fitted(headers, rows, width, wrap=(2, 4) if several else (1, 3))
     notes: list[str] = []
     firsts = [line for line in status.lines if line.first_problem and line.state != "valid"]
     if firsts:
