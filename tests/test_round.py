@@ -319,3 +319,20 @@ def test_one_folder_given_twice_is_read_once(runner, tmp_path, monkeypatch):
     Path("r/wpps.yaml").write_text(_yaml_return("wpps.yaml", "wpps", "2026", "K. Awan", "it_lead"), encoding="utf-8")
     result = runner.invoke(main, ["status", "r", "r/", str(Path("r").resolve()), "--format", "json"])
     assert [line["state"] for line in json.loads(result.output)["lines"]] == ["valid"]
+
+
+def test_a_problem_of_a_group_shows_on_every_respondent_it_names(runner, forms):
+    # Each nplra respondent answers half, and nobody answers strategy.vision: the group's problem is located
+    # at one file but names both, so both show as invalid.
+    every = answers()
+    idents = [ident for ident in every if ident != "strategy.vision"]
+    fill_workbook(forms / "nplra-2026-a-khan.xlsx", {i: every[i] for i in idents[::2]})
+    fill_workbook(forms / "nplra-2026-b-shah.xlsx", {i: every[i] for i in idents[1::2]})
+    for path in forms.iterdir():
+        if not path.name.startswith("nplra"):
+            fill_workbook(path, every)
+    result = runner.invoke(main, ["status", "forms", "--roster", "agencies.csv", "--format", "json"])
+    lines = {line["respondent"]: line for line in json.loads(result.output)["lines"]}
+    assert {who: line["state"] for who, line in lines.items()} == {
+        "A. Khan": "invalid", "B. Shah": "invalid", None: "valid", "ظفر": "valid"}
+    assert "answered strategy.vision" in lines["B. Shah"]["first_problem"]

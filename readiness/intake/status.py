@@ -119,13 +119,20 @@ def round_status(paths: Iterable[str | Path], catalog: Catalog, *, roster: Roste
     for problem in batch.problems:
         by_file.setdefault(problem.location.file, []).append(problem)
     valid = {assessment.source: assessment for assessment in batch.assessments}
-    files = []
+    identities = {}
     for path in batch.report.files:
         assessment = valid.get(path)
-        identity = Identity(assessment.agency_id, assessment.round, assessment.respondent.name,
-                            assessment.respondent.role) if assessment else peek(Path(path))
-        # A problem of a group of respondents is located at its first file but names every file it concerns.
-        shared = [problem for other, found in by_file.items() if other != path for problem in found
+        identities[path] = Identity(assessment.agency_id, assessment.round, assessment.respondent.name,
+                                    assessment.respondent.role) if assessment else peek(Path(path))
+    group_of: dict[tuple, list[str]] = {}
+    for path, identity in identities.items():
+        group_of.setdefault((identity.agency_id, identity.round), []).append(path)
+    files = []
+    for path, identity in identities.items():
+        # A problem of a group of respondents is located at its first file but names every file it concerns:
+        # only the files of one agency-round can share one (searching all files would take n² searches).
+        others = [other for other in group_of[(identity.agency_id, identity.round)] if other != path]
+        shared = [problem for other in others for problem in by_file.get(other, [])
                   if problem.is_error and _names(problem.message, path)]
         files.append(ReturnFile(path, identity, by_file.get(path, []) + shared))
     known = set(batch.report.files)
