@@ -573,7 +573,7 @@ def status(paths: tuple[Path, ...], roster_path: Path | None, round_: str | None
     if fmt == "json":
         text = json.dumps(found.to_dict(), indent=2, ensure_ascii=False) + "\n"
     elif fmt == "csv":
-        text = _status_csv(found)
+        text = found.to_csv()
     else:
         text = status_table(found)
     if output:
@@ -583,23 +583,6 @@ def status(paths: tuple[Path, ...], roster_path: Path | None, round_: str | None
         click.echo(f"Wrote the status of {len(found.lines)} line(s) to {output}: {found.summary()}", err=True)
     else:
         click.echo(text, nl=False)
-
-
-def _status_csv(found) -> str:
-    import csv
-    import io
-
-    from .text import safe_cell
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
-    writer.writerow(["agency_id", "agency", "round", "respondent", "email", "state", "files", "problems",
-                     "first_problem"])
-    for line in found.lines:
-        writer.writerow([safe_cell(value) if isinstance(value, str) else ("" if value is None else value) for value in
-                         (line.agency_id, line.agency, line.round, line.respondent, line.email, line.state,
-                          "; ".join(line.files), line.problems, line.first_problem)])
-    return "\ufeff" + out.getvalue()
 
 
 # ---------------------------------------------------------------- recommend and whatif

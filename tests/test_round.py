@@ -336,3 +336,16 @@ def test_a_problem_of_a_group_shows_on_every_respondent_it_names(runner, forms):
     assert {who: line["state"] for who, line in lines.items()} == {
         "A. Khan": "invalid", "B. Shah": "invalid", None: "valid", "ظفر": "valid"}
     assert "answered strategy.vision" in lines["B. Shah"]["first_problem"]
+
+
+def test_status_as_csv_for_a_mail_merge(runner, forms):
+    import csv
+    import io
+
+    result = runner.invoke(main, ["status", "forms", "--roster", "agencies.csv", "--format", "csv"])
+    assert result.output.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(result.output.lstrip("\ufeff"))))
+    assert [(row["agency_id"], row["respondent"], row["email"], row["state"]) for row in rows] == [
+        ("nplra", "A. Khan", "a.khan@example.org", "invalid"), ("nplra", "B. Shah", "", "invalid"),
+        ("wpps", "", "wpps.reform@example.org", "invalid"), ("hpcro", "ظفر", "", "invalid")]
+    assert all(row["round"] == "2026" and row["first_problem"] for row in rows)

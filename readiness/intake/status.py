@@ -99,6 +99,23 @@ class RoundStatus:
                     f"an assessment"
         return text
 
+    def to_csv(self) -> str:
+        """One row per line, UTF-8 with a byte-order mark; every text cell quoted, formulas neutralised."""
+        import csv
+        import io
+
+        from ..text import safe_cell
+
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
+        writer.writerow(["agency_id", "agency", "round", "respondent", "email", "state", "files", "problems",
+                         "first_problem"])
+        for line in self.lines:
+            writer.writerow(["" if value is None else safe_cell(value) for value in
+                             (line.agency_id, line.agency, line.round, line.respondent, line.email, line.state,
+                              "; ".join(line.files), line.problems, line.first_problem)])
+        return "\ufeff" + out.getvalue()
+
     def to_dict(self) -> dict:
         return {"round": self.round, "roster": self.roster, "summary": self.summary(), "counts": self.counts(),
                 "lines": [line.to_dict() for line in self.lines],
