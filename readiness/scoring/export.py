@@ -48,43 +48,44 @@ def to_csv(scorecards: Sequence[Scorecard]) -> str:
     return out.getvalue()
 
 
-class _Writer:
-    """csv.writer's output, but a text cell that holds a separator another spreadsheet might split on (``;``,
-    tab, ``|``) is quoted too: split there, an agency named ``x;=cmd|...`` would start a cell with ``=``."""
+def _quote_separators(value):
+    """A text cell holding a separator another spreadsheet might split on (``;``, tab, ``|``), as one quoted
+    field: split there, an agency named ``x;=cmd|...`` would start a cell with ``=``."""
+    if isinstance(value, str) and any(mark in value for mark in (";", "\t", "|")):
+        return _Quoted(value)
+    return value
 
-    SEPARATORS = (";", "\t", "|")
+
+class _Quoted(str):
+    """Text the writer quotes whatever it holds (csv's QUOTE_MINIMAL quotes only the comma's separators)."""
+
+
+class _Writer:
+    """csv.writer (QUOTE_MINIMAL), but each :class:`_Quoted` cell quoted too."""
 
     def __init__(self, out):
         self.out = out
         self.plain = csv.writer(out, lineterminator="\n")
+        # QUOTE_NONNUMERIC quotes every text cell, so only rows with a _Quoted cell go through it, one cell
+        # at a time: the other cells keep QUOTE_MINIMAL's form, byte for byte.
+        self.cell = io.StringIO()
+        self.one = {quoting: csv.writer(self.cell, lineterminator="", quoting=quoting)
+                    for quoting in (csv.QUOTE_MINIMAL, csv.QUOTE_ALL)}
 
     def writerow(self, row: list) -> None:
-        cells = []
-        for value in row:
-            if isinstance(value, str) and any(mark in value for mark in self.SEPARATORS):
-                buffer = io.StringIO()
-                csv.writer(buffer, lineterminator="", quoting=csv.QUOTE_ALL).writerow([value])
-                cells.append(_Raw(buffer.getvalue()))
-            else:
-                cells.append(value)
-        if not any(isinstance(cell, _Raw) for cell in cells):
+        row = [_quote_separators(value) for value in row]
+        if not any(isinstance(value, _Quoted) for value in row):
             self.plain.writerow(row)
             return
-        parts = []
-        for cell in cells:
-            if isinstance(cell, _Raw):
-                parts.append(str(cell))
-            elif cell is None or cell == "":
-                parts.append("")
-            else:
-                buffer = io.StringIO()
-                csv.writer(buffer, lineterminator="").writerow([cell])
-                parts.append(buffer.getvalue())
-        self.out.write(",".join(parts) + "\n")
+        self.out.write(",".join(self._one(value) for value in row) + "\n")
 
-
-class _Raw(str):
-    """A cell already quoted."""
+    def _one(self, value) -> str:
+        if value is None or value == "":
+            return ""
+        self.cell.seek(0)
+        self.cell.truncate()
+        self.one[csv.QUOTE_ALL if isinstance(value, _Quoted) else csv.QUOTE_MINIMAL].writerow([value])
+        return self.cell.getvalue()
 
 
 #: The figures whose p5 and p95 the CSV carries.
