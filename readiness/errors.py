@@ -29,6 +29,7 @@ PROBLEM_CODES: dict[str, str] = {
     "yaml-syntax": "the file is not valid YAML",
     "empty-file": "the file holds nothing",
     "too-deep": "the data is nested deeper than any assessment or rubric",
+    "too-many-values": "the file holds far more values than any assessment or rubric",
     "duplicate-key": "a key is given twice in one mapping",
     "key-clash": "two keys that YAML tells apart would be the same key once read",
     "alias": "a YAML alias (*name), which makes a file say more than it shows",

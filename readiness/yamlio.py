@@ -50,8 +50,18 @@ _DIRECTIVE = re.compile(r"%YAML[ \t]+(\S*)")
 #: Characters that can begin a null, a boolean or a number; a scalar starting otherwise is text.
 _SPECIAL_STARTS = frozenset("0123456789+-.~nNtTfF")
 _MAX_NUMBER_TEXT = 40
-#: Deeper nesting than this is not an assessment or a rubric (they need five levels).
+#: Deeper nesting than this is not an assessment or a rubric (the shipped rubrics nest eight levels).
 MAX_DEPTH = 40
+#: More values (keys, scalars, lists and mappings) than this is not an assessment or a rubric: the largest
+#: shipped rubric has 2,727, an assessment a few hundred.  The positioned parse of 20,000 takes 1.5 s.
+MAX_VALUES = 20_000
+#: Files larger than this have their depth and size checked before the fast parse (checked after
+#: it otherwise, only if the fast parse fails: the check costs half a parse).  Assessments are
+#: 5–30 KB, the largest shipped rubric 125 KB.
+SHAPE_FIRST_BYTES = 256 * 1024
+_TOO_DEEP = f"nesting is too deep (more than {MAX_DEPTH} levels); an assessment or rubric needs at most eight"
+_TOO_MANY = (f"the file holds more than {MAX_VALUES:,} values (keys, scalars, lists and mappings); no "
+             f"assessment or rubric needs so many")
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
@@ -148,6 +158,10 @@ def parse_yaml(raw: bytes, source: str) -> YamlDocument:
     data is still usable: first value kept, aliases and tagged values read as null), so that they
     are reported with everything else wrong in the file.
     """
+    if len(raw) > SHAPE_FIRST_BYTES:
+        # Cheap for sound files, the fast parse still builds every node of a hostile one (400 MB for
+        # 2 MB of nested lists): a large file's shape is checked before anything is built.
+        _check_shape(_decode(raw, source), source)
     return load_fast(raw, source) or load_located(raw, source)
 
 
@@ -159,6 +173,7 @@ def load_located(raw: bytes, source: str) -> YamlDocument:
     from ruamel.yaml.reader import ReaderError
 
     _check_directive(text, source)
+    _check_shape(text, source)
     doc = YamlDocument(source, hashlib.sha256(raw).hexdigest())
     try:
         node = YAML(typ="rt").compose(text)
@@ -176,9 +191,8 @@ def load_located(raw: bytes, source: str) -> YamlDocument:
         raise InvalidInput([Problem(Location(source, line, column), "control-character",
                                     f"control character U+{character:04X} is not allowed in a YAML file; "
                                     f"remove it")]) from None
-    except RecursionError:
-        raise InvalidInput([Problem(Location(source), "too-deep",
-                                    f"nesting is too deep (more than {MAX_DEPTH} levels)")]) from None
+    except RecursionError:  # not reached after _check_shape; kept as the last line of defence
+        raise InvalidInput([Problem(Location(source, 1, 1), "too-deep", _TOO_DEEP)]) from None
     except (YAMLError, ValueError, AssertionError, TypeError) as exc:  # ruamel.yaml fails in other ways too
         first_line = str(exc).splitlines()[0] if str(exc) else "cannot be parsed"
         raise InvalidInput([Problem(Location(source), "yaml-syntax", f"YAML syntax error: {first_line}")]) from None
@@ -211,6 +225,52 @@ def _check_directive(text: str, source: str) -> None:
             raise InvalidInput([Problem(Location(source, number, 1), "yaml-syntax",
                                         f"YAML syntax error: %YAML {match.group(1)} is not a version readiness "
                                         f"reads; remove this line (files are read as YAML 1.2)")])
+
+
+def _check_shape(text: str, source: str) -> None:
+    """Refuse nesting deeper than :data:`MAX_DEPTH` or more than :data:`MAX_VALUES` values, located.
+
+    This runs before the positioned parse because that parse costs about depth × values: a 2 MB
+    file of nested flow lists took minutes.  libyaml's event parser is linear and this scan stops
+    at the first excess.  A syntax error ends the scan: the reference parser then explains it, and
+    it has only the part of the file before the error to read, which passed this check.
+    """
+    import yaml
+
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    opening = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+    closing = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+    loader = loader_class(text)
+    depth = values = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, opening):
+                depth += 1
+                values += 1
+                if depth > MAX_DEPTH:
+                    raise InvalidInput([Problem(_mark(source, event), "too-deep", _TOO_DEEP)])
+            elif isinstance(event, closing):
+                depth -= 1
+            elif isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+                values += 1
+            if values > MAX_VALUES:
+                raise InvalidInput([Problem(_mark(source, event), "too-many-values", _TOO_MANY)])
+    except yaml.MarkedYAMLError as exc:
+        # libyaml's scanner refuses flow nesting past its own limit before any event is seen.
+        if "nesting depth" in str(exc.problem) and exc.problem_mark is not None:
+            mark = exc.problem_mark
+            raise InvalidInput([Problem(Location(source, mark.line + 1, mark.column + 1), "too-deep",
+                                        _TOO_DEEP)]) from None
+    except yaml.YAMLError:
+        return
+    finally:
+        loader.dispose()
+
+
+def _mark(source: str, event) -> Location:
+    mark = event.start_mark
+    return Location(source, mark.line + 1, mark.column + 1)
 
 
 def _yaml_version(text: str) -> tuple[int, ...] | None:
@@ -280,8 +340,9 @@ class _Walker:
         self.problems = problems
         self.seen: set[int] = set()
         self.aliased = False
-        self.fatal = False  # a problem after which the data means nothing (empty, too deep)
+        self.fatal = False  # a problem after which the data means nothing (empty, too deep, too large)
         self.record = doc.located
+        self.values = 0
 
     def document(self, node) -> Any:
         if node is None:
@@ -304,10 +365,15 @@ class _Walker:
             self.problems.append(Problem(self._loc(node), "alias", _ALIAS_MESSAGE))
             return None
         self.seen.add(id(node))
-        if len(path) > MAX_DEPTH:
-            self.fatal = True
-            self.problems.append(Problem(self._loc(node), "too-deep",
-                                         f"nesting is too deep (more than {MAX_DEPTH} levels)"))
+        self.values += 1
+        # Depth counts nested lists and mappings, as _check_shape does: one at ``path`` is len(path) + 1 deep.
+        too_deep = len(path) >= MAX_DEPTH and node.id != "scalar"
+        if too_deep or self.values > MAX_VALUES:
+            # One problem is enough: the rest of such a file is not worth reading, nor listing.
+            if not self.fatal:
+                self.fatal = True
+                code, message = ("too-deep", _TOO_DEEP) if too_deep else ("too-many-values", _TOO_MANY)
+                self.problems.append(Problem(self._loc(node), code, message))
             return None
         if self.record:
             self.doc.values[path] = self._loc(node)
@@ -324,6 +390,7 @@ class _Walker:
         return self.mapping(node, path)
 
     def mapping(self, node, path: Path_) -> dict:
+        self.values += len(node.value)  # keys count as values, as in _check_shape
         result: dict = {}
         first_seen: dict[tuple, int] = {}
         for key_node, value_node in node.value:

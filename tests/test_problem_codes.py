@@ -162,7 +162,13 @@ def _():
 
 @case("too-deep")
 def _():
-    return read(write("a.yaml", "x: " + "[" * 50 + "]" * 50 + "\n")), "a.yaml:1:44", "too-deep"
+    return read(write("a.yaml", "x: " + "[" * 50 + "]" * 50 + "\n")), "a.yaml:1:43", "too-deep"  # the 41st level
+
+
+@case("too-many-values")
+def _():
+    # The mapping, its key and list are three values: the 19,998th item is the 20,001st, at 5 + 2 × 19,997.
+    return read(write("a.yaml", "x: [" + ",".join(["1"] * 20_500) + "]\n")), "a.yaml:1:39999", "too-many-values"
 
 
 @case("duplicate-key")

@@ -52,10 +52,48 @@ def test_huge_numbers_and_deep_nesting(write, mini_catalog):
     assert located_codes(batch.problems) == [
         ("huge.yaml:9:17", "invalid-answer"),
         ("bigint.yaml:9:17", "number-too-large"),
-        ("deep.yaml", "too-deep"),
-        ("deepmap.yaml:42:83", "too-deep"),
+        ("deep.yaml:1:1003", "too-deep"),  # where libyaml's own limit stops it: located, not a bare file name
+        ("deepmap.yaml:41:81", "too-deep"),  # the 41st mapping, the one holding k40
         ("nul.yaml:2:10", "control-character"),
     ]
+
+
+def nested_flow_lists(size: int, depth: int = 60) -> str:
+    """The issue's attack: an assessment whose answers are a long list of deeply nested flow lists."""
+    chunk = "[" * depth + "1" + "]" * depth
+    return MINI_A.split("answers:")[0] + "answers: [" + ",".join([chunk] * (size // len(chunk))) + "]\n"
+
+
+@pytest.mark.parametrize("size", [100_000, 1_900_000])  # below and above the size checked before parsing
+def test_nested_flow_lists_give_one_located_problem(write, mini_catalog, size):
+    # 1.9 MB of these took 7.7 minutes and 653 MB, and printed 2,400 errors past the 200-per-file cap:
+    # the positioned parse costs depth × values.  Depth is now bounded before it, at the first excess.
+    batch = load_assessments([write("nested.yaml", nested_flow_lists(size))], mini_catalog)
+    assert messages(batch) == ["nested.yaml:5:49: nesting is too deep (more than 40 levels); an assessment or rubric "
+                               "needs at most eight"]
+
+
+def test_too_many_values_are_refused_before_the_positioned_parse(write, mini_catalog, monkeypatch):
+    import readiness.yamlio as yamlio
+
+    flat = MINI_A.replace("rubric: mini@0.1", "rubric: nowhere@1") + "extra: [" + ",".join(["1"] * 30_000) + "]\n"
+    write("flat.yaml", flat)
+    composed = []
+    real_yaml = yamlio.YamlDocument
+    monkeypatch.setattr(yamlio, "YamlDocument", lambda *a, **k: composed.append(a) or real_yaml(*a, **k))
+    batch = load_assessments(["flat.yaml"], mini_catalog)
+    # MINI_A has 41 values (mappings, keys and scalars); with `extra` and its list, 43; the 19,958th item
+    # is the 20,001st value, at column 9 + 2 × 19,957.
+    assert [(str(p.location), p.code) for p in batch.problems] == [("flat.yaml:15:39923", "too-many-values")]
+    assert messages(batch)[0].endswith("the file holds more than 20,000 values (keys, scalars, lists and "
+                                       "mappings); no assessment or rubric needs so many")
+    assert len(composed) == 1  # the fast parse only: the positioned parse never started
+
+
+def test_a_small_deep_file_reports_its_depth_once(write, mini_catalog):
+    deep = "[" * 45 + "1" + "]" * 45
+    batch = load_assessments([write("deep.yaml", MINI_A + f"extra: [{deep}, {deep}, {deep}]\n")], mini_catalog)
+    assert located_codes(batch.problems) == [("deep.yaml:15:47", "too-deep")]
 
 
 def test_control_characters_in_agency_text_are_refused(write, mini_catalog):
