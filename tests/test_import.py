@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from readiness import files
 from readiness.cli import main
+from readiness.files import LockedFolder
+from readiness.intake.checks import AGENCY_ID, ROUND
+from readiness.intake.survey import import_file_names
 
 from .conftest import MINI_RUBRIC, ROOT
 from .test_egdi import competition_ranks, decimals
@@ -256,7 +263,8 @@ def test_trailing_separator_and_ids_that_only_look_alike(tmp_path, runner):
     rows[1][0] = "Another Agency"
     result = run_import(runner, write_csv(tmp_path / "responses.csv", rows, header=header), mapping)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["test-2026-q1-1.yaml", "test-2026-q1-2.yaml"]
+    # Two agency-rounds, one respondent each: not numbered as respondents; the later row is marked as taken twice.
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["test-2026-q1.yaml", "test-2026-q1~2.yaml"]
     result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "--format", "csv", str(tmp_path / "out")])
     assert [line.split(",")[:3] for line in result.output.splitlines()[1:]] == [
         ["Another Agency", "test-2026", "q1"], ["Test Agency", "test", "2026-q1"]]
@@ -296,3 +304,171 @@ def test_control_characters_in_the_table_name_never_reach_the_files(runner, tmp_
     header = Path("out/irl-2018.yaml").read_text(encoding="utf-8").splitlines()[0]
     assert "\x1b" not in header and header.endswith("from egdi [31m round.csv (row 3) with mapping egdi-mapping.yaml.")
     assert runner.invoke(main, ["validate", "out"]).exit_code == 0
+
+
+# ---------------------------------------------------------------- file names, the lock, what a run leaves (issue 12, item 4)
+
+ROUND_MAPPING = MAPPING.replace("rubric: mini@0.1", f"rubric: {MINI_RUBRIC}").replace('round: {value: "2026"}',
+                                                                                       "round: Round")
+
+
+def _row(code, round_, role):
+    return [ROWS[0][0] if code == "X" else f"Agency {code}", code, role, *ROWS[0][3:], round_]
+
+
+def test_file_names_never_collide(tmp_path, runner):
+    """Issue 12, item 4: x/2026 rows 1 and 2 became x-2026-1 and x-2026-2, and round 2026-1 was x-2026-1 too; the
+    run failed after writing part of the folder. Rounds that differ in letter case are one name on macOS and Windows."""
+    rows = [_row("X", "2026", "it_lead"), _row("X", "2026", "staff"), _row("X", "2026-1", "it_lead"),
+            _row("Y", "Q1", "it_lead"), _row("Y", "q1", "it_lead")]
+    result = run_import(runner, write_csv(tmp_path / "responses.csv", rows, header=HEADER + ["Round"]), ROUND_MAPPING)
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out"
+    assert sorted(p.name for p in out.iterdir()) == ["x-2026-1.yaml", "x-2026-1~2.yaml", "x-2026-2.yaml",
+                                                     "y-Q1.yaml", "y-q1~2.yaml"]
+    rows_of = {p.name: p.read_text(encoding="utf-8").split("(row ")[1].split(")")[0] for p in out.iterdir()}
+    assert rows_of == {"x-2026-1.yaml": "2", "x-2026-2.yaml": "3", "x-2026-1~2.yaml": "4", "y-Q1.yaml": "5",
+                       "y-q1~2.yaml": "6"}
+    assert 'round: "2026-1"' in (out / "x-2026-1~2.yaml").read_text(encoding="utf-8")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+_IDS = st.from_regex(r"[ab1][ab1_-]{0,4}", fullmatch=True)  # few letters: names that clash are found often
+_ROUNDS = st.from_regex(r"[aA1][aA1._-]{0,4}", fullmatch=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(keys=st.lists(st.tuples(st.one_of(_IDS, st.from_regex(AGENCY_ID, fullmatch=True)),
+                               st.one_of(_ROUNDS, st.from_regex(ROUND, fullmatch=True))), max_size=30))
+def test_import_file_names_are_distinct_whatever_the_ids(keys):
+    assert all(AGENCY_ID.match(agency_id) and ROUND.match(round_) for agency_id, round_ in keys)
+    names = import_file_names(keys)
+    assert len(names) == len(keys)
+    assert len({name.lower() for name in names}) == len(names)  # distinct, also where case is not told apart
+    assert all(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._~-]*\.yaml", name) and len(name.encode()) <= 255
+               for name in names)
+    for (agency_id, round_), name in zip(keys, names):  # each name starts with its own agency-round
+        assert name.startswith(f"{agency_id}-{round_}")
+    unique = {key for key in keys if keys.count(key) == 1}  # a name nobody else takes is the plain one
+    for key, name in zip(keys, names):
+        if key in unique and sum(n.lower() == f"{key[0]}-{key[1]}.yaml".lower() for n in names) <= 1 and \
+                "~" not in name:
+            assert name == f"{key[0]}-{key[1]}.yaml"
+
+
+def test_a_second_import_into_a_folder_being_written_is_refused(tmp_path, runner):
+    table = write_csv(tmp_path / "responses.csv", ROWS)
+    mapping = MAPPING.replace("rubric: mini@0.1", f"rubric: {MINI_RUBRIC}")
+    with LockedFolder(tmp_path / "out"):  # another import, still running
+        result = run_import(runner, table, mapping)
+    assert (result.exit_code, result.stderr) == (
+        1, f"Error: another run is writing {tmp_path / 'out'} (it holds the lock {tmp_path / '.out.readiness-lock'}); "
+           f"wait until it has finished, then run this again\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mapping.yaml", "responses.csv"]  # the lock is gone too
+    assert run_import(runner, table, mapping).exit_code == 0  # a lock held by a killed run is gone with it
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mapping.yaml", "out", "responses.csv"]
+
+
+def test_what_a_killed_import_left_is_cleared_by_the_next(tmp_path, runner):
+    table = write_csv(tmp_path / "responses.csv", ROWS)
+    mapping = MAPPING.replace("rubric: mini@0.1", f"rubric: {MINI_RUBRIC}")
+    assert run_import(runner, table, mapping).exit_code == 0
+    out = tmp_path / "out"
+    before = {p.name: p.read_text(encoding="utf-8") for p in out.iterdir()}
+    half = tmp_path / ".out.readiness-staging-abcd1234"  # killed while building the new folder
+    half.mkdir()
+    (half / "test-2026-1.yaml").write_text("# Imported by `readiness import`\nrubr", encoding="utf-8")
+    legacy = tmp_path / ".readiness-import-x1y2z3w4"  # left by an earlier version of readiness
+    legacy.mkdir()
+    (tmp_path / ".out.lock").write_text("not ours", encoding="utf-8")
+    # score never reads hidden folders beside an import
+    scored = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "--format", "json", str(tmp_path)])
+    assert [card["agency_id"] for card in json.loads(scored.stdout)] == ["test"]
+    # killed between the two renames of a file system that cannot swap folders: the old import is set aside
+    out.rename(tmp_path / ".out.readiness-old-0a1b2c3d")
+    result = run_import(runner, table, mapping)
+    assert (result.exit_code, result.stderr) == (
+        1, f"Error: {out} already holds 2 imported file(s); importing into it would mix old and new respondents. "
+           f"Choose an empty folder, or add --replace to delete them first.\n")
+    assert {p.name: p.read_text(encoding="utf-8") for p in out.iterdir()} == before  # the old import is back
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "mapping.yaml", "out", "responses.csv"]
+
+
+def test_replace_keeps_the_folder_and_its_other_files(tmp_path, runner):
+    table = write_csv(tmp_path / "responses.csv", ROWS)
+    mapping = MAPPING.replace("rubric: mini@0.1", f"rubric: {MINI_RUBRIC}")
+    out = tmp_path / "out"
+    out.mkdir(mode=0o750)
+    out.chmod(0o750)
+    (out / "notes.txt").write_text("sent to the agencies on 3 May\n", encoding="utf-8")
+    (out / ".hidden").write_text("x", encoding="utf-8")
+    assert run_import(runner, table, mapping).exit_code == 0  # an existing folder of other files
+    write_csv(table, ROWS[:1])
+    result = run_import(runner, table, mapping, "--replace")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(f"Wrote 1 assessment(s) from 1 row(s) to {out}, after deleting 2 old file(s);")
+    assert sorted(p.name for p in out.iterdir()) == [".hidden", "notes.txt", "test-2026.yaml"]
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "sent to the agencies on 3 May\n"
+    assert out.stat().st_mode & 0o777 == 0o750
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mapping.yaml", "out", "responses.csv"]
+    (out / "sub").mkdir()
+    result = run_import(runner, table, mapping, "--replace")
+    assert (result.exit_code, result.stderr) == (
+        1, f"Error: {out} holds a folder (sub); the files are written by replacing {out} as a whole, so choose a "
+           f"folder of their own\n")
+    assert sorted(p.name for p in out.iterdir()) == [".hidden", "notes.txt", "sub", "test-2026.yaml"]
+
+
+def test_an_import_that_cannot_be_written_changes_nothing(tmp_path, runner, monkeypatch):
+    table = write_csv(tmp_path / "responses.csv", ROWS)
+    mapping = MAPPING.replace("rubric: mini@0.1", f"rubric: {MINI_RUBRIC}")
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    (tmp_path / "mapping.yaml").write_text(mapping, encoding="utf-8")
+    result = runner.invoke(main, ["import", str(table), "--map", str(tmp_path / "mapping.yaml"), "-o",
+                                  str(tmp_path / "file")])
+    assert result.exit_code == 2 and f"Directory '{tmp_path / 'file'}' is a file." in result.stderr
+    result = runner.invoke(main, ["import", str(table), "--map", str(tmp_path / "mapping.yaml"), "-o",
+                                  str(tmp_path / "file" / "a" / "out")])
+    assert (result.exit_code, result.stderr) == (
+        1, f"Error: cannot write {tmp_path / 'file' / 'a' / 'out'}: {tmp_path / 'file'} is not a folder; choose a "
+           f"path whose folders exist\n")
+    assert run_import(runner, table, mapping).exit_code == 0
+    before = {p.name: p.read_text(encoding="utf-8") for p in (tmp_path / "out").iterdir()}
+    monkeypatch.setattr(files, "open", _full_disk_after(1), raising=False)  # the second file finds the disk full
+    result = run_import(runner, table, mapping, "--replace")
+    assert (result.exit_code, result.stderr) == (
+        1, f"Error: cannot write {tmp_path / 'out'}: the disk is full; free some space or write to another disk "
+           f"(nothing was written)\n")
+    assert {p.name: p.read_text(encoding="utf-8") for p in (tmp_path / "out").iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "mapping.yaml", "out", "responses.csv"]
+
+
+def _full_disk_after(files_written):
+    """An ``open`` whose files, after the first ``files_written``, find the disk full (ENOSPC) when written."""
+    import builtins
+    import errno
+
+    opened = []
+
+    class Full:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc_info):
+            self.handle.close()
+
+        def write(self, text):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def __getattr__(self, name):
+            return getattr(self.handle, name)
+
+    def full_open(*args, **kwargs):
+        handle = builtins.open(*args, **kwargs)
+        opened.append(handle)
+        return handle if len(opened) <= files_written else Full(handle)
+
+    return full_open

@@ -19,7 +19,7 @@ from typing import Union
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import Document, InvalidInput, Location, Problem, ReadinessError, RubricNotFound
-from ..files import write_folder
+from ..files import LockedFolder
 from ..rubric.catalog import Catalog
 from ..rubric.model import Rubric
 from ..text import did_you_mean, printable
@@ -209,36 +209,62 @@ def import_responses(table: Table, mapping: Mapping, mapping_doc: YamlDocument, 
                                                                               "answers"))
     if not result.ok:
         return result
-    names: dict[str, int] = {}  # file name stem -> rows that would take it
-    built: list[tuple[str, int, Assessment]] = []
+    built: list[tuple[int, Assessment]] = []  # (row number, assessment) of each valid row
     for number, values in table.rows:
         assessment = _row(table, number, values, columns, rubric, recode, RubricChoice(catalog, rubric),
                           result.problems)
         if assessment is not None:
-            stem = f"{assessment.agency_id}-{assessment.round}"
-            names[stem] = names.get(stem, 0) + 1
-            built.append((stem, number, assessment))
-    row_of = {assessment.source: number for _, number, assessment in built}
+            built.append((number, assessment))
+    row_of = {assessment.source: number for number, assessment in built}
     agency_column = columns["fields"].get("agency")
-    for first, other in agency_name_clashes([assessment for _, _, assessment in built]):
+    for first, other in agency_name_clashes([assessment for _, assessment in built]):
         where = table.location(row_of[other.source], agency_column if isinstance(agency_column, int) else None)
         result.problems.append(Problem(where, "agency-name-clash",
                                        f"agency id {other.agency_id!r} names {other.agency!r} here but "
                                        f"{first.agency!r} in {first.source}; give each agency its own id"))
-    _check_groups_of_rows(table, columns, rubric, [(number, assessment) for _, number, assessment in built],
-                          min_coverage, result.problems)
+    _check_groups_of_rows(table, columns, rubric, built, min_coverage, result.problems)
     if not result.ok:
         return result
-    counters: dict[str, int] = {}
-    for stem, number, assessment in built:
-        if names[stem] > 1:  # several respondents of one agency and round: number them in row order
-            counters[stem] = counters.get(stem, 0) + 1
-            stem = f"{stem}-{counters[stem]}"
+    file_names = import_file_names([assessment.key for _, assessment in built])
+    for file_name, (number, assessment) in zip(file_names, built):
         # File names are typed by people too: an escape or a line break in one must not reach the YAML header.
         comment = (f"{IMPORT_MARK[2:]} from {printable(Path(table.source).name)} "
                    f"(row {number}) with mapping {printable(Path(mapping_source).name)}.")
-        result.files.append((f"{stem}.yaml", assessment_yaml(assessment, rubric, comment=comment)))
+        result.files.append((file_name, assessment_yaml(assessment, rubric, comment=comment)))
     return result
+
+
+#: Marks a file name taken by another row (``x-2026-1~2.yaml``): no agency id or round contains it.
+NAME_MARK = "~"
+
+
+def import_file_names(keys: list[tuple[str, str]]) -> list[str]:
+    """A file name for each row's ``(agency_id, round)``, in row order, no two alike even in a file
+    system that does not tell letter case apart.
+
+    A row is ``AGENCY_ID-ROUND.yaml``, and the rows of one agency-round are numbered in row order
+    (``x-2026-1.yaml``, ``x-2026-2.yaml``).  Ids and rounds may contain ``-`` and rounds letters of
+    either case, so two rows can come to one name (agency ``x`` round ``2026-1``; round ``Q1`` and
+    ``q1``): the later row then takes ``~2`` (``x-2026-1~2.yaml``), or the next number free.
+    """
+    counts: dict[tuple[str, str], int] = {}
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
+    numbered: dict[tuple[str, str], int] = {}
+    taken: set[str] = set()  # names in lower case
+    names = []
+    for key in keys:
+        stem = f"{key[0]}-{key[1]}"
+        if counts[key] > 1:  # several respondents of one agency and round
+            numbered[key] = numbered.get(key, 0) + 1
+            stem = f"{stem}-{numbered[key]}"
+        name, suffix = stem, 1
+        while name.lower() in taken:
+            suffix += 1
+            name = f"{stem}{NAME_MARK}{suffix}"
+        taken.add(name.lower())
+        names.append(f"{name}.yaml")
+    return names
 
 
 _FIELDS = ("agency", "agency_id", "round", "respondent_name", "respondent_role")
@@ -446,19 +472,25 @@ def write_import(folder: Path, files: list[tuple[str, str]], *, replace: bool = 
     """Write an import's files into ``folder``, all or none; returns how many old files it replaced.
 
     The folder must hold no other ``.yaml`` files, and no earlier import unless ``replace`` (then
-    only the files an import wrote are deleted, once the new ones are written), so that old and
-    new respondents never mix.  Raises :class:`ReadinessError` otherwise.
+    the files an import wrote are left out of the new folder), so that old and new respondents
+    never mix.  The whole folder is built beside it and moved in with one rename, under a lock
+    (:class:`readiness.files.LockedFolder`): a second import into the same folder is refused, and
+    an import killed at any moment leaves the old folder or the new one, never a mix or a part.
+    Raises :class:`ReadinessError` (:class:`readiness.files.FolderLocked`, :class:`readiness.files.WriteError`)
+    otherwise, having changed nothing.
     """
-    if folder.exists() and not folder.is_dir():
-        raise ReadinessError(f"{folder} is a file, not a folder")
-    existing = sorted(p for p in folder.glob("*") if p.suffix.lower() in (".yaml", ".yml")) if folder.is_dir() else []
-    old = [p for p in existing if written_by_import(p)]
-    others = [p for p in existing if p not in old]
-    if others:
-        raise ReadinessError(f"{folder} holds .yaml files that readiness import did not write (e.g. "
-                             f"{others[0].name}); choose a folder of their own for imported assessments")
-    if old and not replace:
-        raise ReadinessError(f"{folder} already holds {len(old)} imported file(s); importing into it would mix old "
-                             f"and new respondents. Choose an empty folder, or add --replace to delete them first.")
-    write_folder(folder, files, remove=old)
+    with LockedFolder(folder) as target:
+        # Looked at under the lock: another import cannot change the folder between this look and the write.
+        existing = [Path(entry.path) for entry in target.entries() if entry.is_file()
+                    and Path(entry.name).suffix.lower() in (".yaml", ".yml")]
+        old = [p for p in existing if written_by_import(p)]
+        others = [p for p in existing if p not in old]
+        if others:
+            raise ReadinessError(f"{folder} holds .yaml files that readiness import did not write (e.g. "
+                                 f"{others[0].name}); choose a folder of their own for imported assessments")
+        if old and not replace:
+            raise ReadinessError(f"{folder} already holds {len(old)} imported file(s); importing into it would mix "
+                                 f"old and new respondents. Choose an empty folder, or add --replace to delete them "
+                                 f"first.")
+        target.write(files, remove=[p.name for p in old])
     return len(old)
