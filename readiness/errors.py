@@ -85,7 +85,8 @@ PROBLEM_CODES: dict[str, str] = {
     "doubled-column": "two columns share one title",
     "duplicate-row": "an indicator has two rows",
     "id-moved": "an indicator id no longer stands beside its question",
-    "sheet-too-long": "a sheet goes on far past where an assessment ends",
+    "sheet-too-long": "a sheet goes on far past where an assessment ends, or past Excel's last row or column",
+    "hidden-sheet": "the Cover or Assessment sheet is hidden: its answers are not what a reader of the workbook sees",
     "missing-row": "an indicator's row was deleted from the workbook",
     # survey import
     "unknown-column": "a mapping names a column the table does not have",

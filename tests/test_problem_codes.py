@@ -432,7 +432,19 @@ def _():
         for item in source.infolist():
             data = source.read(item.filename)
             target.writestr(item, data[: len(data) // 2] if item.filename == "xl/worksheets/sheet3.xml" else data)
-    return read("broken.xlsx"), "broken.xlsx", "damaged-workbook"
+    return read("broken.xlsx"), "broken.xlsx: Assessment!K11", "damaged-workbook"  # the last cell read before the cut
+
+
+@case("hidden-sheet")
+def _():
+    good = workbook()
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile("hidden.xlsx", "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                data = data.replace(b'name="Cover" sheetId="2" state="visible"', b'name="Cover" sheetId="2" state="veryHidden"')
+            target.writestr(item, data)
+    return read("hidden.xlsx"), "hidden.xlsx: Cover", "hidden-sheet"
 
 
 @case("missing-sheet")

@@ -343,8 +343,11 @@ def test_damaged_parts_are_reported_not_crashed(tmp_path, rubric, runner):
     result = runner.invoke(main, ["validate", str(broken), str(good)])
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert lines[0].startswith(f"{broken}: cannot be read as an Excel workbook (damaged or not made by a "
-                               f"spreadsheet program): ParseError: ")
+    # The cut falls in row 52: the problem names the last cell read before it.
+    assert lines[0].startswith(f"{broken}: Assessment!K52: the sheet's data is cut off or damaged after this cell "
+                               f"(no element found: line 1, column ")
+    assert lines[0].endswith("); the workbook is damaged or was not made by a spreadsheet program: open it in Excel "
+                             "or LibreOffice and save it again")
     assert lines[1:] == [f"{good}: ok", "2 file(s): 1 valid, 1 invalid (1 error(s), 0 warning(s))"]
 
 
@@ -498,3 +501,79 @@ def test_workbook_made_before_questions_were_hashed_is_compared_by_the_rubric_ha
     batch = load_assessments([path], Catalog())
     assert [str(p) for p in batch.problems] == edition_warning(path, "B3", "may differ")
     assert len(batch.assessments) == 1
+
+
+def doctored(path, out, part: str, change) -> str:
+    """Copy the workbook at ``path`` to ``out`` with one XML part rewritten by ``change`` (text → text)."""
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            target.writestr(item, change(data.decode()).encode() if item.filename == part else data)
+    return str(out)
+
+
+def a_cell_at(row: int, column: str = "A", value: str = "x"):
+    """A change that adds one text cell at ``column``/``row`` to a sheet: what the attack wrote."""
+    return lambda xml: xml.replace("</sheetData>", f'<row r="{row}"><c r="{column}{row}" t="inlineStr"><is><t>'
+                                                   f'{value}</t></is></c></row></sheetData>')
+
+
+@pytest.fixture
+def filled(tmp_path, rubric):
+    cells, _ = every_kind_of_answer(rubric)
+    return fill_workbook(blank_workbook(tmp_path / "a.xlsx", rubric), cells, cover=COVER)
+
+
+def test_a_defined_name_pointing_at_a_far_row_is_ignored(tmp_path, filled):
+    # A 32 KB workbook whose name pointed at row 2,000,000,000 ran past 20 s; it is now as broken as #REF!.
+    far = doctored(filled, tmp_path / "far.xlsx", "xl/workbook.xml",
+                   lambda xml: xml.replace("'Cover'!$B$4", "'Cover'!$B$2000000000"))
+    batch = load_assessments([far], Catalog())
+    assert batch.problems == []
+    assert batch.assessments[0].agency == COVER["B4"]  # read from the cover's own cell
+
+
+@pytest.mark.parametrize(("sheet", "part"), [("Assessment", "sheet3"), ("Cover", "sheet2")])
+def test_a_cell_past_excels_last_row_is_refused_at_once(tmp_path, filled, sheet, part):
+    far = doctored(filled, tmp_path / "far.xlsx", f"xl/worksheets/{part}.xml", a_cell_at(2_000_000_000))
+    batch = load_assessments([far], Catalog())
+    assert [str(problem) for problem in batch.problems] == [
+        f"{far}: {sheet}!A2000000000: the {sheet} sheet has a cell at row 2,000,000,000, column 1: past Excel's "
+        f"last row (1,048,576) or column (16,384, XFD); it was not saved by a spreadsheet program"]
+
+
+def test_a_cell_past_excels_last_column_is_refused(tmp_path, filled):
+    # ZZZ is column 18,278: openpyxl reads it (and would make every row that wide); Excel stops at XFD.
+    wide = doctored(filled, tmp_path / "wide.xlsx", "xl/worksheets/sheet3.xml", a_cell_at(70, "ZZZ"))
+    (problem,) = load_assessments([wide], Catalog()).problems
+    assert (str(problem.location), problem.code) == (f"{wide}: Assessment", "sheet-too-long")
+    assert "row 70, column 18,278: past Excel's last row" in problem.message
+
+
+def test_a_far_row_within_excels_limits_is_still_a_sheet_too_long(tmp_path, filled):
+    far = doctored(filled, tmp_path / "far.xlsx", "xl/worksheets/sheet3.xml", a_cell_at(1_048_576))
+    (problem,) = load_assessments([far], Catalog()).problems
+    assert (str(problem.location), problem.code) == (f"{far}: Assessment!A1048576", "sheet-too-long")
+
+
+def test_an_unreadable_cell_is_located(tmp_path, filled):
+    # openpyxl's own words ("Invalid datetime value #REF!") came with no place: now the cell is named.
+    bad = doctored(filled, tmp_path / "bad.xlsx", "xl/worksheets/sheet2.xml",
+                   lambda xml: xml.replace("</sheetData>", '<row r="30"><c r="C30" t="d"><v>#REF!</v></c></row>'
+                                                           "</sheetData>"))
+    assert [str(problem) for problem in load_assessments([bad], Catalog()).problems] == [
+        f"{bad}: Cover!C30: this cell's value cannot be read (Invalid datetime value #REF!); the workbook is damaged "
+        f"or was not made by a spreadsheet program: open it in Excel or LibreOffice and save it again"]
+
+
+@pytest.mark.parametrize(("state", "how"), [("veryHidden", "very hidden (Excel's Unhide menu cannot show it)"),
+                                            ("hidden", "hidden")])
+def test_a_hidden_answer_sheet_is_read_with_a_warning(tmp_path, filled, state, how):
+    hidden = doctored(filled, tmp_path / "hidden.xlsx", "xl/workbook.xml",
+                      lambda xml: xml.replace('name="Assessment" sheetId="3" state="visible"',
+                                              f'name="Assessment" sheetId="3" state="{state}"'))
+    batch = load_assessments([hidden], Catalog())
+    assert [str(problem) for problem in batch.problems] == [
+        f"{hidden}: Assessment: warning: the Assessment sheet is {how}: the answers read from it are not what a "
+        f"person opening the workbook sees; check them, then unhide the sheet and save"]
+    assert batch.problems[0].severity == "warning" and len(batch.assessments) == 1

@@ -36,7 +36,7 @@ from .layout import (
     META_SHEET,
     NOT_APPLICABLE,
 )
-from .safety import open_workbook
+from .safety import EXCEL_MAX_COLUMN, EXCEL_MAX_ROW, open_workbook, sheet_rows
 
 #: Rows read past the header: room for headings, blank rows and notes, not for a million rows.
 MAX_ROWS_PER_INDICATOR = 3
@@ -108,16 +108,36 @@ def workbook_document(path: Path, source: str, rubrics: RubricChoice
         rubric, same_edition = _rubric(workbook, doc, rubrics, problems)
         if rubric is None:
             return doc, problems, None
+        _hidden_sheets(workbook, doc, problems)
         _cover(workbook, doc, problems)
         _answers(workbook, doc, rubric, problems, same_edition=same_edition)
         return doc, problems, rubric
 
 
-def _rows(sheet, *, cells: bool = False):
-    """Every row's values (or cells), numbered from 1, however the file recorded the sheet's size."""
-    if hasattr(sheet, "reset_dimensions"):
-        sheet.reset_dimensions()  # LibreOffice and others may record a wrong used range
-    return enumerate(sheet.iter_rows(values_only=not cells), start=1)
+def _hidden_sheets(workbook, doc: Document, problems: list[Problem]) -> None:
+    """Warn when the Cover or Assessment sheet is hidden: the answers read are then not the ones a reader sees.
+
+    The template hides only its _readiness sheet.  A hidden (or "very hidden", which Excel's menus
+    cannot show) answer sheet, perhaps behind a visible look-alike, means the file says something
+    other than what whoever checked it saw.
+    """
+    for name in (COVER_SHEET, ASSESSMENT_SHEET):
+        state = getattr(workbook[name], "sheet_state", "visible") if name in workbook.sheetnames else "visible"
+        if state in ("hidden", "veryHidden"):
+            how = "very hidden (Excel's Unhide menu cannot show it)" if state == "veryHidden" else "hidden"
+            problems.append(Problem(Location(doc.source, sheet=name), "hidden-sheet",
+                                    f"the {name} sheet is {how}: the answers read from it are not what a person "
+                                    f"opening the workbook sees; check them, then unhide the sheet and save",
+                                    "warning"))
+
+
+def _rows(sheet, source: str, *, cells: bool = False, through: int = EXCEL_MAX_ROW):
+    """The rows the sheet holds, up to row ``through``, as ``(row number, values or cells)``.
+
+    Rows are read from the sheet's XML, whatever used range the file records (LibreOffice and
+    others may record a wrong one); missing rows are skipped (:func:`~.safety.sheet_rows`).
+    """
+    return itertools.takewhile(lambda numbered: numbered[0] <= through, sheet_rows(sheet, source, cells=cells))
 
 
 def coordinate(row: int, column: int) -> str:
@@ -141,7 +161,7 @@ def _rubric(workbook, doc: Document, rubrics: RubricChoice, problems: list[Probl
         return None, False
     meta = {}
     # Only the first rows hold the rubric's identity; the id list below them is for people.
-    for _, row in itertools.islice(_rows(workbook[META_SHEET]), len(META_KEYS)):
+    for _, row in _rows(workbook[META_SHEET], doc.source, through=len(META_KEYS)):
         if row and isinstance(row[0], str) and len(row) > 1:
             meta.setdefault(row[0], row[1])
     rubric_id, version = meta.get("rubric_id"), meta.get("rubric_version")
@@ -202,6 +222,8 @@ def _defined_cells(workbook) -> dict[str, tuple[str, str]]:
             continue
         if None in (min_col, min_row) or (min_col, min_row) != (max_col, max_row) or sheet != COVER_SHEET:
             continue
+        if min_row > EXCEL_MAX_ROW or min_col > EXCEL_MAX_COLUMN:  # not a cell Excel has: as broken as #REF!
+            continue
         found[name] = (sheet, coordinate(min_row, min_col))
     return found
 
@@ -216,7 +238,7 @@ def _cover(workbook, doc: Document, problems: list[Problem]) -> None:
     values: dict[str, object] = {}
     last_row = max(int(re.sub(r"[A-Z]", "", cell)) for _, cell in defined.values()) if defined else 0
     last_row = max(last_row, max(int(cell[1:]) for _, _, cell in COVER_FIELDS))
-    for row_number, row in itertools.islice(_rows(workbook[COVER_SHEET]), last_row):
+    for row_number, row in _rows(workbook[COVER_SHEET], doc.source, through=last_row):
         for column, value in enumerate(row, start=1):
             if value is not None:
                 values[coordinate(row_number, column)] = value
@@ -276,7 +298,7 @@ def _answers(workbook, doc: Document, rubric: Rubric, problems: list[Problem], *
     # Cells, not just values: a number typed as "42.5%" is stored as 0.425 in a percent-formatted
     # cell, and only the cell's format tells.
     rows = ((number, [cell.value for cell in row], row)
-            for number, row in _rows(workbook[ASSESSMENT_SHEET], cells=True))
+            for number, row in _rows(workbook[ASSESSMENT_SHEET], doc.source, cells=True))
     header_row, columns = _header((number, values) for number, values, _ in rows)
     answers: dict = {}
     doc.data["answers"] = answers

@@ -20,6 +20,9 @@ from typing import Iterator, NamedTuple
 from ...errors import InvalidInput, Location, Problem
 
 MAX_XLSX_BYTES = 20 * 1024 * 1024
+#: Excel's own limits: a cell beyond them was not written by a spreadsheet program.
+EXCEL_MAX_ROW = 1_048_576
+EXCEL_MAX_COLUMN = 16_384
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024  # a filled assessment workbook is about 150 KB unpacked
 MAX_ENTRIES = 1000
 #: A generated workbook's XML compresses about 5–15×; past this ratio a part is not a spreadsheet.
@@ -144,8 +147,59 @@ def open_workbook(path: Path, source: str) -> Iterator[OpenWorkbook]:
         workbook.close()
 
 
-def damaged(source: str, exc: Exception) -> Problem:
-    """A workbook that openpyxl cannot read, said in one line."""
-    detail = " ".join(str(exc).split())[:200]
-    return Problem(Location(source), "damaged-workbook", f"cannot be read as an Excel workbook (damaged or not made "
-                                                         f"by a spreadsheet program): {type(exc).__name__}: {detail}")
+def damaged(source: str, exc: Exception, where: Location | None = None) -> Problem:
+    """A workbook that openpyxl cannot read, said in one line; at the cell being read when known."""
+    detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+    if where is None or where.cell is None:
+        what = "cannot be read as an Excel workbook"
+    elif _is_xml_error(exc):
+        what = "the sheet's data is cut off or damaged after this cell"
+    else:
+        what = "this cell's value cannot be read"
+    return Problem(where or Location(source), "damaged-workbook",
+                   f"{what} ({detail}); the workbook is damaged or was not made by a spreadsheet program: open it "
+                   f"in Excel or LibreOffice and save it again")
+
+
+def _is_xml_error(exc: Exception) -> bool:
+    from xml.etree.ElementTree import ParseError
+
+    return isinstance(exc, ParseError) or type(exc).__module__.startswith(("defusedxml", "lxml", "xml."))
+
+
+def sheet_rows(sheet, source: str, *, cells: bool = False) -> Iterator[tuple[int, tuple]]:
+    """``(row number, values)`` (or cells) for each row the sheet's XML holds, in the file's order.
+
+    Rows the file leaves out are skipped, not filled: openpyxl's ``iter_rows`` yields an empty row
+    for each missing one, so one cell at row 2,000,000,000 cost two billion rows (a hang); here it
+    costs one.  A row or column past Excel's limits (row 1,048,576, column XFD) is refused as
+    ``sheet-too-long`` at its cell, and a cell that cannot be read as ``damaged-workbook`` at that cell.
+    Works on the read-only sheets of :func:`open_workbook`, through openpyxl's own sheet parser.
+    """
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    workbook = sheet.parent
+    with sheet._get_source() as xml:
+        parser = WorkSheetParser(xml, sheet._shared_strings, data_only=workbook.data_only, epoch=workbook.epoch,
+                                 date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats)
+        rows = parser.parse()
+        while True:
+            try:
+                number, row = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:  # a value openpyxl cannot convert (a date "#REF!", a string index past the end)
+                cell = (f"{get_column_letter(min(parser.col_counter, EXCEL_MAX_COLUMN))}{parser.row_counter}"
+                        if 0 < parser.col_counter and 0 < parser.row_counter <= EXCEL_MAX_ROW else None)
+                raise InvalidInput([damaged(source, exc, Location(source, sheet=sheet.title, cell=cell))]) from None
+            # The last cell sets the row's width (openpyxl's rule); a far column would allocate a list that long.
+            last_column = row[-1]["column"] if row else 1
+            if number > EXCEL_MAX_ROW or last_column > EXCEL_MAX_COLUMN:
+                # The cell as the file names it (A2000000000), unless its column has no letters in Excel.
+                at = f"{get_column_letter(last_column)}{number}" if last_column <= EXCEL_MAX_COLUMN else None
+                raise InvalidInput([Problem(Location(source, sheet=sheet.title, cell=at), "sheet-too-long",
+                                            f"the {sheet.title} sheet has a cell at row {number:,}, column "
+                                            f"{last_column:,}: past Excel's last row (1,048,576) or column "
+                                            f"(16,384, XFD); it was not saved by a spreadsheet program")])
+            yield number, sheet._get_row(row, 1, None, values_only=not cells)
