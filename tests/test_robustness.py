@@ -7,7 +7,7 @@ import json
 import pytest
 
 from readiness.cli import main
-from readiness.errors import Document, Location, Problem
+from readiness.errors import Document, InvalidInput, Location, Problem
 from readiness.intake.batch import load_assessments
 from readiness.intake.checks import MAX_PROBLEMS, Collector, _cap
 
@@ -320,3 +320,32 @@ def test_yaml_directives_are_read_as_yaml_reads_them(write, mini_catalog):
     batch = load_assessments(["v12.yaml", "text.yaml", "v13.yaml"], mini_catalog)
     assert located_codes(batch.problems) == [("v13.yaml:2:1", "yaml-syntax")]
     assert sorted(a.agency for a in batch.assessments) == ["Test %YAML 1.3 Agency", "Test Agency"]
+
+
+def test_a_survey_workbook_with_a_cell_at_row_two_billion_is_refused_at_once(tmp_path):
+    # One cell at row 2e9 made the table reader yield two billion empty rows: `import` hung.
+    import zipfile
+
+    import openpyxl
+
+    from readiness.intake.survey import read_table
+
+    book = openpyxl.Workbook()
+    book.active.title = "Responses"
+    book.active.append(["agency_id", "agency", "i1.a"])
+    book.active.append(["test", "Test Agency", 3])
+    plain, far = tmp_path / "plain.xlsx", tmp_path / "far.xlsx"
+    book.save(plain)
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(far, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b'<row r="2000000000"><c r="B2000000000"><v>1</v></c></row>'
+                                                     b"</sheetData>")
+            target.writestr(item, data)
+    assert read_table(plain).rows == [(2, ["test", "Test Agency", 3])]
+    with pytest.raises(InvalidInput) as refused:
+        read_table(far)
+    assert [str(problem) for problem in refused.value.problems] == [
+        f"{far}: Responses!B2000000000: the Responses sheet has a cell at row 2,000,000,000, column 2: past Excel's "
+        f"last row (1,048,576) or column (16,384, XFD); it was not saved by a spreadsheet program"]

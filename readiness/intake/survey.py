@@ -37,7 +37,7 @@ from .checks import (
 )
 from .model import Assessment
 from .workbook.read import coordinate, value_as_shown
-from .workbook.safety import open_workbook
+from .workbook.safety import open_workbook, sheet_rows
 from .yaml import assessment_yaml
 
 MAX_CSV_BYTES = 50 * 1024 * 1024
@@ -146,10 +146,9 @@ def _read_workbook_table(path: Path, source: str, sheet_name: str | None) -> Tab
             raise InvalidInput([Problem(Location(source), "missing-sheet", f"no sheet named {sheet_name!r}; sheets: "
                                                                            f"{', '.join(workbook.sheetnames)}")])
         sheet = workbook[sheet_name] if sheet_name else workbook.worksheets[0]
-        sheet.reset_dimensions()
         header = None
         rows = []
-        for number, cells in enumerate(sheet.iter_rows(), start=1):
+        for number, cells in sheet_rows(sheet, source, cells=True):
             values = [value_as_shown(cell) for cell in cells]  # 42.5% is 42.5, as in assessment workbooks
             if header is None:
                 if any(v is not None for v in values):
