@@ -1007,6 +1007,7 @@ def import_(table: Path, mapping_path: Path, out_dir: Path, round_: str | None, 
     The user guide explains the mapping file.
     """
     from .errors import InvalidInput
+    from .intake.checks import capped
     from .intake.survey import import_responses, load_mapping, read_table, write_import
     from .rubric.catalog import Catalog
 
@@ -1015,8 +1016,8 @@ def import_(table: Path, mapping_path: Path, out_dir: Path, round_: str | None, 
     result = import_responses(responses, mapping, mapping_doc, Catalog(), round_=round_,
                               mapping_source=str(mapping_path), min_coverage=min_coverage / 100)
     if not result.ok:
-        raise InvalidInput(result.problems)
-    for problem in result.problems:
+        raise InvalidInput(capped(result.problems))
+    for problem in capped(result.problems):
         click.echo(str(problem), err=True)
     removed = write_import(out_dir, result.files, replace=replace)
     click.echo(f"Wrote {len(result.files)} assessment(s) from {result.rows} row(s) to {out_dir}"

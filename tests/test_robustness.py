@@ -349,3 +349,26 @@ def test_a_survey_workbook_with_a_cell_at_row_two_billion_is_refused_at_once(tmp
     assert [str(problem) for problem in refused.value.problems] == [
         f"{far}: Responses!B2000000000: the Responses sheet has a cell at row 2,000,000,000, column 2: past Excel's "
         f"last row (1,048,576) or column (16,384, XFD); it was not saved by a spreadsheet program"]
+
+
+def test_the_problem_cap_holds_for_a_survey_import(tmp_path, runner):
+    # 5,000 rows with two bad answers each printed 10,000 lines: the 200-per-file cap now holds here too.
+    import csv
+
+    from .test_import import HEADER, MAPPING, ROWS
+
+    (tmp_path / "mapping.yaml").write_text(MAPPING.replace("rubric: mini@0.1", f"rubric: {MINI_RUBRIC}"),
+                                           encoding="utf-8")
+    with open(tmp_path / "bad.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for number in range(5000):
+            writer.writerow([ROWS[0][0], f"A{number}", *ROWS[0][2:3], "Sometimes", *ROWS[0][4:5], "Never",
+                             *ROWS[0][6:]])
+    result = runner.invoke(main, ["import", str(tmp_path / "bad.csv"), "--map", str(tmp_path / "mapping.yaml"),
+                                  "-o", str(tmp_path / "out")])
+    lines = result.output.splitlines()
+    assert result.exit_code == 1 and len(lines) == MAX_PROBLEMS + 1
+    assert lines[0].startswith(f"{tmp_path / 'bad.csv'}:2:4: column 'Q1a': 'Sometimes' is not a valid answer")
+    assert lines[-1] == f"{tmp_path / 'bad.csv'}:101:6: … and 9800 more problems in this file"
+    assert not (tmp_path / "out").exists()

@@ -215,16 +215,32 @@ def check_assessment(doc: Document, rubrics: RubricChoice
 
 
 def _cap(out: Collector) -> None:
-    """Keep the first :data:`MAX_PROBLEMS` problems, errors first, and count the rest."""
-    if len(out.problems) <= MAX_PROBLEMS:
-        return
-    # Errors first, so that a flood of warnings never hides one; the note keeps the file's verdict.
-    ranked = sorted(out.problems, key=lambda p: not p.is_error)
-    kept, dropped = ranked[:MAX_PROBLEMS], ranked[MAX_PROBLEMS:]
-    severity = "error" if any(p.is_error for p in dropped) else "warning"
-    last = kept[-1].location  # so that the note sorts after what it follows
-    out.problems[:] = kept + [Problem(last, "too-many-problems", f"… and {len(dropped)} more problems in this file",
-                                      severity)]
+    out.problems[:] = capped(out.problems)
+
+
+def capped(problems: list[Problem]) -> list[Problem]:
+    """At most :data:`MAX_PROBLEMS` problems per file, errors first, and a note counting the rest.
+
+    Errors come first, so that a flood of warnings never hides one; the note keeps the file's verdict
+    (an error if an error was left out).  Files keep their first-seen order.
+    """
+    by_file: dict[str, list[Problem]] = {}
+    for problem in problems:
+        by_file.setdefault(problem.location.file, []).append(problem)
+    if all(len(found) <= MAX_PROBLEMS for found in by_file.values()):
+        return problems
+    result = []
+    for found in by_file.values():
+        if len(found) <= MAX_PROBLEMS:
+            result += found
+            continue
+        ranked = sorted(found, key=lambda p: not p.is_error)
+        kept, dropped = ranked[:MAX_PROBLEMS], ranked[MAX_PROBLEMS:]
+        severity = "error" if any(p.is_error for p in dropped) else "warning"
+        last = kept[-1].location  # so that the note sorts after what it follows
+        result += kept + [Problem(last, "too-many-problems", f"… and {len(dropped)} more problems in this file",
+                                  severity)]
+    return result
 
 
 def other_kind_of_file(data: dict) -> str | None:
