@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Mapping, Sequence
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..errors import NotScorable
 from ..rubric.model import Rubric
@@ -32,6 +32,15 @@ if TYPE_CHECKING:  # scoring knows the shape of an Assessment, but never imports
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+
+def _absent(value) -> bool:
+    return value is None
+
+
+def _omitted_if_none():
+    """A field left out of the JSON when it was not computed (intervals, agreement, ...), rather than null."""
+    return Field(default=None, exclude_if=_absent)
 
 
 class RubricStamp(_Model):
@@ -59,7 +68,7 @@ class DimensionScore(_Model):
     evidence: float | None
     severity: float | None = None  # barrier dimensions: 100·(1 − D)
     amplified: float | None = None  # barrier dimensions: severity after amplification by resistance
-    interval: list[float] | None = None  # p5 and p95 of the score, when uncertainty was computed
+    interval: list[float] | None = _omitted_if_none()  # p5 and p95 of the score, when uncertainty was computed
 
 
 class IndicatorScore(_Model):
@@ -137,30 +146,18 @@ class Scorecard(_Model):
     indicators: dict[str, IndicatorScore]
     roles: dict[str, dict[str, float | None]]
     divergences: list[Divergence]
-    interval: dict[str, list[float]] | None = None
+    interval: dict[str, list[float]] | None = _omitted_if_none()
     role_indices: dict[str, RoleIndices] = {}
-    agreement: AgreementScore | None = None
-    stage_confidence: float | None = None
-    risk_band_confidence: float | None = None
-    quadrant_confidence: float | None = None
-    uncertainty: Uncertainty | None = None
-    projection: Projection | None = None
+    agreement: AgreementScore | None = _omitted_if_none()
+    stage_confidence: float | None = _omitted_if_none()
+    risk_band_confidence: float | None = _omitted_if_none()
+    quadrant_confidence: float | None = _omitted_if_none()
+    uncertainty: Uncertainty | None = _omitted_if_none()
+    projection: Projection | None = _omitted_if_none()
 
     def to_json_dict(self) -> dict:
         """A plain dict in the published key order; what was not computed (intervals, agreement) is left out."""
-        data = self.model_dump(mode="json")
-        for name in OPTIONAL:
-            if data[name] is None:
-                del data[name]
-        for dimension in data["dimensions"].values():
-            if dimension["interval"] is None:
-                del dimension["interval"]
-        return data
-
-
-#: Scorecard fields left out of the JSON when they were not computed.
-OPTIONAL = ("interval", "agreement", "stage_confidence", "risk_band_confidence", "quadrant_confidence",
-            "uncertainty", "projection")
+        return self.model_dump(mode="json")
 
 
 def respondent_label(assessment: "Assessment", index: int) -> str:
