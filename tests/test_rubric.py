@@ -236,3 +236,24 @@ def test_a_broken_data_file_never_breaks_the_others(tmp_path, runner):
         catalog.find("typo@1")
     assert str(caught.value) == (f"no rubric 'typo'; known rubrics: mini@0.1 (set aside, with problems: "
                                  f"{folder / 'broken.yaml'}, {folder / 'half.yaml'}, {folder / 'typo.yaml'})")
+
+
+def test_rubric_text_with_a_control_character_is_refused(tmp_path):
+    """Found by the corpus (rubric/control-in-title.yaml): a rubric whose title or question held an ESC or a
+    bidi override was accepted, and `readiness template --format xlsx` then failed with openpyxl's
+    IllegalCharacterError; now it is refused, located at the text."""
+    text = MINI_RUBRIC.read_text(encoding="utf-8")
+    for name, old, new, where in (
+            ("title.yaml", "title: Mini rubric for hand-worked tests", 'title: "Mini\\e[2J"', 4),
+            ("text.yaml", "text: Level question 1b", 'text: "Level\\u202e question"', 24),
+            ("level.yaml", "levels: {0: none, 1: paper", 'levels: {0: "no\\u0007ne", 1: paper', 22),
+            ("unit.yaml", "max: 100\n", "max: 100\n            unit: \"%\\u200e\"\n", 38)):
+        path = tmp_path / name
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        with pytest.raises(InvalidInput) as caught:
+            load_rubric(path)
+        assert [(p.code, p.location.line) for p in caught.value.problems] == [("control-character", where)], name
+    folded = tmp_path / "folded.yaml"  # line breaks and tabs in long text are fine
+    folded.write_text(text.replace("text: Level question 1a", "text: |\n              Level\n              question"
+                                   "\n            guidance: \"a\\tb\\nc\""), encoding="utf-8")
+    assert load_rubric(folded).places["i1.a"].indicator.text == "Level\nquestion\n"

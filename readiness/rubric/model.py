@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ..text import control_character
 from .crosswalk import Supersedes, check_supersedes
 
 PillarKind = Literal["capability", "resistance", "barrier"]
@@ -293,7 +294,33 @@ def check_rubric(rubric: Rubric) -> list[tuple[tuple, str, str]]:
                 i_path = d_path + ("indicators", i_index)
                 unique("indicator", indicator.id, i_path + ("id",))
                 found.extend(_check_indicator(indicator, scale, i_path))
+    found.extend(_text_problems(rubric))
     found.extend(check_supersedes(rubric))
+    return found
+
+
+def _text_problems(rubric: Rubric) -> list[tuple[tuple, str, str]]:
+    """Rubric text reaches terminals, workbooks (which cannot hold a control character) and reports: no control
+    or invisible formatting characters (line breaks and tabs aside)."""
+    texts: list[tuple[tuple, str | None]] = [(("title",), rubric.title), (("description",), rubric.description)]
+    texts += [(("scale", "labels", level), label) for level, label in rubric.scale.labels.items()]
+    for p_index, pillar in enumerate(rubric.pillars):
+        p_path = ("pillars", p_index)
+        texts += [(p_path + ("title",), pillar.title), (p_path + ("description",), pillar.description)]
+        for d_index, dimension in enumerate(pillar.dimensions):
+            d_path = p_path + ("dimensions", d_index)
+            texts += [(d_path + ("title",), dimension.title), (d_path + ("description",), dimension.description)]
+            for i_index, indicator in enumerate(dimension.indicators):
+                i_path = d_path + ("indicators", i_index)
+                texts += [(i_path + ("text",), indicator.text), (i_path + ("guidance",), indicator.guidance),
+                          (i_path + ("unit",), indicator.unit)]
+                texts += [(i_path + ("levels", level), descriptor)
+                          for level, descriptor in (indicator.levels or {}).items()]
+    found = []
+    for path, text in texts:
+        bad = control_character(text, allow="\n\t") if text else None
+        if bad is not None:
+            found.append((path, "control-character", f"a control character ({bad}) in the text; write plain text"))
     return found
 
 
