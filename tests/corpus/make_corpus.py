@@ -27,8 +27,9 @@ if str(ROOT) not in sys.path:  # run as a script
 BASE_YAML = ROOT / "examples" / "2026" / "rmc.yaml"
 MINI_RUBRIC = ROOT / "tests" / "fixtures" / "mini-rubric.yaml"
 TINY_INTERVENTIONS = ROOT / "tests" / "fixtures" / "recommend" / "tiny-interventions.yaml"
-#: A survey export whose file name holds an ESC and a line break, as typed by someone: built at test time only.
-ESC_NAME = "survey/esc-\x1b[31mred\nname.csv"
+#: Cases whose file name cannot be written in a list or in git: case name -> the file's real name, an ESC and
+#: a line break in a survey export's name, as typed by someone (built at test time only).
+RENAMED = {"survey/esc-name.csv": "survey/esc-\x1b[31mred\nname.csv"}
 
 _ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 _SAVED = b"2026-01-01T00:00:00Z"
@@ -796,7 +797,7 @@ text_case("survey/utf8-bom.csv", lambda: "\ufeff" + csv_text([survey_row()]))
 text_case("survey/empty.csv", lambda: "")
 text_case("survey/row-too-long.csv", lambda: csv_text([survey_row()]).rstrip("\n") + ",extra,fields\n")
 text_case("survey/quote-bomb.csv", lambda: csv_text([survey_row()]) + '"' + "x" * 300_000 + "\n", generated=True)
-text_case(ESC_NAME, lambda: csv_text([survey_row()]), generated=True)
+text_case("survey/esc-name.csv", lambda: csv_text([survey_row()]), generated=True)
 
 
 @workbook_case("survey/valid.xlsx")
@@ -857,6 +858,7 @@ text_case("roster/latin1.csv", lambda: (ROSTER_HEADER + "rmc,Société Général
 text_case("roster/empty.csv", lambda: "")
 text_case("roster/header-only.csv", lambda: ROSTER_HEADER)
 text_case("roster/numbers.csv", lambda: ROSTER_HEADER + "nan,inf,1e308,-0,\n")
+text_case("roster/quote-bomb.csv", lambda: ROSTER_HEADER + ROSTER_ROW + '"' + "x" * 300_000 + "\n", generated=True)
 
 
 @workbook_case("roster/valid.xlsx")
@@ -878,11 +880,16 @@ def _roster_numbers():
 
 # ============================================================================================== build
 
+def target(name: str) -> str:
+    """Where a case's file is, under the corpus folder."""
+    return RENAMED.get(name, name)
+
+
 def build(out: Path, names=None) -> list[Path]:
     """Write the named cases (default: all but the generated ones) under ``out``; returns their paths."""
     written = []
     for name in names if names is not None else [n for n in CASES if n not in GENERATED]:
-        path = out / name
+        path = out / target(name)
         path.parent.mkdir(parents=True, exist_ok=True)
         CASES[name](path)
         written.append(path)
