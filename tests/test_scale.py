@@ -29,3 +29,17 @@ def test_the_collector_is_put_back_when_a_command_fails(runner):
     result = runner.invoke(main, ["score", str(ROOT / "README.md")])
     assert result.exit_code == 1
     assert gc.get_threshold() == (700, 10, 10) and gc.get_freeze_count() == 0
+
+
+def test_plain_answers_are_shared_and_minus_zero_is_zero(write, mini_catalog):
+    from readiness.intake.batch import load_assessments
+
+    from .conftest import MINI_A
+
+    write("a.yaml", MINI_A)
+    write("b.yaml", MINI_A.replace("agency_id: test", "agency_id: other").replace("i5.n: 2", "i5.n: -0.0"))
+    first, second = load_assessments(["a.yaml", "b.yaml"], mini_catalog).assessments
+    assert first.answers["i1.b"] is second.answers["i1.b"]  # level 2, no evidence: one object for both
+    assert first.answers["i1.a"] is not second.answers["i1.a"]  # with evidence: each its own
+    zero = next(a for a in (first, second) if a.agency_id == "other").answers["i5.n"]
+    assert (zero.value, str(zero.value)) == (0.0, "0.0")

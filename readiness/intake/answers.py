@@ -83,16 +83,16 @@ Message = tuple[str, str]  # (problem code, message)
 
 def check_level(raw, indicator: Indicator, rubric: Rubric) -> tuple[int | None, Message | None]:
     """A level answer: a whole number within the scale.  Returns the level, or ``None`` and an error."""
-    valid = answer_choices(rubric, indicator)
     if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-        return None, ("invalid-answer", f"{show(raw)} is not a valid answer for {indicator.id}; expected {valid}")
+        return None, ("invalid-answer", f"{show(raw)} is not a valid answer for {indicator.id}; expected "
+                                        f"{answer_choices(rubric, indicator)}")
     if isinstance(raw, float) and not raw.is_integer():
         return None, ("not-a-whole-level", f"{raw:g} is a number, but {indicator.id} expects a whole level; "
-                                           f"expected {valid}")
+                                           f"expected {answer_choices(rubric, indicator)}")
     level = int(raw)
     if not rubric.scale.min <= level <= rubric.scale.max:
         return None, ("level-out-of-range", f"level {show(level)} is out of range for {indicator.id}; "
-                                            f"expected {valid}")
+                                            f"expected {answer_choices(rubric, indicator)}")
     return level, None
 
 
@@ -101,12 +101,12 @@ def check_number(raw, indicator: Indicator, rubric: Rubric) -> tuple[float | Non
 
     Returns the number (or ``None``), an error and a warning.
     """
-    expected = answer_choices(rubric, indicator)
     if isinstance(raw, int) and not isinstance(raw, bool) and abs(raw) > _LARGEST:
-        return None, ("number-too-large", f"{show(raw)} is too large for {indicator.id}; expected {expected}"), None
+        return None, ("number-too-large", f"{show(raw)} is too large for {indicator.id}; expected "
+                                          f"{answer_choices(rubric, indicator)}"), None
     if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not math.isfinite(raw):
         return None, ("invalid-answer", f"{show(raw)} is not a valid answer for {indicator.id}; "
-                                        f"expected {expected}"), None
+                                        f"expected {answer_choices(rubric, indicator)}"), None
     low, high = indicator.min, indicator.max
     warning = None
     if not low <= raw <= high:

@@ -9,6 +9,7 @@ agency-round, answers nobody gave) run later, in :mod:`readiness.intake.batch`.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -391,14 +392,14 @@ def parse_answer(raw, indicator: Indicator, rubric: Rubric, out: Collector, path
         # Quoted "3", "Established" or "n/a" mean what they say, as they do in a workbook.
         raw = normalise_answer(raw, indicator, rubric)
     if raw is None:
-        return Answer(state="missing", evidence=evidence, evidence_level=evidence_level)
+        return _answer("missing", None, evidence, evidence_level)
     if raw == "na" and not rubric.accepts_na(indicator.id):
         valid = answer_choices(rubric, indicator, ranges=False, unknown="'unknown'")
         out.error(value_path, "na-not-accepted", f"{indicator.id} cannot be 'na' (not applicable): the rubric says it "
                                                  f"applies to every agency; give {valid}")
         return None
     if raw in ("na", "unknown"):  # normalise_answer has turned n/a, Don't know... into these
-        return Answer(state=raw, evidence=evidence, evidence_level=evidence_level)
+        return _answer(raw, None, evidence, evidence_level)
     if indicator.type == "level":
         value, error = check_level(raw, indicator, rubric)
         warning = None
@@ -410,7 +411,25 @@ def parse_answer(raw, indicator: Indicator, rubric: Rubric, out: Collector, path
         out.warn(value_path, *warning)
     if value is None:
         return None
-    return Answer(state="answered", value=value, evidence=evidence, evidence_level=evidence_level)
+    return _answer("answered", value, evidence, evidence_level)
+
+
+def _answer(state: str, value: float | None, evidence: str | None, evidence_level: str) -> Answer:
+    """An answer; one shared object for each plain answer (no evidence), since answers are frozen.
+
+    Most answers of a round are one of a few dozen plain ones (level 3, 'unknown', ...): sharing them
+    saves a model per answer in memory and the time to build it.
+    """
+    if value is not None:
+        value = value + 0.0  # a float, and -0 is 0 (else which of 0 and -0 was cached first would show)
+    if evidence is None and evidence_level == "none":
+        return _plain_answer(state, value)
+    return Answer(state=state, value=value, evidence=evidence, evidence_level=evidence_level)
+
+
+@functools.lru_cache(maxsize=1024)
+def _plain_answer(state: str, value: float | None) -> Answer:
+    return Answer(state=state, value=value)
 
 
 def _evidence(raw: dict, indicator: Indicator, out: Collector, path: tuple) -> tuple[str | None, str]:
