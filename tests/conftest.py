@@ -64,3 +64,15 @@ def write(tmp_path, monkeypatch):
 def located_codes(problems) -> list[tuple[str, str]]:
     """Problems as (location, code): what most tests check, so that messages may be reworded."""
     return [(str(problem.location), problem.code) for problem in problems]
+
+
+# Hypothesis profiles (tests/test_fuzz.py and the property tests): "ci", the default, bounded so that `make test`
+# stays quick; "fuzz", long (`make fuzz`). Choose one with HYPOTHESIS_PROFILE=fuzz or --hypothesis-profile=fuzz.
+import os  # noqa: E402
+
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile("ci", max_examples=100, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.register_profile("fuzz", max_examples=20_000, deadline=None, suppress_health_check=list(HealthCheck))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
