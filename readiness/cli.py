@@ -1028,7 +1028,8 @@ def import_(table: Path, mapping_path: Path, out_dir: Path, round_: str | None, 
     written unless every row is valid. Rows of one agency and round become numbered files
     (respondents of one assessment). The output folder must hold no earlier import, so that
     old and new respondents never mix (--replace deletes it), and no other .yaml files.
-    The user guide explains the mapping file.
+    The folder is written whole or not at all, even if the run is killed, and a second
+    import into it is refused while one runs. The user guide explains the mapping file.
     """
     from .errors import InvalidInput
     from .intake.checks import capped
