@@ -43,3 +43,22 @@ def test_plain_answers_are_shared_and_minus_zero_is_zero(write, mini_catalog):
     assert first.answers["i1.a"] is not second.answers["i1.a"]  # with evidence: each its own
     zero = next(a for a in (first, second) if a.agency_id == "other").answers["i5.n"]
     assert (zero.value, str(zero.value)) == (0.0, "0.0")
+
+
+def test_identical_indicator_results_are_one_object_and_serialise_as_before():
+    from readiness.intake.batch import load_assessments
+    from readiness.rubric.catalog import Catalog
+    from readiness.scoring.batch import score_batch
+    from readiness.scoring.scorecard import IndicatorScore, _indicator_score
+
+    cards = score_batch(load_assessments([ROOT / "examples" / "2026"], Catalog()).groups()).scorecards
+    results = [result for card in cards for result in card.indicators.values()]
+    assert len({id(result) for result in results}) < len(results) / 2  # most are shared
+    # 100 and 100.0 are written differently: typed caching keeps them apart.
+    assert _indicator_score(50.0, 2, "answered", "none", None, False, 100, 0.0).coverage.__class__ is int
+    assert _indicator_score(50.0, 2, "answered", "none", None, False, 100.0, 0.0).coverage.__class__ is float
+    plain = IndicatorScore(score=50.0, answer=2, state="answered")
+    card = cards[0].model_copy(update={"indicators": {"x.y": plain}})
+    assert card.model_dump(mode="json")["indicators"] == {"x.y": {
+        "score": 50.0, "answer": 2, "state": "answered", "evidence_level": "none", "spread": None,
+        "divergent": False, "coverage": None, "evidence": None}}

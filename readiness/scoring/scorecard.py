@@ -7,9 +7,11 @@ Fields may be added over time, never renamed.  :func:`score_assessment` applies 
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping, Sequence
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
 from ..errors import NotScorable
 from ..rubric.model import Rubric
@@ -71,7 +73,13 @@ class DimensionScore(_Model):
     interval: list[float] | None = _omitted_if_none()  # p5 and p95 of the score, when uncertainty was computed
 
 
-class IndicatorScore(_Model):
+@dataclass(frozen=True, slots=True)
+class IndicatorScore:
+    """One indicator's result.  A plain dataclass, not a model: a scorecard has one per indicator (a
+    hundred), built from checked numbers, so pydantic's validation of each only cost time; the
+    scorecard's schema still serialises them, and identical ones are one shared object
+    (:func:`_indicator_score`)."""
+
     score: float | None
     answer: int | float | str | None
     state: str
@@ -143,7 +151,7 @@ class Scorecard(_Model):
     counts: dict[str, int]
     pillars: dict[str, PillarScore]
     dimensions: dict[str, DimensionScore]
-    indicators: dict[str, IndicatorScore]
+    indicators: SkipValidation[dict[str, IndicatorScore]]  # built by score_assessment from checked numbers
     roles: dict[str, dict[str, float | None]]
     divergences: list[Divergence]
     interval: dict[str, list[float]] | None = _omitted_if_none()
@@ -238,11 +246,10 @@ def scored_numbers(rubric: Rubric, merged: Mapping[str, Merged], indices: Indice
     counts = {state: 0 for state in ("answered", "na", "unknown", "missing")}
     for ident, item in merged.items():
         counted = item.state != "na"
-        indicators[ident] = IndicatorScore(
-            score=_pct(item.score), answer=_plain(item.answer), state=item.state,
-            evidence_level=item.evidence_level, spread=item.spread,
-            divergent=item.spread is not None and item.spread >= divergence_levels - 1e-9,
-            coverage=100 * item.answered if counted else None, evidence=100 * item.evidenced if counted else None,
+        indicators[ident] = _indicator_score(
+            _pct(item.score), _plain(item.answer), item.state, item.evidence_level, item.spread,
+            item.spread is not None and item.spread >= divergence_levels - 1e-9,
+            100 * item.answered if counted else None, 100 * item.evidenced if counted else None,
         )
         counts[item.state] += 1
     readiness = 100 * indices.readiness
@@ -267,10 +274,18 @@ def scored_numbers(rubric: Rubric, merged: Mapping[str, Merged], indices: Indice
     )
 
 
+@functools.lru_cache(maxsize=4096, typed=True)
+def _indicator_score(*fields) -> IndicatorScore:
+    """One shared object per distinct result: most of a round's are one of a few hundred (level 2 of a
+    single respondent, without evidence, ...).  ``typed``: 100 and 100.0 are written differently, so
+    they must not share; and no score is -0.0 (:func:`_pct`), which would share with 0.0."""
+    return IndicatorScore(*fields)
+
+
 def _plain(value):
     """A whole-number answer as an integer (level 3, not 3.0), anything else unchanged."""
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _pct(x: float | None) -> float | None:
-    return None if x is None else 100 * x
+    return None if x is None else 100 * x + 0.0  # + 0.0: a score of -0.0 is 0.0
