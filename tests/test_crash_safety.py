@@ -64,7 +64,7 @@ def _killed(folder: Path, writing, delay: float, *arguments: str) -> None:
         process.wait()
 
 
-def _appears(folder: Path, prefix: str):
+def _appears(folder: Path, prefix: str | tuple[str, ...]):
     """A test of whether a new file or folder whose name starts with ``prefix`` (a run's temporary one) is in
     ``folder``: new, that is not there when this is called (a killed run's may be)."""
     there = set(os.listdir(folder)) if folder.is_dir() else set()
@@ -124,7 +124,7 @@ def test_killed_import_leaves_the_old_folder_or_the_new_one(tmp_path):
     assert _run(inputs, *arguments[:-1], str(tmp_path / "complete")).returncode == 0
     new = _contents(tmp_path / "complete")
     for delay in DELAYS:  # a new folder
-        _killed(inputs, _appears(work, ".out.readiness-staging-"), delay, *arguments)
+        _killed(inputs, _appears(work, (".", "out")), delay, *arguments)
         assert _visible(work) in ([], ["out"])  # never a part of a folder at its path
         if (work / "out").exists():
             _import_folder_is_complete(work / "out", new)
@@ -134,7 +134,7 @@ def test_killed_import_leaves_the_old_folder_or_the_new_one(tmp_path):
     assert _run(inputs, "import", str(old_table), "--map", "mapping.yaml", "-o", str(work / "out")).returncode == 0
     old = _contents(work / "out")
     for delay in DELAYS:
-        _killed(inputs, _appears(work, ".out.readiness-staging-"), delay, *arguments, "--replace")
+        _killed(inputs, _appears(work, (".", "out")), delay, *arguments, "--replace")
         assert _visible(work) == ["out"]
         _import_folder_is_complete(work / "out", old if len(list((work / "out").iterdir())) == len(old) else new)
     # whatever a kill left beside the folder is hidden (no folder scan reads it), and the next import clears it

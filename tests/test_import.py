@@ -347,13 +347,17 @@ def test_import_file_names_are_distinct_whatever_the_ids(keys):
     assert len({name.lower() for name in names}) == len(names)  # distinct, also where case is not told apart
     assert all(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._~-]*\.yaml", name) and len(name.encode()) <= 255
                for name in names)
-    for (agency_id, round_), name in zip(keys, names):  # each name starts with its own agency-round
-        assert name.startswith(f"{agency_id}-{round_}")
-    unique = {key for key in keys if keys.count(key) == 1}  # a name nobody else takes is the plain one
-    for key, name in zip(keys, names):
-        if key in unique and sum(n.lower() == f"{key[0]}-{key[1]}.yaml".lower() for n in names) <= 1 and \
-                "~" not in name:
-            assert name == f"{key[0]}-{key[1]}.yaml"
+    # The plain name (numbered among the rows of one agency-round) unless an earlier row took it; then a mark.
+    numbered: dict = {}
+    plain = []
+    for key in keys:
+        numbered[key] = numbered.get(key, 0) + 1
+        plain.append(f"{key[0]}-{key[1]}" + (f"-{numbered[key]}" if keys.count(key) > 1 else ""))
+    for i, (stem, name) in enumerate(zip(plain, names)):
+        if stem.lower() in {earlier.lower() for earlier in plain[:i]}:
+            assert re.fullmatch(re.escape(stem) + r"~[2-9][0-9]*\.yaml", name)
+        else:
+            assert name == f"{stem}.yaml"
 
 
 def test_a_second_import_into_a_folder_being_written_is_refused(tmp_path, runner):
