@@ -329,9 +329,14 @@ def coverage(rubric: Rubric, merged: Mapping[str, Merged]
     answered_share = evidenced_share = 0.0
     for pillar_weight, parts in pillar_parts:
         dim_total = sum(weight for weight, _, _ in parts)
-        answered_share += pillar_weight / overall_weight * sum(w * a for w, a, _ in parts) / dim_total
-        evidenced_share += pillar_weight / overall_weight * sum(w * e for w, _, e in parts) / dim_total
-    return answered_share, evidenced_share, per_dimension
+        answered_share += pillar_weight * (sum(w * a for w, a, _ in parts) / dim_total)
+        evidenced_share += pillar_weight * (sum(w * e for w, _, e in parts) / dim_total)
+    # Divide by the pillars' total once, as the indices do (Σ V·P / Σ V).  Summing each pillar's share
+    # V / Σ V instead went past 1 in floating point: pillar weights 0.2, 0.7, 0.1, everything answered,
+    # gave coverage 100.00000000000003.  A mean of shares ≤ 1 divided once by the same sum is ≤ 1.
+    if not overall_weight:  # every indicator na: nothing to share out
+        return 0.0, 0.0, per_dimension
+    return answered_share / overall_weight, evidenced_share / overall_weight, per_dimension
 
 
 def role_indices(
