@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from ..errors import InvalidInput, Location, Problem, problem_order
 from ..rubric.catalog import Catalog
@@ -261,25 +261,132 @@ def load_assessments(
     resubmission: both are refused, unless ``latest``, which keeps the newer (by the workbook's saved
     time, else the file's time) and sets the older aside with a warning.  ``rubric`` pins the rubric
     every file must name (``--rubric``).
+
+    Every valid assessment is kept in memory; :class:`AssessmentStream` reads the same files one
+    agency-round at a time instead, with the same checks and problems.
     """
-    rubrics = RubricChoice(catalog or Catalog(), rubric)
-    files, problems = expand_paths(paths)
-    results: list[ReadResult] = []
-    for done, path in enumerate(files, start=1):
-        results.append(read_assessment(path, rubrics))
-        if progress is not None:
-            progress(done, len(files))
-    gaps = {} if partial else _gaps_of_invalid_files(results)
-    for result in results:
-        problems.extend(sorted(result.problems + gaps.get(result.source, []), key=problem_order))
-    valid = [result for result in results if result.ok]
-    failed = {result.source for result in results if not result.ok}
-    kept, more, set_aside = _check_groups(valid, partial, latest=latest, min_coverage=min_coverage)
-    problems.extend(more)
-    failed |= {result.source for result in valid} - {result.source for result in kept} - set_aside
-    report = ValidationReport([str(p) for p in files], problems, frozenset(failed))
-    rubrics_by_ref = {result.rubric.ref: result.rubric for result in kept}
-    return Batch([result.assessment for result in kept], rubrics_by_ref, report)
+    options = dict(partial=partial, rubric=rubric, progress=progress, latest=latest, min_coverage=min_coverage)
+    stream = AssessmentStream(paths, catalog, **options)
+    try:
+        groups = list(stream)
+    except Regrouped:
+        stream = AssessmentStream(paths, catalog, peek=False, **options)
+        groups = list(stream)
+    assessments = [member for _, members in groups for member in members]
+    return Batch(assessments, {rubric.ref: rubric for rubric, _ in groups}, stream.report)
+
+
+class Regrouped(Exception):
+    """A file's full read put it in another agency-round than its quick look did: a stream cannot take back
+    what it gave out, nor keep its order, so the caller starts again with ``peek=False``."""
+
+
+class AssessmentStream:
+    """Read a set of assessment files one agency-round at a time: iterate for ``(rubric, respondents)``.
+
+    The files are first put into agency-rounds by a quick look at each (:mod:`readiness.intake.peek`);
+    then each agency-round's files are read, checked together (as :func:`load_assessments` does) and
+    given out, in order of agency id and round, before the next is read.  Memory then depends on the
+    largest agency-round, not on how many files there are.  Files the quick look cannot place are
+    read whole up front (``peek=False``: all of them).  After the last agency-round, :attr:`report`
+    holds every problem, in the order :func:`load_assessments` gives them.
+
+    If reading a file shows it belongs to another agency-round than its quick look said (rare: the
+    look answers only for plainly written files), iteration raises :class:`Regrouped`.
+    """
+
+    def __init__(self, paths: Iterable[str | Path], catalog: Catalog | None = None, *, partial: bool = False,
+                 rubric: Rubric | None = None, progress: Progress | None = None, latest: bool = False,
+                 min_coverage: float = DEFAULT_MIN_COVERAGE, peek: bool = True):
+        self._rubrics = RubricChoice(catalog or Catalog(), rubric)
+        self.files, self._path_problems = expand_paths(paths)
+        self._options = dict(partial=partial, latest=latest, min_coverage=min_coverage)
+        self._progress = progress
+        self._peek = peek
+        self._file_problems: dict[int, list[Problem]] = {}
+        self._across: list[tuple[tuple, list[Problem]]] = []  # per agency-round: checks across its files
+        self._coverage: list[tuple[tuple, list[Problem]]] = []  # per agency-round: answers nobody gave
+        self._failed: set[str] = set()
+        self._finished = False
+
+    @property
+    def report(self) -> ValidationReport:
+        """Every problem found, in :func:`load_assessments`' order: complete once iteration has ended."""
+        if not self._finished:
+            raise RuntimeError("AssessmentStream.report is complete only after iterating over the stream")
+        problems = list(self._path_problems)
+        for index in sorted(self._file_problems):
+            problems.extend(self._file_problems[index])
+        for found in (self._across, self._coverage):
+            for _, more in sorted(found, key=lambda item: item[0]):
+                problems.extend(more)
+        return ValidationReport([str(p) for p in self.files], problems, frozenset(self._failed))
+
+    def __iter__(self) -> Iterator[tuple[Rubric, list[Assessment]]]:
+        from .peek import agency_round
+
+        done = 0
+        pending: dict[tuple, list[tuple[int, ReadResult | None]]] = {}
+        for index, path in enumerate(self.files):
+            key = agency_round(path) if self._peek else None
+            if key is None:  # placed by reading it whole, now
+                result = self._read(index)
+                done += 1
+                self._report_progress(done)
+                key = _key_of(result) or ("", "", index)  # no key: a group of its own
+                pending.setdefault(key, []).append((index, result))
+            else:
+                pending.setdefault(key, []).append((index, None))
+        for key in sorted(pending, key=_sortable):
+            results = []
+            for index, result in pending.pop(key):
+                if result is None:
+                    result = self._read(index)
+                    done += 1
+                    self._report_progress(done)
+                    real = _key_of(result)
+                    if real is not None and real != key:
+                        # The quick look was wrong: agency-rounds already given out may lack this file, and
+                        # those to come would come out of order.  Start again, reading every file up front.
+                        raise Regrouped(f"{result.source} states agency {real[0]} round {real[1]}, not "
+                                        f"{key[0]} {key[1]} as a quick look at it said")
+                results.append((index, result))
+            yield from self._settle(key, results)
+        self._finished = True
+
+    def _read(self, index: int) -> ReadResult:
+        return read_assessment(self.files[index], self._rubrics)
+
+    def _report_progress(self, done: int) -> None:
+        if self._progress is not None:
+            self._progress(done, len(self.files))
+
+    def _settle(self, key: tuple, indexed: list[tuple[int, ReadResult]]
+                ) -> Iterator[tuple[Rubric, list[Assessment]]]:
+        """Check one agency-round's files together, record their problems, give out what passes."""
+        results = [result for _, result in indexed]
+        gaps = {} if self._options["partial"] else _gaps_of_invalid_files(results)
+        for index, result in indexed:
+            self._file_problems[index] = sorted(result.problems + gaps.get(result.source, []), key=problem_order)
+        valid = [result for result in results if result.ok]
+        self._failed |= {result.source for result in results if not result.ok}
+        kept, across, coverage, set_aside = _check_groups(valid, **self._options)
+        self._across.append((_sortable(key), across))
+        self._coverage.append((_sortable(key), coverage))
+        self._failed |= {result.source for result in valid} - {result.source for result in kept} - set_aside
+        if kept:
+            members = [result.assessment for result in kept]
+            yield kept[0].rubric, sorted(members, key=lambda a: a.source)
+
+
+def _key_of(result: ReadResult) -> tuple[str, str] | None:
+    """The agency-round a file read whole belongs to (a file with errors: as far as it can be read)."""
+    return result.assessment.key if result.assessment is not None else result.key
+
+
+def _sortable(key: tuple) -> tuple:
+    """Agency-rounds in order of agency id and round; files that state none after them, in file order."""
+    return (0, key) if len(key) == 2 else (1, key[2])
 
 
 def _gaps_of_invalid_files(results: list[ReadResult]) -> dict[str, list[Problem]]:
@@ -328,10 +435,12 @@ _DROPS_A_VALUE = frozenset({"alias", "yaml-tag", "duplicate-key", "key-clash", "
 
 
 def _check_groups(results: list[ReadResult], partial: bool, *, latest: bool = False,
-                  min_coverage: float = DEFAULT_MIN_COVERAGE) -> tuple[list[ReadResult], list[Problem], set[str]]:
+                  min_coverage: float = DEFAULT_MIN_COVERAGE
+                  ) -> tuple[list[ReadResult], list[Problem], list[Problem], set[str]]:
     """Checks across the files of each agency-round, then for answers nobody gave.
 
-    Returns the files that pass, the problems found, and the files set aside as older returns (--latest).
+    Returns the files that pass, the problems found across files, those of answers nobody gave, and
+    the files set aside as older returns (--latest).
     """
     problems: list[Problem] = []
     by_source = {result.source: result for result in results}
@@ -387,6 +496,7 @@ def _check_groups(results: list[ReadResult], partial: bool, *, latest: bool = Fa
                                         f"respondent it would show figures its respondents did not give"))
                 rejected.add(member.source)
     rejected |= set_aside
+    across = len(problems)  # the problems across files; those of answers nobody gave follow
     kept = [result for result in results if result.source not in rejected]
     # Only now, with the groups as they will be scored: what did nobody answer?
     rejected = set()
@@ -438,7 +548,8 @@ def _check_groups(results: list[ReadResult], partial: bool, *, latest: bool = Fa
                                     f"no respondent of {first.agency_id} round {first.round} ({files}) answered "
                                     f"{listed}; someone must answer each indicator (or use --partial)"))
             rejected.update(m.source for m in members)
-    return [result for result in kept if result.source not in rejected], problems, set_aside
+    return [result for result in kept if result.source not in rejected], problems[:across], problems[across:], \
+        set_aside
 
 
 def _resubmission(returns: list[ReadResult], latest: bool) -> tuple[list[Problem], list[str]]:

@@ -75,7 +75,11 @@ def gaps_of(doc: Document, rubric: Rubric) -> list[str]:
 
 def key_of(doc: Document) -> tuple[str, str] | None:
     """A document's ``(agency_id, round)`` as written, if both read as valid (even when it has other errors)."""
-    data = doc.data if isinstance(doc.data, dict) else {}
+    return key_from(doc.data if isinstance(doc.data, dict) else {})
+
+
+def key_from(data: dict) -> tuple[str, str] | None:
+    """``(agency_id, round)`` from a file's fields, as a valid assessment would have them; else ``None``."""
     agency_id, round_ = data.get("agency_id"), data.get("round")
     if isinstance(round_, int) and not isinstance(round_, bool):
         round_ = str(round_)

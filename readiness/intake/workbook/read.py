@@ -24,7 +24,7 @@ from ...errors import Document, InvalidInput, Location, Problem, RubricNotFound
 from ...rubric.model import Rubric
 from ...text import did_you_mean
 from ..answers import answer_choices
-from ..checks import RubricChoice, check_assessment, gaps_of, key_of
+from ..checks import RubricChoice, check_assessment, gaps_of, key_from, key_of
 from ..readers import ReadResult
 from .layout import (
     ASSESSMENT_SHEET,
@@ -234,18 +234,8 @@ def _cover(workbook, doc: Document, problems: list[Problem]) -> None:
                                                                        f"with the agency details; do not rename or "
                                                                        f"delete sheets"))
         return
-    defined = _defined_cells(workbook)
-    values: dict[str, object] = {}
-    last_row = max(int(re.sub(r"[A-Z]", "", cell)) for _, cell in defined.values()) if defined else 0
-    last_row = max(last_row, max(int(cell[1:]) for _, _, cell in COVER_FIELDS))
-    for row_number, row in _rows(workbook[COVER_SHEET], doc.source, through=last_row):
-        for column, value in enumerate(row, start=1):
-            if value is not None:
-                values[coordinate(row_number, column)] = value
     respondent = {}
-    for name, _, default_cell in COVER_FIELDS:
-        sheet, at = defined.get(name, (COVER_SHEET, default_cell))
-        value = _text_value(values.get(at)) if sheet == COVER_SHEET else None
+    for name, (at, value) in cover_fields(workbook, doc.source).items():
         location = _location(doc, COVER_SHEET, at)
         if name.startswith("respondent_"):
             respondent[name.removeprefix("respondent_")] = value
@@ -256,6 +246,36 @@ def _cover(workbook, doc: Document, problems: list[Problem]) -> None:
         doc.data[name] = value  # an empty cell is None: reported as a missing field, at this cell
     doc.data["respondent"] = respondent
     doc.values[("respondent",)] = _location(doc, COVER_SHEET, "B7")
+
+
+def cover_fields(workbook, source: str) -> dict[str, tuple[str, object]]:
+    """Each cover field (agency, agency_id, ...): its cell, found by defined name, and its value as read."""
+    defined = _defined_cells(workbook)
+    values: dict[str, object] = {}
+    last_row = max(int(re.sub(r"[A-Z]", "", cell)) for _, cell in defined.values()) if defined else 0
+    last_row = max(last_row, max(int(cell[1:]) for _, _, cell in COVER_FIELDS))
+    for row_number, row in _rows(workbook[COVER_SHEET], source, through=last_row):
+        for column, value in enumerate(row, start=1):
+            if value is not None:
+                values[coordinate(row_number, column)] = value
+    found = {}
+    for name, _, default_cell in COVER_FIELDS:
+        sheet, at = defined.get(name, (COVER_SHEET, default_cell))
+        found[name] = (at, _text_value(values.get(at)) if sheet == COVER_SHEET else None)
+    return found
+
+
+def agency_round(path: Path) -> tuple[str, str] | None:
+    """The ``(agency_id, round)`` a workbook's cover states, read as :func:`read` reads it; ``None`` if the
+    workbook cannot be opened or states no valid pair.  Opens the workbook but reads only the cover."""
+    try:
+        with open_workbook(path, str(path)) as (workbook, _, _):
+            if COVER_SHEET not in workbook.sheetnames:
+                return None
+            fields = cover_fields(workbook, str(path))
+    except Exception:  # a workbook that cannot be read says no key here; reading it says why
+        return None
+    return key_from({name: value for name, (_, value) in fields.items()})
 
 
 def _text_value(value):

@@ -1,0 +1,127 @@
+"""Reading a batch one agency-round at a time: the quick look that groups files, and the stream itself."""
+
+from __future__ import annotations
+
+import gc
+import shutil
+import weakref
+
+import pytest
+
+from readiness.intake import peek
+from readiness.intake.batch import AssessmentStream, Regrouped, load_assessments
+from readiness.intake.peek import yaml_agency_round
+from readiness.rubric.catalog import Catalog
+
+from .conftest import MINI_A, ROOT
+from .xlsx_helpers import blank_workbook, fill_workbook
+
+HEADER = MINI_A.split("answers:")[0]
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    (MINI_A, ("test", "2026")),
+    (MINI_A.replace("round: 2026", "round: '2026-q1'  # the first quarter"), ("test", "2026-q1")),
+    (MINI_A.replace("agency_id: test", 'agency_id: "test"'), ("test", "2026")),
+    (MINI_A.replace("agency_id: test", "agency_id : test # comment"), ("test", "2026")),
+    ("# a comment first\n" + MINI_A, ("test", "2026")),
+])
+def test_the_quick_look_reads_plainly_written_files(write, text, key):
+    assert yaml_agency_round(write("a.yaml", text)) == key
+
+
+@pytest.mark.parametrize("text", [
+    "---\n" + MINI_A,  # a document marker: the parser decides
+    "{rubric: mini@0.1, agency: A, agency_id: test, round: 2026, answers: {}}\n",  # a flow mapping
+    MINI_A + "agency_id: other\n",  # given twice
+    MINI_A.replace("agency_id: test", "agency_id: te\n  st"),  # continued on the next line
+    MINI_A.replace("agency_id: test", 'agency_id: "te\\u0073t"'),  # an escape
+    MINI_A.replace("agency_id: test", "agency_id: &id test"),  # an anchor
+    MINI_A.replace("agency_id: test", "agency_id: Not An Id"),  # no valid id: read whole, explained there
+    MINI_A.replace("round: 2026\n", ""),  # no round
+    '"agency_id": test\nround: 2026\n',  # a quoted key
+])
+def test_the_quick_look_says_nothing_of_anything_unusual(write, text):
+    assert yaml_agency_round(write("a.yaml", text)) is None
+
+
+def test_the_quick_look_reads_a_workbooks_cover_as_the_reader_does(tmp_path, mini_rubric):
+    path = fill_workbook(blank_workbook(tmp_path / "a.xlsx", mini_rubric), {},
+                         cover={"B4": "Test Agency", "B5": "test", "B6": 2026.0})
+    assert peek.agency_round(path) == ("test", "2026")
+    assert peek.agency_round(tmp_path / "missing.xlsx") is None
+
+
+@pytest.fixture
+def mixed(tmp_path):
+    """Examples of two rounds and rubric versions, one respondent's file broken, one file stating its
+    agency in a way the quick look leaves to the full read, and a file that is no assessment."""
+    folder = tmp_path / "in"
+    shutil.copytree(ROOT / "examples", folder)
+    (folder / "2026" / "nplra-finance.yaml").write_text("rubric: [\n", encoding="utf-8")
+    first = next((folder / "2025").glob("*.yaml"))
+    first.write_text("---\n" + first.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "notes.yaml").write_text("just: a mapping\n", encoding="utf-8")
+    return folder
+
+
+def test_the_stream_gives_what_reading_everything_at_once_gives(mixed):
+    catalog = Catalog()
+    streamed = AssessmentStream([mixed], catalog)
+    groups = list(streamed)
+    whole = AssessmentStream([mixed], catalog, peek=False)
+    assert [(rubric.ref, [m.source for m in members]) for rubric, members in groups] == \
+        [(rubric.ref, [m.source for m in members]) for rubric, members in whole]
+    assert streamed.report == whole.report
+    batch = load_assessments([mixed], catalog)
+    assert [[m.source for m in members] for _, members in batch.groups()] == \
+        [[m.source for m in members] for _, members in groups]
+    assert batch.report == streamed.report and not batch.report.valid
+
+
+def test_the_stream_holds_one_agency_round_at_a_time(mixed):
+    held = []
+    for _, members in AssessmentStream([mixed], Catalog()):
+        gc.collect()
+        assert all(ref() is None for ref in held)  # what was given out before is not kept by the stream
+        held = [weakref.ref(member) for member in members]
+
+
+def test_a_wrong_quick_look_is_caught(mixed, monkeypatch):
+    # The look says every 2025 file is of agency aaa (sorted first); reading shows otherwise after aaa's
+    # agency-round was given out: the stream refuses to go on, and load_assessments starts again without it.
+    real = peek.agency_round
+    monkeypatch.setattr(peek, "agency_round",
+                        lambda path: ("aaa", "2025") if "2025" in path.parts else real(path))
+    moved = next((mixed / "2025").glob("*.yaml"))
+    (mixed / "2025" / "aaa.yaml").write_text(moved.read_text(encoding="utf-8").replace(
+        next(line for line in moved.read_text(encoding="utf-8").splitlines() if line.startswith("agency_id:")),
+        "agency_id: aaa"), encoding="utf-8")
+    with pytest.raises(Regrouped):
+        list(AssessmentStream([mixed], Catalog()))
+    monkeypatch.setattr(peek, "agency_round", real)
+    expected = load_assessments([mixed], Catalog())
+    monkeypatch.setattr(peek, "agency_round",
+                        lambda path: ("aaa", "2025") if "2025" in path.parts else real(path))
+    again = load_assessments([mixed], Catalog())
+    assert again.report == expected.report
+    assert [a.source for a in again.assessments] == [a.source for a in expected.assessments]
+
+
+def test_a_wrong_quick_look_for_a_later_agency_round_also_starts_again(mixed, monkeypatch):
+    # Here nothing given out lacks a file, but the agency-rounds would come out of order (and a scorer's
+    # draws in other chunks): the stream starts again too.
+    expected = load_assessments([mixed], Catalog())
+    real = peek.agency_round
+    monkeypatch.setattr(peek, "agency_round", lambda path: ("zzz", "2099") if "2025" in path.parts else real(path))
+    with pytest.raises(Regrouped, match="states agency .* round 2025, not zzz 2099 as a quick look at it said"):
+        list(AssessmentStream([mixed], Catalog()))
+    again = load_assessments([mixed], Catalog())
+    assert again.report == expected.report
+    assert [a.source for a in again.assessments] == [a.source for a in expected.assessments]
+
+
+def test_the_report_is_complete_only_after_the_stream(mixed):
+    stream = AssessmentStream([mixed], Catalog())
+    with pytest.raises(RuntimeError, match="only after iterating"):
+        stream.report
