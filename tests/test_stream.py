@@ -125,3 +125,38 @@ def test_the_report_is_complete_only_after_the_stream(mixed):
     stream = AssessmentStream([mixed], Catalog())
     with pytest.raises(RuntimeError, match="only after iterating"):
         stream.report
+
+
+def test_streamed_scoring_gives_the_intervals_of_all_at_once_to_the_last_digit():
+    # 40 agency-rounds of one size are more than a chunk (16): the stream must chunk them as simulate does.
+    import random
+
+    import numpy as np
+
+    from readiness.intake.model import Answer, Assessment
+    from readiness.scoring.batch import ScoreStream, score_batch
+    from readiness.scoring.scorecard import score_assessment
+    from readiness.scoring.uncertainty import draw_factors, simulate, summarise, unit_seed
+
+    rubric = Catalog().find("egov-readiness@1.0")
+    rng = random.Random(5)
+
+    def answer(indicator):
+        if indicator.type == "level":
+            return Answer(state="answered", value=rng.randint(rubric.scale.min, rubric.scale.max))
+        return Answer(state="answered", value=round(rng.uniform(indicator.min, indicator.max), 1))
+
+    groups = [(rubric, [Assessment(rubric_id=rubric.id, rubric_version=rubric.version, agency=f"Agency {n}",
+                                   agency_id=f"a{n:02d}", round="2026", source=f"a{n:02d}.yaml", sha256="0",
+                                   answers={i: answer(p.indicator) for i, p in rubric.places.items()})])
+              for n in range(40)]
+    units = [members for _, members in groups]
+    cards = [score_assessment(rubric, members) for members in units]
+    rngs = [np.random.default_rng(unit_seed(7, card.agency_id, card.round)) for card in cards]
+    at_once = {cards[index].agency_id: summarise(cards[index], draws, 200, 7)
+               for index, draws in simulate(rubric, units, draw_factors(rubric, 200, 7), rngs)}
+    streamed = ScoreStream(draws=200, seed=7)
+    given = {card.agency_id: card for card, _ in streamed.scores(iter(groups))}
+    assert given == at_once
+    assert score_batch(groups, draws=200, seed=7).scorecards == sorted(at_once.values(), key=lambda c: (
+        c.agency.casefold(), c.agency_id, c.round))

@@ -41,54 +41,94 @@ def score_batch(groups: Iterable[tuple[Rubric, Sequence["Assessment"]]], *, draw
     With ``draws``, each scorecard also gets its intervals (§4.11), from draws that are joint
     across the agency-rounds of one rubric; the same ``seed`` gives the same intervals.  The draws
     themselves (about 0.2 MB per agency-round at 1,000 draws) are kept only with ``keep_draws``.
+    :class:`ScoreStream` gives the same scorecards one at a time.
     """
-    scored: list[tuple[Rubric, Sequence, Scorecard]] = []
-    problems, failed = [], set()
-    for rubric, members in groups:
-        try:
-            card = score_assessment(rubric, members)
-        except NotScorable as exc:
-            problems.append(Problem(Location(members[0].source), "not-scorable", str(exc)))
-            failed.update(a.source for a in members)
-            continue
-        scored.append((rubric, members, card))
-        if card.agreement is not None and card.agreement.broad_disagreement:
-            problems.append(_disagreement(card, members))
+    stream = ScoreStream(draws=draws, seed=seed)
     kept: dict[tuple[str, str], "UnitDraws"] = {}
-    if draws:
-        from threadpoolctl import threadpool_limits
+    cards = []
+    for card, unit in stream.scores(groups):
+        cards.append(card)
+        if keep_draws and unit is not None:
+            kept[(card.agency_id, card.round)] = unit
+    cards.sort(key=scorecard_order)
+    return ScoringResult(cards, stream.problems, frozenset(stream.failed), kept)
 
-        from .uncertainty import summarise
+
+def scorecard_order(card: Scorecard) -> tuple:
+    """The order scorecards are listed in: agency name (letter case aside), then id and round."""
+    return (card.agency.casefold(), card.agency_id, card.round)
+
+
+class ScoreStream:
+    """Score agency-rounds as they come, giving out each scorecard once it is complete.
+
+    Without draws a scorecard is complete at once.  With draws, agency-rounds wait in chunks (by
+    rubric and number of respondents) and are simulated a chunk at a time, exactly as
+    :func:`~readiness.scoring.uncertainty.simulate` chunks them: the same chunks, so the same
+    intervals to the last digit, whether a batch is scored all at once or streamed.  Memory then holds
+    a chunk per rubric and size of group, not the batch.  Scorecards come out in the order they are
+    completed; :func:`scorecard_order` sorts them.  ``problems`` and ``failed`` gather what could not
+    be scored, in the order the agency-rounds came in.
+    """
+
+    def __init__(self, *, draws: int = 0, seed: int = DEFAULT_SEED):
+        self.draws, self.seed = draws, seed
+        self.problems: list[Problem] = []
+        self.failed: set[str] = set()
+        self._factors: dict[str, object] = {}
+        self._waiting: dict[tuple[str, int], list[tuple[Rubric, Sequence, Scorecard]]] = {}
+
+    def scores(self, groups: Iterable[tuple[Rubric, Sequence["Assessment"]]]
+               ) -> Iterator[tuple[Scorecard, "UnitDraws | None"]]:
+        """Each agency-round's scorecard (with its intervals, and its draws when drawn), as completed."""
+        if not self.draws:
+            yield from self._scores(groups)
+            return
+        from threadpoolctl import threadpool_limits
 
         # The draws' matrices are small: threads of the linear-algebra library only add CPU time (on
         # two cores, 1,000 agency-rounds took twice as long with them), so one is used here.
         with threadpool_limits(limits=1, user_api="blas"):
-            for position, unit in _simulate(scored, draws, seed):
-                rubric, members, card = scored[position]
-                scored[position] = (rubric, members, summarise(card, unit, draws, seed))
-                if keep_draws:
-                    kept[(card.agency_id, card.round)] = unit
-    cards = sorted((card for _, _, card in scored), key=lambda card: (card.agency.casefold(), card.agency_id,
-                                                                        card.round))
-    return ScoringResult(cards, problems, frozenset(failed), kept)
+            yield from self._scores(groups)
 
+    def _scores(self, groups):
+        for rubric, members in groups:
+            try:
+                card = score_assessment(rubric, members)
+            except NotScorable as exc:
+                self.problems.append(Problem(Location(members[0].source), "not-scorable", str(exc)))
+                self.failed.update(a.source for a in members)
+                continue
+            if card.agreement is not None and card.agreement.broad_disagreement:
+                self.problems.append(_disagreement(card, members))
+            if not self.draws:
+                yield card, None
+                continue
+            from .uncertainty import CHUNK
 
-def _simulate(scored, draws: int, seed: int) -> Iterator[tuple[int, "UnitDraws"]]:
-    """Every agency-round's draws, by its position in ``scored``; the weight and α factors are shared
-    by all agency-rounds of one rubric."""
-    import numpy as np
+            waiting = self._waiting.setdefault((rubric.ref, len(members)), [])
+            waiting.append((rubric, members, card))
+            if len(waiting) >= max(1, CHUNK // len(members)):
+                yield from self._simulate(waiting)
+                waiting.clear()
+        for waiting in self._waiting.values():
+            yield from self._simulate(waiting)
+        self._waiting.clear()
 
-    from .uncertainty import draw_factors, simulate, unit_seed
+    def _simulate(self, chunk: list[tuple[Rubric, Sequence, Scorecard]]) -> Iterator[tuple[Scorecard, "UnitDraws"]]:
+        """One chunk of agency-rounds of one rubric and size, simulated together, summarised one by one."""
+        if not chunk:
+            return
+        import numpy as np
 
-    by_rubric: dict[str, list[int]] = {}
-    for position, (rubric, _, _) in enumerate(scored):
-        by_rubric.setdefault(rubric.ref, []).append(position)
-    for positions in by_rubric.values():
-        rubric = scored[positions[0]][0]
-        rngs = [np.random.default_rng(unit_seed(seed, scored[p][2].agency_id, scored[p][2].round)) for p in positions]
-        units = [scored[p][1] for p in positions]
-        for index, unit in simulate(rubric, units, draw_factors(rubric, draws, seed), rngs):
-            yield positions[index], unit
+        from .uncertainty import draw_factors, simulate, summarise, unit_seed
+
+        rubric = chunk[0][0]
+        if rubric.ref not in self._factors:  # the weight and α factors are shared by all agency-rounds of a rubric
+            self._factors[rubric.ref] = draw_factors(rubric, self.draws, self.seed)
+        rngs = [np.random.default_rng(unit_seed(self.seed, card.agency_id, card.round)) for _, _, card in chunk]
+        for index, unit in simulate(rubric, [members for _, members, _ in chunk], self._factors[rubric.ref], rngs):
+            yield summarise(chunk[index][2], unit, self.draws, self.seed), unit
 
 
 def _disagreement(card: Scorecard, members: Sequence) -> Problem:
