@@ -30,6 +30,13 @@ from readiness.scoring.uncertainty import draw_factors, simulate_unit, unit_seed
 from .conftest import MINI_RUBRIC
 from .xlsx_helpers import blank_workbook, fill_workbook
 
+
+def examples(count: int) -> int:
+    """``count`` examples under the default profile ("ci", 100 examples: the file runs in well under 30 s on two
+    cores), scaled with the profile tests/conftest.py loads: ``--hypothesis-profile=fuzz`` runs 200 times as many."""
+    return max(1, count * settings.default.max_examples // 100)
+
+
 EVIDENCE = ("none", "documented", "verified")
 ROLES = (None, "it_lead", "senior", "staff")
 WEIGHTS = st.one_of(st.sampled_from([0.5, 1.0, 1.0, 2.0, 3.0]), st.floats(0.01, 100, allow_nan=False))
@@ -226,7 +233,7 @@ def three_pillars(weights=(0.2, 0.7, 0.1)) -> tuple[Rubric, list[Assessment]]:
                                round="2026", answers=answers, source="r0.yaml", sha256="0" * 64)]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(case=cases())
 @example(case=three_pillars())  # coverage and evidence were 100.00000000000003 (fixed in method.coverage)
 def test_every_score_and_interval_is_within_0_and_100(case):
@@ -328,7 +335,7 @@ def check_raising(rubric, members, change) -> None:
             assert after.role_indices[role].risk <= indices.risk, role
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(case=cases(max_size=1), data=st.data())
 def test_raising_one_answer_never_lowers_readiness_nor_raises_risk(case, data):
     """One respondent.  Direction (methodology §1): every indicator, also on resistance and barrier pillars,
@@ -342,7 +349,7 @@ def test_raising_one_answer_never_lowers_readiness_nor_raises_risk(case, data):
     check_raising(rubric, members, data.draw(raised(rubric, members)))
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(case=cases(min_size=2, max_size=4), data=st.data())
 def test_raising_one_respondents_answer_never_lowers_readiness_nor_raises_risk(case, data):
     """A group (methodology §6): the median of the respondents' scores, with ``unknown`` counted as 0, is
@@ -365,7 +372,7 @@ def without_amplification(rubric: Rubric) -> Rubric:
     return make_rubric(data)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(case=cases())
 def test_risk_is_never_below_risk_base(case):
     """``risk_base`` is the risk with every α = 0 (methodology §4): ``b' = min(1, b(1 + αR)) ≥ b`` because
@@ -408,7 +415,7 @@ def rescaled(draw, rubric: Rubric) -> Rubric:
     return make_rubric(data)
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(case=cases(), data=st.data())
 def test_scaling_the_weights_of_one_level_changes_nothing(case, data):
     """Every mean divides by the sum of the weights it uses (methodology §1), so multiplying all the weights
@@ -436,7 +443,7 @@ def order_free(card) -> dict:
     return out
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(case=cases(min_size=2, max_size=5), data=st.data())
 def test_respondent_order_changes_nothing(case, data):
     """The merge is a median, and evidence and coverage are shares (methodology §6), so the order in which
@@ -475,7 +482,7 @@ def without_indicator(rubric: Rubric, ident: str) -> Rubric | None:
     return make_rubric(data)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(case=cases(), data=st.data())
 def test_na_on_an_indicator_equals_removing_it(case, data):
     """``na`` excludes an indicator and renormalises the weights of the rest (methodology §2–3, §7), so
@@ -538,7 +545,8 @@ def typed(assessment: Assessment) -> Assessment:
         for ident, answer in assessment.answers.items()}})
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(15), deadline=None,
+          suppress_health_check=[*settings.default.suppress_health_check, HealthCheck.function_scoped_fixture])
 @given(data=st.data(), style=st.integers(0, 2))
 def test_yaml_and_workbook_forms_score_identically(mini_blank, data, style):
     """Each respondent written with the project's YAML writer and as a filled workbook (the blank template,
