@@ -459,8 +459,26 @@ def _seed_option(help: str):
 
 
 def _load(paths, partial: bool, rubric_ref: str | None):
+    """Every assessment under ``paths``, read and checked, as a :class:`~readiness.intake.batch.Batch`."""
     from .console import Progress
-    from .intake.batch import load_assessments
+    from .intake.batch import Batch, Regrouped
+
+    def load(peek: bool):
+        stream = _stream(paths, partial, rubric_ref, peek=peek)
+        with Progress("Reading") as progress:
+            stream.progress = progress
+            groups = list(stream)
+        return Batch([m for _, members in groups for m in members], {r.ref: r for r, _ in groups}, stream.report)
+
+    try:
+        return load(peek=True)
+    except Regrouped:
+        return load(peek=False)
+
+
+def _stream(paths, partial: bool, rubric_ref: str | None, *, peek: bool = True):
+    """An :class:`~readiness.intake.batch.AssessmentStream` of ``paths`` with the command's reading options."""
+    from .intake.batch import AssessmentStream
     from .rubric.catalog import Catalog
 
     ctx = click.get_current_context()
@@ -469,9 +487,8 @@ def _load(paths, partial: bool, rubric_ref: str | None):
         raise click.UsageError("--min-coverage applies to --partial; add --partial or leave --min-coverage out")
     catalog = Catalog()
     pinned = catalog.resolve(rubric_ref) if rubric_ref else None
-    with Progress("Reading") as progress:
-        return load_assessments(paths, catalog, partial=partial, rubric=pinned, progress=progress, latest=latest,
-                                min_coverage=min_coverage / 100)
+    return AssessmentStream(paths, catalog, partial=partial, rubric=pinned, latest=latest,
+                            min_coverage=min_coverage / 100, peek=peek)
 
 
 @main.command()
@@ -522,21 +539,47 @@ def score(paths: tuple[Path, ...], fmt: str | None, partial: bool, rubric_ref: s
     and unevidenced answers. Problems go to standard error; valid assessments are still
     scored, and the exit code is 1 if any file was invalid.
     """
-    from .console import scorecard_table
-    from .scoring.batch import score_batch
-    from .scoring.export import to_csv, to_json
+    from .console import Progress, scorecard_table
+    from .intake.batch import Regrouped
+    from .scoring.batch import ScoreStream, scorecard_order
+    from .scoring.export import CsvSink, JsonSink
 
     _refuse_input_as_output(output, paths)
     fmt = _format_from(fmt, output, ("table", "json", "csv"), "table")
     if draws == 0 and click.get_current_context().get_parameter_source("seed") == ParameterSource.COMMANDLINE:
         raise click.UsageError("--seed has no effect with --draws 0 (no draws, no intervals); leave one of them out")
-    batch = _load(paths, partial, rubric_ref)
-    scored = score_batch(batch.groups(), draws=draws, seed=seed)
-    for problem in batch.problems + scored.problems:
+
+    def scored(peek: bool):
+        """Each agency-round read, scored and handed to the output, then let go: memory holds the largest
+        agency-round and the output's spool, not the batch."""
+        if fmt == "json":
+            sink = JsonSink(output)
+        elif fmt == "csv":
+            sink = CsvSink()
+        else:
+            sink = _Headlines()
+        stream = _stream(paths, partial, rubric_ref, peek=peek)
+        scorer = ScoreStream(draws=draws, seed=seed)
+        with Progress("Scoring") as progress:
+            stream.progress = progress
+            for card, _ in scorer.scores(stream):
+                sink.add(card)
+        return sink, stream, scorer
+
+    try:
+        sink, stream, scorer = scored(peek=True)
+    except Regrouped:  # a quick look at a file was wrong: read every file whole first
+        sink, stream, scorer = scored(peek=False)
+    for problem in stream.report.problems + scorer.problems:
         click.echo(str(problem), err=True)
-    cards = scored.scorecards
-    _emit(cards, {"table": scorecard_table, "json": to_json, "csv": to_csv}[fmt], fmt, output, "scorecard(s)")
-    _exit_if_unscored(batch, scored)
+    if fmt == "json":
+        _emit_bytes(sink.write, output, f"{len(sink)} scorecard(s)")
+        sink.close()
+    elif fmt == "csv":
+        _emit(list(range(len(sink))), lambda _: sink.text(), fmt, output, "scorecard(s)")
+    else:
+        _emit(sorted(sink, key=scorecard_order), scorecard_table, fmt, output, "scorecard(s)")
+    _exit_if_unscored(stream.report, scorer)
 
 
 def _emit(items: list, render, fmt: str, output: Path | None, noun: str) -> None:
@@ -553,10 +596,34 @@ def _emit(items: list, render, fmt: str, output: Path | None, noun: str) -> None
         click.echo(text, nl=False)
 
 
-def _exit_if_unscored(batch, scored) -> None:
-    """Exit 1 when any input was invalid or could not be scored (the problems are already printed)."""
-    if not (batch.ok and scored.ok):
-        unscored = len(batch.report.failed | scored.failed)
+class _Headlines(list):
+    """The scorecards a table shows, without their indicators and dimensions (a table shows neither)."""
+
+    def add(self, card) -> None:
+        self.append(card.model_copy(update={"indicators": {}, "dimensions": {}}))
+
+
+def _emit_bytes(write, output: Path | None, what: str) -> None:
+    """``write(handle)`` into ``output`` (atomically) or standard output, for output made as bytes."""
+    from .files import atomic_write
+
+    if output:
+        with atomic_write(output, "wb") as handle:
+            write(handle)
+        click.echo(f"Wrote {what} to {output}", err=True)
+    else:
+        sys.stdout.flush()  # what was written as text goes first
+        write(sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+
+
+def _exit_if_unscored(report, scored) -> None:
+    """Exit 1 when any input was invalid or could not be scored (the problems are already printed).
+
+    ``report``: the reading's :class:`~readiness.intake.batch.ValidationReport`; ``scored``: what scored
+    them (its ``problems`` and ``failed``)."""
+    if not (report.valid and not any(problem.is_error for problem in scored.problems)):
+        unscored = len(report.failed | scored.failed)
         if unscored:  # else the problem is a path given, already said
             click.echo(f"{unscored} file(s) could not be scored; see the messages above.", err=True)
         sys.exit(1)
@@ -657,9 +724,9 @@ def recommend_(paths: tuple[Path, ...], fmt: str | None, top: int | None, catalo
           "roadmap(s)")
     if len(roadmaps) < len(cards):
         click.echo(f"{len(cards) - len(roadmaps)} agency-round(s) got no roadmap; see the messages above.", err=True)
-        _exit_if_unscored(batch, scored)
+        _exit_if_unscored(batch.report, scored)
         sys.exit(1)
-    _exit_if_unscored(batch, scored)
+    _exit_if_unscored(batch.report, scored)
 
 
 def _catalogues(rubrics: dict, catalogue_path: Path | None, *, required: bool = True) -> dict:
@@ -1001,7 +1068,7 @@ def compare(paths: tuple[Path, ...], fmt: str | None, output: Path | None, by: s
         write_bytes(output, data) if data is not None else write_text(output, text)
         click.echo(f"Wrote the comparison of {units} agency-round(s) in {len(comparison.rounds)} round(s) to "
                    f"{output}", err=True)
-    _exit_if_unscored(batch, result)
+    _exit_if_unscored(batch.report, result)
 
 
 # ---------------------------------------------------------------- import

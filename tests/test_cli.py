@@ -275,7 +275,7 @@ def test_internal_errors_are_short_without_debug(write, runner, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(readiness.scoring.batch, "score_batch", boom)
+    monkeypatch.setattr(readiness.scoring.batch.ScoreStream, "scores", boom)
     write("a.yaml", MINI_A)
     result = runner.invoke(main, ["score", "--rubric", str(MINI_RUBRIC), "a.yaml"])
     assert result.exit_code == 1

@@ -13,8 +13,8 @@ def test_the_collector_is_eased_during_a_command_and_put_back_after(runner, monk
     seen = []
     import readiness.scoring.batch as scoring_batch
 
-    real = scoring_batch.score_batch
-    monkeypatch.setattr(scoring_batch, "score_batch",
+    real = scoring_batch.ScoreStream.scores
+    monkeypatch.setattr(scoring_batch.ScoreStream, "scores",
                         lambda *a, **k: seen.append((gc.get_threshold(), gc.get_freeze_count())) or real(*a, **k))
     gc.set_threshold(700, 10, 10)
     result = runner.invoke(main, ["score", str(ROOT / "examples" / "2026"), "--draws", "0", "--format", "json"])

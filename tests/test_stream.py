@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import shutil
 import weakref
 
@@ -160,3 +161,30 @@ def test_streamed_scoring_gives_the_intervals_of_all_at_once_to_the_last_digit()
     assert given == at_once
     assert score_batch(groups, draws=200, seed=7).scorecards == sorted(at_once.values(), key=lambda c: (
         c.agency.casefold(), c.agency_id, c.round))
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "table"])
+def test_score_gives_the_same_bytes_when_a_quick_look_is_wrong(mixed, monkeypatch, runner, fmt):
+    from readiness.cli import main
+
+    command = ["score", str(mixed), "--format", fmt, "--draws", "30"]
+    expected = runner.invoke(main, command)
+    real = peek.agency_round
+    monkeypatch.setattr(peek, "agency_round", lambda path: ("zzz", "2099") if "2025" in path.parts else real(path))
+    again = runner.invoke(main, command)
+    assert (again.exit_code, again.stdout, again.stderr) == (expected.exit_code, expected.stdout, expected.stderr)
+    assert expected.exit_code == 1 and "central province" in expected.stdout.lower()
+
+
+def test_score_json_through_a_spool_beside_the_output(mixed, runner, tmp_path):
+    from readiness.cli import main
+
+    out = tmp_path / "out" / "scores.json"
+    out.parent.mkdir()
+    to_file = runner.invoke(main, ["score", str(mixed), "--draws", "30", "-o", str(out)])
+    to_stdout = runner.invoke(main, ["score", str(mixed), "--draws", "30", "--format", "json"])
+    assert out.read_text(encoding="utf-8") == to_stdout.stdout
+    count = len(json.loads(to_stdout.stdout))
+    assert to_file.stderr.splitlines()[-2:] == [f"Wrote {count} scorecard(s) to {out}",
+                                                "2 file(s) could not be scored; see the messages above."]
+    assert sorted(p.name for p in out.parent.iterdir()) == ["scores.json"]  # the spool is gone

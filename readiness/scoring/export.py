@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import functools
 import io
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Sequence
 
 from ..text import safe_cell
@@ -29,12 +31,123 @@ def _scorecards_json():
     return TypeAdapter(list[Scorecard])
 
 
+class JsonSink:
+    """Scorecards written as :func:`to_json` writes them, but taken one at a time, in any order.
+
+    Each scorecard is serialised as it comes and its text kept in a temporary file (beside ``output``,
+    so that a large batch does not fill a memory-backed /tmp; in the temporary folder when the output
+    is standard output); only its place and sort key stay in memory.  :meth:`write` then copies the texts out in
+    :func:`~readiness.scoring.batch.scorecard_order`: the very bytes of :func:`to_json`.
+    """
+
+    def __init__(self, output: Path | None = None):
+        import tempfile
+
+        from ..files import WriteError
+
+        self._output = output
+        folder = None if output is None else str(output.parent)
+        try:
+            self._spool = tempfile.TemporaryFile(dir=folder)
+        except OSError as exc:
+            raise WriteError(output or tempfile.gettempdir(), exc, where=folder) from exc
+        self._places: list[tuple[tuple, int, int]] = []
+        self._one = _scorecard_json()
+
+    def add(self, card: Scorecard) -> None:
+        from ..files import WriteError
+        from .batch import scorecard_order
+
+        text = b"  " + self._one.dump_json(card, indent=2).replace(b"\n", b"\n  ")  # as an item of the array
+        self._places.append((scorecard_order(card), self._spool.tell(), len(text)))
+        try:
+            self._spool.write(text)
+        except OSError as exc:  # the disk filled up: say so of the output, not of a nameless temporary file
+            import tempfile
+
+            raise WriteError(self._output or tempfile.gettempdir(), exc) from exc
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+    def write(self, out) -> None:
+        """The JSON array, to the binary file ``out``."""
+        if not self._places:
+            out.write(b"[]\n")
+            return
+        out.write(b"[\n")
+        for number, (_, offset, length) in enumerate(sorted(self._places, key=lambda place: place[0])):
+            self._spool.seek(offset)
+            out.write((b",\n" if number else b"") + self._spool.read(length))
+        out.write(b"\n]\n")
+
+    def close(self) -> None:
+        self._spool.close()
+
+
+@functools.cache
+def _scorecard_json():
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(Scorecard)
+
+
+class CsvSink:
+    """Scorecards written as :func:`to_csv` writes them, taken one at a time: each kept as its row's values
+    (a few kilobytes, not the scorecard), the columns settled when all have come."""
+
+    def __init__(self):
+        self._records: list[tuple[tuple, _CsvRecord]] = []
+
+    def add(self, card: Scorecard) -> None:
+        from .batch import scorecard_order
+
+        self._records.append((scorecard_order(card), _CsvRecord.of(card)))
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def text(self) -> str:
+        return _csv_text([record for _, record in sorted(self._records, key=lambda item: item[0])])
+
+
 def to_csv(scorecards: Sequence[Scorecard]) -> str:
     """One row per agency-round: headline figures, every pillar and dimension score, then intervals,
     confidence, agreement and each role's readiness and risk (columns are added at the end, never moved)."""
-    pillar_ids = list(dict.fromkeys(pid for card in scorecards for pid in card.pillars))
-    dimension_ids = list(dict.fromkeys(did for card in scorecards for did in card.dimensions))
-    roles = sorted({role for card in scorecards for role in card.role_indices})
+    return _csv_text([_CsvRecord.of(card) for card in scorecards])
+
+
+@dataclass(frozen=True, slots=True)
+class _CsvRecord:
+    """What a scorecard's CSV row needs: the fixed cells, and the pillars, dimensions and roles it has."""
+
+    head: tuple
+    pillars: dict
+    dimensions: dict
+    tail: tuple
+    roles: dict
+
+    @classmethod
+    def of(cls, card: Scorecard) -> "_CsvRecord":
+        interval = card.interval or {}
+        return cls(
+            head=(card.agency, card.agency_id, card.round, f"{card.rubric.id}@{card.rubric.version}",
+                  card.readiness, card.risk, card.risk_base, card.amplification, card.resistance,
+                  card.barrier_pressure, card.stage.level, card.stage.name, card.stage.limited_by, card.risk_band,
+                  card.quadrant, card.coverage, card.evidence, len(card.respondents)),
+            pillars={pid: pillar.score for pid, pillar in card.pillars.items()},
+            dimensions={did: dimension.score for did, dimension in card.dimensions.items()},
+            tail=tuple(interval[name][end] if name in interval else None for name in INTERVALS for end in (0, 1))
+            + (card.stage_confidence, card.risk_band_confidence, card.quadrant_confidence,
+               None if card.agreement is None else card.agreement.alpha),
+            roles={role: (indices.readiness, indices.risk) for role, indices in card.role_indices.items()},
+        )
+
+
+def _csv_text(records: Sequence[_CsvRecord]) -> str:
+    pillar_ids = list(dict.fromkeys(pid for record in records for pid in record.pillars))
+    dimension_ids = list(dict.fromkeys(did for record in records for did in record.dimensions))
+    roles = sorted({role for record in records for role in record.roles})
     header = ["agency", "agency_id", "round", "rubric", "readiness", "risk", "risk_base", "amplification",
               "resistance", "barrier_pressure", "stage", "stage_name", "limited_by", "risk_band", "quadrant",
               "coverage", "evidence", "respondents"]
@@ -45,18 +158,10 @@ def to_csv(scorecards: Sequence[Scorecard]) -> str:
     out = io.StringIO()
     writer = _Writer(out)
     writer.writerow([safe_cell(name) for name in header])
-    for card in scorecards:
-        row = [card.agency, card.agency_id, card.round, f"{card.rubric.id}@{card.rubric.version}",
-               card.readiness, card.risk, card.risk_base, card.amplification, card.resistance,
-               card.barrier_pressure, card.stage.level, card.stage.name, card.stage.limited_by, card.risk_band,
-               card.quadrant, card.coverage, card.evidence, len(card.respondents)]
-        row += [_pillar(card, pid) for pid in pillar_ids] + [_dimension(card, did) for did in dimension_ids]
-        interval = card.interval or {}
-        row += [interval[name][end] if name in interval else None for name in INTERVALS for end in (0, 1)]
-        row += [card.stage_confidence, card.risk_band_confidence, card.quadrant_confidence,
-                None if card.agreement is None else card.agreement.alpha]
-        row += [getattr(card.role_indices[role], index) if role in card.role_indices else None
-                for role in roles for index in ("readiness", "risk")]
+    for record in records:
+        row = [*record.head, *(record.pillars.get(pid) for pid in pillar_ids),
+               *(record.dimensions.get(did) for did in dimension_ids), *record.tail]
+        row += [value for role in roles for value in record.roles.get(role, (None, None))]
         writer.writerow(["" if value is None else safe_cell(value) for value in row])
     return out.getvalue()
 
@@ -104,12 +209,3 @@ class _Writer:
 #: The figures whose p5 and p95 the CSV carries.
 INTERVALS = ("readiness", "risk", "amplification")
 
-
-def _pillar(card: Scorecard, pillar_id: str):
-    item = card.pillars.get(pillar_id)
-    return None if item is None else item.score
-
-
-def _dimension(card: Scorecard, dimension_id: str):
-    item = card.dimensions.get(dimension_id)
-    return None if item is None else item.score
