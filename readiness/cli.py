@@ -461,7 +461,7 @@ def _seed_option(help: str):
 def _load(paths, partial: bool, rubric_ref: str | None):
     """Every assessment under ``paths``, read and checked, as a :class:`~readiness.intake.batch.Batch`."""
     from .console import Progress
-    from .intake.batch import Batch, Regrouped
+    from .intake.batch import Batch
 
     def load(peek: bool):
         stream = _stream(paths, partial, rubric_ref, peek=peek)
@@ -470,10 +470,34 @@ def _load(paths, partial: bool, rubric_ref: str | None):
             groups = list(stream)
         return Batch([m for _, members in groups for m in members], {r.ref: r for r, _ in groups}, stream.report)
 
+    return _looking_first(load)
+
+
+def _report(paths, partial: bool, rubric_ref: str | None):
+    """The validation report of ``paths``, read an agency-round at a time, nothing kept but the problems."""
+    from collections import deque
+
+    from .console import Progress
+
+    def check(peek: bool):
+        stream = _stream(paths, partial, rubric_ref, peek=peek)
+        with Progress("Reading") as progress:
+            stream.progress = progress
+            deque(stream, maxlen=0)  # each agency-round is checked, then let go
+        return stream.report
+
+    return _looking_first(check)
+
+
+def _looking_first(run):
+    """``run(peek=True)``: files grouped by a quick look; again with ``peek=False`` (every file read whole
+    first) if a look proved wrong, as the stream cannot take back what it gave out."""
+    from .intake.batch import Regrouped
+
     try:
-        return load(peek=True)
+        return run(peek=True)
     except Regrouped:
-        return load(peek=False)
+        return run(peek=False)
 
 
 def _stream(paths, partial: bool, rubric_ref: str | None, *, peek: bool = True):
@@ -504,7 +528,7 @@ def validate(paths: tuple[Path, ...], partial: bool, rubric_ref: str | None, fmt
     searched (recursively) for .yaml, .yml and .xlsx files; other files are listed as
     skipped, with the fix. Exit code 1 if any file is invalid.
     """
-    report = _load(paths, partial, rubric_ref).report
+    report = _report(paths, partial, rubric_ref)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
         sys.exit(0 if report.valid else 1)
@@ -540,7 +564,6 @@ def score(paths: tuple[Path, ...], fmt: str | None, partial: bool, rubric_ref: s
     scored, and the exit code is 1 if any file was invalid.
     """
     from .console import Progress, scorecard_table
-    from .intake.batch import Regrouped
     from .scoring.batch import ScoreStream, scorecard_order
     from .scoring.export import CsvSink, JsonSink
 
@@ -566,10 +589,7 @@ def score(paths: tuple[Path, ...], fmt: str | None, partial: bool, rubric_ref: s
                 sink.add(card)
         return sink, stream, scorer
 
-    try:
-        sink, stream, scorer = scored(peek=True)
-    except Regrouped:  # a quick look at a file was wrong: read every file whole first
-        sink, stream, scorer = scored(peek=False)
+    sink, stream, scorer = _looking_first(scored)
     for problem in stream.report.problems + scorer.problems:
         click.echo(str(problem), err=True)
     if fmt == "json":
