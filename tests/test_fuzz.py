@@ -275,9 +275,14 @@ def read_catalogue(path: Path) -> None:
 def catalogue_data(draw):
     data = yaml.safe_load(original(CATALOGUES[1]))
     for _ in range(draw(st.integers(1, 4))):
-        item = draw(st.sampled_from(data["interventions"]))
-        target = draw(st.sampled_from([data, item, data["owners"]] + item.get("triggers", [])))
-        target[draw(st.sampled_from(sorted(map(str, target))) | KEYS)] = draw(STRUCTURES)
+        items = data.get("interventions")  # an earlier step may have replaced any part
+        items = [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+        item = draw(st.sampled_from(items)) if items else {}
+        triggers = item.get("triggers")
+        places = [data, item, data.get("owners"), *(triggers if isinstance(triggers, list) else [])]
+        target = draw(st.sampled_from([place for place in places if isinstance(place, dict)]))
+        key = draw(st.sampled_from(sorted(map(str, target))) | KEYS) if target else draw(KEYS)
+        target[key] = draw(STRUCTURES)
     return data
 
 
