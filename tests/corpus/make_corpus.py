@@ -357,6 +357,10 @@ text_case("assessment/python-tag.yaml",
 text_case("assessment/python-name-tag.yaml",
           lambda: replace_once(base_yaml(), "strategy.vision: 2", "strategy.vision: !!python/name:os.system"))
 text_case("assessment/yaml-2-directive.yaml", lambda: "%YAML 2.0\n---\n" + base_yaml())
+# Found by tests/test_fuzz.py: a %YAML directive for an unknown version after content (ruamel.yaml: KeyError).
+text_case("assessment/yaml-2-directive-after-content.yaml",
+          lambda: replace_once(base_yaml(), "  # --- Strategy and political commitment (strategy) ---\n",
+                               "%YAML 2.0\n  # --- Strategy and political commitment (strategy) ---\n"))
 text_case("assessment/complex-key.yaml",
           lambda: replace_once(base_yaml(), "  strategy.vision: 2\n", "  ? [strategy.vision]\n  : 2\n"))
 text_case("assessment/markup-html.yaml",
@@ -707,6 +711,7 @@ text_case("rubric/duplicate-keys.yaml",
 text_case("rubric/python-tag.yaml", lambda: replace_once(mini(), "amplification: 0.5",
                                                          'amplification: !!python/object/apply:os.system ["echo x"]'))
 text_case("rubric/yaml-2-directive.yaml", lambda: "%YAML 2.0\n---\n" + mini())
+text_case("rubric/yaml-1.3-directive-after-content.yaml", lambda: replace_once(mini(), "pillars:\n", "pillars:\n%YAML 1.3\n"))
 for _label, _value in (("nan", ".nan"), ("inf", ".inf"), ("1e308", "1e308"), ("neg-zero", "-0")):
     text_case(f"rubric/weight-{_label}.yaml", lambda v=_value: replace_once(mini(), "weight: 3", f"weight: {v}"))
     text_case(f"rubric/amplification-{_label}.yaml",
@@ -736,6 +741,8 @@ text_case("interventions/deep-flow.yaml", lambda: tiny() + "extra: " + "[" * 500
 text_case("interventions/binary-garbage.yaml", lambda: garbage(2048, 4))
 text_case("interventions/python-tag.yaml", lambda: replace_once(tiny(), "max_parallel: 1",
                                                                 "max_parallel: !!python/object/apply:os.system [x]"))
+text_case("interventions/yaml-2-directive-after-content.yaml",
+          lambda: replace_once(tiny(), "interventions:\n", "interventions:\n%YAML 2.0\n"))
 text_case("interventions/duplicate-keys.yaml",
           lambda: replace_once(tiny(), "max_parallel: 1\n", "max_parallel: 1\nmax_parallel: 2\n"))
 text_case("interventions/target-nan.yaml", lambda: replace_once(tiny(), "target: 70", "target: .nan"))
