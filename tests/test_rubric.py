@@ -113,7 +113,7 @@ def test_every_authoring_mistake_is_located(tmp_path):
     assert problems_of(path) == [
         f'{path}:3:10: version: write the version in quotes, e.g. version: "0.1"',
         f"{path}:12:11: kind: input should be 'capability', 'resistance' or 'barrier'",
-        f"{path}:18:17: weight: input should be greater than 0",
+        f"{path}:18:17: weight: input should be greater than or equal to 0.001",
         f"{path}:56:5: unknown field 'colour'; valid fields: id, kind, title, description, weight, dimensions",
     ]
     # Shape problems come first; once the shape is right, the cross-field checks run.
@@ -257,3 +257,21 @@ def test_rubric_text_with_a_control_character_is_refused(tmp_path):
     folded.write_text(text.replace("text: Level question 1a", "text: |\n              Level\n              question"
                                    "\n            guidance: \"a\\tb\\nc\""), encoding="utf-8")
     assert load_rubric(folded).places["i1.a"].indicator.text == "Level\nquestion\n"
+
+
+def test_weights_and_goalposts_stay_computable(tmp_path):
+    # Found by the score properties: weight 5e-324 vanished in sums (two such indicators scored level 3
+    # as 100), and min -1e308 / max 1e308 made max − min infinite (an answer of 1e308 scored 0).
+    text = MINI_RUBRIC.read_text(encoding="utf-8")
+    tiny = tmp_path / "tiny.yaml"
+    tiny.write_text(text.replace("        weight: 3\n", "        weight: 5.0e-324\n", 1), encoding="utf-8")
+    with pytest.raises(InvalidInput) as refused:
+        load_rubric(tiny)
+    assert [str(p) for p in refused.value.problems] == [
+        f"{tiny}:18:17: weight: input should be greater than or equal to 0.001"]
+    wide = tmp_path / "wide.yaml"
+    wide.write_text(text.replace("            min: 0\n", "            min: -1.0e+308\n", 1), encoding="utf-8")
+    with pytest.raises(InvalidInput) as refused:
+        load_rubric(wide)
+    assert [str(p) for p in refused.value.problems] == [
+        f"{wide}:36:18: min: input should be greater than or equal to -1000000000000000"]

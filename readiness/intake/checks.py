@@ -135,8 +135,11 @@ def answered_share(rubric: Rubric, members: Sequence[Assessment]) -> float | Non
     overall = sum(weight for weight, _ in pillar_parts)
     if not overall:
         return None
-    return sum(weight / overall * sum(w * a for w, a in parts) / sum(w for w, _ in parts)
-               for weight, parts in pillar_parts)
+    # Divided by the pillars' total once, as scoring's coverage is (Σ V·P / Σ V): summing each pillar's
+    # V / Σ V · P fell short of 1 in floating point (pillar weights 0.1, 0.1, 0.6, all answered: 0.9999999999999999),
+    # and a round exactly on the --partial floor could have been refused.
+    return sum(weight * sum(w * a for w, a in parts) / sum(w for w, _ in parts)
+               for weight, parts in pillar_parts) / overall
 
 
 def coverage_percent(share: float, floor: float) -> str:

@@ -23,8 +23,12 @@ PillarKind = Literal["capability", "resistance", "barrier"]
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 INDICATOR_ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
 
-#: Weights are relative; a million-to-one ratio already says "ignore this", and bigger ones overflow.
+#: Weights are relative; a million-to-one ratio already says "ignore this", and bigger ones overflow
+#: (or, as tiny as 5e-324, vanish in a sum: two such indicators scored level 3 as 100).
 MAX_WEIGHT = 1000
+MIN_WEIGHT = 0.001
+#: A number indicator's goalposts: no measurement is larger, and max − min must stay a finite number.
+MAX_GOALPOST = 1e15
 #: A scale of more than eleven levels is not an ordinal rubric scale.
 MAX_SCALE_SPAN = 10
 
@@ -74,11 +78,11 @@ class Indicator(_Model):
     id: str = Field(pattern=INDICATOR_ID_PATTERN, max_length=100)
     text: str = _Text
     guidance: str | None = Field(default=None, max_length=4000)
-    weight: float = Field(default=1.0, gt=0, le=MAX_WEIGHT, allow_inf_nan=False)
+    weight: float = Field(default=1.0, ge=MIN_WEIGHT, le=MAX_WEIGHT, allow_inf_nan=False)
     type: Literal["level", "number"] = "level"
     levels: dict[int, str] | None = None
-    min: float | None = Field(default=None, allow_inf_nan=False)
-    max: float | None = Field(default=None, allow_inf_nan=False)
+    min: float | None = Field(default=None, allow_inf_nan=False, ge=-MAX_GOALPOST, le=MAX_GOALPOST)
+    max: float | None = Field(default=None, allow_inf_nan=False, ge=-MAX_GOALPOST, le=MAX_GOALPOST)
     direction: Literal["higher", "lower"] = "higher"
     unit: str | None = Field(default=None, max_length=40)
     #: ``False`` where "not applicable" is no answer: the question applies to every agency.
@@ -94,7 +98,7 @@ class Dimension(_Model):
     id: str = Field(pattern=ID_PATTERN, max_length=60)
     title: str = _Text
     description: str | None = Field(default=None, max_length=4000)
-    weight: float = Field(default=1.0, gt=0, le=MAX_WEIGHT, allow_inf_nan=False)
+    weight: float = Field(default=1.0, ge=MIN_WEIGHT, le=MAX_WEIGHT, allow_inf_nan=False)
     amplification: float | None = Field(default=None, ge=0, le=10, allow_inf_nan=False)
     references: list[str] = Field(default_factory=list)
     #: ``False`` where no agency can lack the dimension: none of its indicators may be answered "na".
@@ -107,7 +111,7 @@ class Pillar(_Model):
     kind: PillarKind
     title: str = _Text
     description: str | None = Field(default=None, max_length=4000)
-    weight: float = Field(default=1.0, gt=0, le=MAX_WEIGHT, allow_inf_nan=False)
+    weight: float = Field(default=1.0, ge=MIN_WEIGHT, le=MAX_WEIGHT, allow_inf_nan=False)
     dimensions: list[Dimension] = Field(min_length=1)
 
 
