@@ -301,7 +301,7 @@ class AssessmentStream:
         self._rubrics = RubricChoice(catalog or Catalog(), rubric)
         self.files, self._path_problems = expand_paths(paths)
         self._options = dict(partial=partial, latest=latest, min_coverage=min_coverage)
-        self._progress = progress
+        self.progress = progress
         self._peek = peek
         self._file_problems: dict[int, list[Problem]] = {}
         self._across: list[tuple[tuple, list[Problem]]] = []  # per agency-round: checks across its files
@@ -358,8 +358,8 @@ class AssessmentStream:
         return read_assessment(self.files[index], self._rubrics)
 
     def _report_progress(self, done: int) -> None:
-        if self._progress is not None:
-            self._progress(done, len(self.files))
+        if self.progress is not None:
+            self.progress(done, len(self.files))
 
     def _settle(self, key: tuple, indexed: list[tuple[int, ReadResult]]
                 ) -> Iterator[tuple[Rubric, list[Assessment]]]:
