@@ -75,7 +75,10 @@ def _render(renderables, width: int) -> str:
     console = Console(file=out, width=width, color_system=None, highlight=False, markup=False, emoji=False,
                       force_terminal=False, legacy_windows=False, safe_box=True)
     for item in renderables:
-        console.print(item)
+        if isinstance(item, _PlainTable):
+            out.write(item.text())
+        else:
+            console.print(item)
     return "\n".join(line.rstrip() for line in out.getvalue().splitlines()) + "\n"
 
 
@@ -124,28 +127,60 @@ def _give_way(widths: list[int], floors: dict[int, int], excess: int) -> int:
 
 
 def _table(headers: Sequence[tuple[str, str]], rows: Sequence[Sequence[str]], *, width: int,
-           wrap: Sequence[int] = ()):
+           wrap: Sequence[int] = ()) -> "_PlainTable | None":
     """A plain table fitted to ``width`` (a header, a rule, no borders), or ``None`` if it cannot fit.
 
     Only the ``wrap`` columns may wrap; the others keep their natural width.
     """
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
     gap = 2 if width >= 100 else 1  # narrow terminals keep every column, a little closer together
     widths = _column_widths([title for title, _ in headers], rows, wrap, width, gap)
     if widths is None:
         return None
-    # The box draws one space between columns; padding adds the rest of the gap.
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, gap - 1, 0, 0),
-                  collapse_padding=True, header_style="bold")
-    for index, ((title, justify), column_width) in enumerate(zip(headers, widths)):
-        table.add_column(Text(title, style="bold"), justify=justify, width=column_width, no_wrap=index not in wrap,
-                         overflow="fold")
-    for row in rows:
-        table.add_row(*(Text("\n".join(_cell_lines(cell))) for cell in row))
-    return table
+    return _PlainTable(headers, rows, widths, gap, tuple(wrap))
+
+
+class _PlainTable:
+    """A table drawn as rich draws a ``SIMPLE_HEAD`` table without edges (the layout these tables had),
+    but here: rich took a third of the time of ``readiness score`` on 1,000 files to draw its table.
+
+    Headers stand at the bottom of their row, over a rule as wide as the table; a ``wrap`` column's
+    lines wrap at spaces (:func:`wrap_text`), the others keep their lines; each column is justified
+    as its header says, columns ``gap`` cells apart; no line ends in spaces.
+    """
+
+    def __init__(self, headers: Sequence[tuple[str, str]], rows: Sequence[Sequence[str]], widths: list[int],
+                 gap: int, wrap: tuple[int, ...]):
+        self.headers, self.rows, self.widths, self.gap, self.wrap = headers, rows, widths, gap, wrap
+
+    def text(self) -> str:
+        lines = self._row([title for title, _ in self.headers], header=True)
+        lines.append("─" * (sum(self.widths) + self.gap * (len(self.widths) - 1)))
+        for row in self.rows:
+            lines += self._row(row, header=False)
+        return "\n".join(lines) + "\n"
+
+    def _row(self, cells: Sequence[str], *, header: bool) -> list[str]:
+        from rich.cells import cell_len
+
+        columns = [self._lines(cell, index) for index, cell in enumerate(cells)]
+        height = max(len(lines) for lines in columns)
+        # Headers sit on the rule (rich's header rows align to the bottom); cells start at the top.
+        columns = [[""] * (height - len(lines)) + lines if header else lines + [""] * (height - len(lines))
+                   for lines in columns]
+        out = []
+        for number in range(height):
+            parts = []
+            for (_, justify), width, lines in zip(self.headers, self.widths, columns):
+                pad = " " * (width - cell_len(lines[number]))
+                parts.append(pad + lines[number] if justify == "right" else lines[number] + pad)
+            out.append((" " * self.gap).join(parts).rstrip())
+        return out
+
+    def _lines(self, cell: str, index: int) -> list[str]:
+        lines = _cell_lines(cell)
+        if index in self.wrap:
+            lines = [wrapped for line in lines for wrapped in wrap_text(line, self.widths[index])]
+        return lines
 
 
 def _cell_lines(cell) -> list[str]:

@@ -54,3 +54,56 @@ def test_the_score_table_fits_any_width(card, names, round_, width):
 def test_the_rubric_tree_fits_any_width(width):
     rubric = Catalog().find("egov-readiness")
     assert max(cell_len(line) for line in rubric_tree(rubric, width).splitlines()) <= width
+
+
+def _rich_reference(table) -> str:
+    """The same table drawn by rich, as console.py drew it before it drew tables itself."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    from readiness.console import _cell_lines, _render
+
+    drawn = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, table.gap - 1, 0, 0),
+                  collapse_padding=True, header_style="bold")
+    for index, ((title, justify), width) in enumerate(zip(table.headers, table.widths)):
+        drawn.add_column(Text(title, style="bold"), justify=justify, width=width, no_wrap=index not in table.wrap,
+                         overflow="fold")
+    for row in table.rows:
+        drawn.add_row(*(Text("\n".join(_cell_lines(cell))) for cell in row))
+    return _render([drawn], sum(table.widths) + table.gap * (len(table.widths) - 1))
+
+
+_WORDS = st.sampled_from(["Northern", "Province", "Land", "Records", "Authority", "e-Office", "Agency", "of",
+                          "Ministère", "Santé", "中文机构", "under-equipped", "Ready", "to", "scale", "A",
+                          "3", "42.5", "–", "(x)"])
+_CELLS = st.lists(_WORDS, min_size=0, max_size=6).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_tables_are_drawn_as_rich_drew_them(data):
+    from readiness.console import _table
+
+    columns = data.draw(st.integers(1, 6))
+    headers = [(data.draw(st.sampled_from(["Agency", "Round", "Ready", "Cover\nEvid", "N\nAgree", "Stage"])),
+                data.draw(st.sampled_from(["left", "right"]))) for _ in range(columns)]
+    rows = data.draw(st.lists(st.lists(st.one_of(_CELLS, st.tuples(_CELLS, _CELLS).map("\n".join)),
+                                       min_size=columns, max_size=columns), max_size=5))
+    wrap = sorted(data.draw(st.sets(st.integers(0, columns - 1), max_size=2)))
+    table = _table(headers, rows, width=data.draw(st.integers(40, 130)), wrap=wrap)
+    if table is not None:
+        assert table.text() == _rich_reference(table)
+
+
+def test_a_word_longer_than_its_column_is_broken_without_a_stray_space():
+    # The one difference from rich, found comparing them: when a broken word's last piece filled its line,
+    # rich began the next line with the space that followed it (" Province").
+    from readiness.console import _table
+
+    table = _table([("Stage", "left"), ("Agency", "left")],
+                   [["3 Defined, held back..", "Supercalifragilisticexpialidocious Province"]], width=40, wrap=[1])
+    assert table.text().splitlines()[2:] == ["3 Defined, held back.. Supercalifragilis",
+                                             "                       ticexpialidocious",
+                                             "                       Province"]
+    assert _rich_reference(table).splitlines()[4] == "                        Province"
