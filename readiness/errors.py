@@ -92,6 +92,7 @@ PROBLEM_CODES: dict[str, str] = {
     "unknown-column": "a mapping names a column the table does not have",
     "row-cut-short": "a row has fewer fields than the header",
     "row-too-long": "a row has more fields than the header (a separator inside an unquoted value?)",
+    "unclosed-quote": "a double-quoted value in a CSV file is never closed",
     "empty-table": "the table has no header, or no rows of answers",
     "no-round": "the mapping gives no round",
     "no-answer-columns": "no column of the table maps to an indicator",

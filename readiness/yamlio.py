@@ -194,6 +194,11 @@ def load_located(raw: bytes, source: str) -> YamlDocument:
                                     f"remove it")]) from None
     except RecursionError:  # not reached after _check_shape; kept as the last line of defence
         raise InvalidInput([Problem(Location(source, 1, 1), "too-deep", _TOO_DEEP)]) from None
+    except KeyError as exc:
+        # ruamel.yaml's scanner takes a "%YAML x.y" line at the start of a line for a directive even after
+        # content, then finds no resolver for that version: say which line.
+        raise InvalidInput([_directive_problem(text, source) or Problem(
+            Location(source, 1, 1), "yaml-syntax", f"YAML syntax error: cannot be parsed ({exc!r})")]) from None
     except (YAMLError, ValueError, AssertionError, TypeError) as exc:  # ruamel.yaml fails in other ways too
         first_line = str(exc).splitlines()[0] if str(exc) else "cannot be parsed"
         raise InvalidInput([Problem(Location(source), "yaml-syntax", f"YAML syntax error: {first_line}")]) from None
@@ -221,11 +226,20 @@ def _check_directive(text: str, source: str) -> None:
         stripped = line.strip()
         if stripped and not stripped.startswith(("#", "%")):
             return
+        problem = _directive_problem(line, source, number)
+        if problem is not None:
+            raise InvalidInput([problem])
+
+
+def _directive_problem(text: str, source: str, first_line: int = 1) -> Problem | None:
+    """The first line of ``text`` that is a ``%YAML`` directive of a version readiness does not read."""
+    for number, line in enumerate(text.splitlines(), start=first_line):
         match = _DIRECTIVE.match(line)
         if match and _yaml_version(match.group(1)) not in ((1, 1), (1, 2)):
-            raise InvalidInput([Problem(Location(source, number, 1), "yaml-syntax",
-                                        f"YAML syntax error: %YAML {match.group(1)} is not a version readiness "
-                                        f"reads; remove this line (files are read as YAML 1.2)")])
+            return Problem(Location(source, number, 1), "yaml-syntax",
+                           f"YAML syntax error: %YAML {match.group(1)} is not a version readiness reads; remove "
+                           f"this line (files are read as YAML 1.2)")
+    return None
 
 
 def _check_shape(text: str, source: str) -> None:

@@ -8,6 +8,7 @@ Messages are checked elsewhere, where users read them; here the codes and places
 from __future__ import annotations
 
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -538,6 +539,17 @@ def _():
 def _():
     return import_problems(["Agency", "Code", "i1.a"], [["Test Agency", "t", "2", "extra"]]), \
         "responses.csv:2:4", "row-too-long"
+
+
+@case("unclosed-quote")
+def _():
+    # A quote opened in row 3 and never closed: the csv module reads on past its field limit (131,072).
+    write("open.csv", 'Agency,Code,i1.a\nTest Agency,t,2\nOther,"o' + "x" * 140_000 + "\n")
+    try:
+        read_table(Path("open.csv"))
+    except InvalidInput as exc:
+        return exc.problems, "open.csv:3:1", "unclosed-quote"
+    raise AssertionError("not refused")
 
 
 @case("held-back")

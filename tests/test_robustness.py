@@ -372,3 +372,11 @@ def test_the_problem_cap_holds_for_a_survey_import(tmp_path, runner):
     assert lines[0].startswith(f"{tmp_path / 'bad.csv'}:2:4: column 'Q1a': 'Sometimes' is not a valid answer")
     assert lines[-1] == f"{tmp_path / 'bad.csv'}:101:6: … and 9800 more problems in this file"
     assert not (tmp_path / "out").exists()
+
+
+def test_a_yaml_directive_after_content_is_located(write, mini_catalog):
+    # Found by fuzzing: ruamel.yaml took a "%YAML 2.0" line after content for a directive and raised KeyError.
+    text = MINI_A.replace("answers:\n", "answers:\n%YAML 2.0\n")
+    batch = load_assessments([write("late.yaml", text)], mini_catalog)
+    assert messages(batch) == ["late.yaml:6:1: YAML syntax error: %YAML 2.0 is not a version readiness reads; remove "
+                               "this line (files are read as YAML 1.2)"]

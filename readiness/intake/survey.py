@@ -114,7 +114,20 @@ def read_table(path: Path, *, sheet: str | None = None) -> Table:
     rows = []
     header: list[str] | None = None
     problems = []
-    for values in reader:
+    read_through = 0  # the last line of the last row read whole
+    rows_read = iter(reader)
+    while True:
+        try:
+            values = next(rows_read)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a quote never closed runs on to the end, or to the csv module's field limit
+            problems.append(Problem(Location(source, read_through + 1), "unclosed-quote",
+                                    f"a value in the row from this line opens a double quote that is never "
+                                    f"closed ({exc}); close it (a double quote inside a quoted value is written "
+                                    f"twice: \"\")"))
+            break
+        read_through = reader.line_num
         if header is None:
             if any(value.strip() for value in values):  # blank lines above the header are skipped
                 header = [value.strip() for value in values]

@@ -24,7 +24,7 @@ from ...errors import Document, InvalidInput, Location, Problem, RubricNotFound
 from ...rubric.model import Rubric
 from ...text import did_you_mean
 from ..answers import answer_choices
-from ..checks import RubricChoice, check_assessment, gaps_of, key_from, key_of
+from ..checks import RubricChoice, capped, check_assessment, gaps_of, key_from, key_of
 from ..readers import ReadResult
 from .layout import (
     ASSESSMENT_SHEET,
@@ -60,7 +60,9 @@ def read(path: Path, rubrics: RubricChoice) -> ReadResult:
     if rubric is None:
         return ReadResult(source, problems=problems)
     assessment, more, _ = check_assessment(doc, RubricChoice(rubrics.catalog, rubric))
-    problems += more
+    # The sheet's own problems (rows of unknown ids) count to the cap too; a sheet that goes on too long
+    # explains the rest, so it is kept whatever the cap drops.
+    problems = capped(sorted(problems + more, key=lambda problem: problem.code != "sheet-too-long"))
     if any(problem.is_error for problem in problems):
         assessment = None
     result = ReadResult(source, assessment, problems, rubric, saved=doc.saved)
