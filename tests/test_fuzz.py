@@ -116,7 +116,7 @@ def mutated(draw, data: bytes) -> bytes:
         elif kind == "interesting":
             token = draw(st.sampled_from([b"&a ", b"*a", b"!!python/object/apply:os.system [x] ", b"[" * 60,
                                           b"{", b"\x00", b"\x1b[2J", b"\xff\xfe", b"\t", b"- ", b": ", b"'",
-                                          b'"', b"%YAML 1.1\n", b"? ", b".nan", b"1e308", b"-0", b"=cmd|'", b",",
+                                          b'"', b"%YAML 2.0\n", b"? ", b".nan", b"1e308", b"-0", b"=cmd|'", b",",
                                           b";", b"\r", b"\n", b"<!DOCTYPE x [<!ENTITY a 'b'>]>", b"&a;"]))
             data = data[:at] + token + data[at:]
         else:
@@ -135,9 +135,9 @@ def mutated(draw, data: bytes) -> bytes:
     return data
 
 
-#: A %YAML directive for an unknown version after content makes ruamel.yaml raise KeyError (found by
-#: test_batch_of_respondents_mutated; yamlio.py is being changed by the lead): until it is fixed, the mutations
-#: above insert only a known version, and test_directive_after_content_waiting_for_the_lead covers the rest.
+#: A %YAML directive for an unknown version after content made ruamel.yaml raise KeyError (found by
+#: test_batch_of_respondents_mutated; fixed in yamlio.py by the lead): test_directive_after_content_waiting_for_the_lead
+#: keeps the find as an @example.
 
 
 @st.composite
