@@ -206,11 +206,20 @@ class LockedFolder:
         except ImportError:  # no flock (Windows): a file created exclusively, which a killed run leaves behind
             self._acquire_exclusive()
             return
+        # Not followed if a link, not waited on if a pipe: anyone who may write beside the folder could plant
+        # either, to make this run (perhaps as root) create a file elsewhere, or hang.
+        flags = os.O_RDONLY | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0) \
+            | getattr(os, "O_NONBLOCK", 0)
         for _ in range(20):
             try:
-                fd = os.open(self._lock, os.O_RDONLY | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+                fd = os.open(self._lock, flags, 0o644)
             except OSError as exc:
+                if exc.errno == errno.ELOOP:
+                    raise ReadinessError(self._not_a_lock()) from None
                 raise WriteError(self.shown, exc, where=self.parent) from exc
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                os.close(fd)
+                raise ReadinessError(self._not_a_lock())
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -241,6 +250,10 @@ class LockedFolder:
         except OSError as exc:
             raise WriteError(self.shown, exc, where=self.parent) from exc
 
+    def _not_a_lock(self) -> str:
+        return (f"{self._lock} (where the lock of {self.shown} is kept) is not a regular file but a link, a pipe or a "
+                f"device; nothing was written: remove it, and check who put it there")
+
     def _locked_message(self) -> str:
         return (f"another run is writing {self.shown} (it holds the lock {self._lock}); wait until it has finished, "
                 f"then run this again")
@@ -268,7 +281,7 @@ class LockedFolder:
             match = pattern.fullmatch(entry.name)
             if not (match or _LEGACY.fullmatch(entry.name)) or not entry.is_dir(follow_symlinks=False):
                 continue
-            if match and match.group(1) == _OLD and not os.path.lexists(self.folder):
+            if match and match.group(1) == _OLD and not os.path.lexists(self.folder) and _own(entry):
                 os.rename(entry.path, self.folder)  # killed between its two renames: the previous edition returns
             else:
                 shutil.rmtree(entry.path, ignore_errors=True)
@@ -366,6 +379,15 @@ class LockedFolder:
                 os.chown(staging, info.st_uid, info.st_gid)
             except OSError:
                 pass
+
+
+def _own(entry: os.DirEntry) -> bool:
+    """Whether a folder left beside the output is this user's: only that is put back in the output's place (a
+    folder someone else planted there, named like ours, would otherwise become the output, files and all)."""
+    try:
+        return entry.stat(follow_symlinks=False).st_uid == os.geteuid()
+    except (OSError, AttributeError):  # no owners (Windows): the name is all there is to go by
+        return True
 
 
 def _carry(source: str, target: Path) -> None:

@@ -237,9 +237,10 @@ def test_only_files_an_import_wrote_are_ever_replaced(tmp_path, runner):
     table = write_csv(tmp_path / "responses.csv", ROWS)
     result = runner.invoke(main, ["import", str(table), "--map", str(out / "mapping.yaml"), "-o", str(out),
                                   "--replace"])
-    assert (result.exit_code, result.stderr) == (1, f"Error: {out} holds .yaml files that readiness import did "
-                                                   f"not write (e.g. mapping.yaml); choose a folder of their own "
-                                                   f"for imported assessments\n")
+    assert (result.exit_code, result.stderr) == (1, f"Error: {out} holds .yaml or .xlsx files that readiness import "
+                                                   f"did not write (e.g. mapping.yaml), which score would read with "
+                                                   f"the imported ones; choose a folder of their own for imported "
+                                                   f"assessments\n")
     assert (out / "mapping.yaml").exists()
 
 
@@ -476,3 +477,33 @@ def _full_disk_after(files_written):
         return handle if len(opened) <= files_written else Full(handle)
 
     return full_open
+
+
+@pytest.mark.parametrize("plant", ["link", "pipe"])
+def test_a_planted_lock_is_refused_not_followed_nor_waited_on(tmp_path, runner, plant):
+    # Found in review: the lock was opened following links (as root, a link made the run create a file
+    # anywhere) and blocking on a pipe (the import hung for ever).
+    import os
+
+    lock = tmp_path / ".out.readiness-lock"
+    target = tmp_path / "elsewhere"
+    os.symlink(target, lock) if plant == "link" else os.mkfifo(lock)
+    result = run_import(runner, write_csv(tmp_path / "responses.csv", ROWS),
+                        MAPPING.replace("rubric: mini@0.1", f"rubric: {MINI_RUBRIC}"))
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: {lock} (where the lock of {tmp_path / 'out'} is kept) is not a regular file but a "
+                             f"link, a pipe or a device; nothing was written: remove it, and check who put it there\n")
+    assert not target.exists() and not (tmp_path / "out").exists()
+
+
+def test_a_folder_holding_other_returns_is_refused(tmp_path, runner):
+    # Found in review: only .yaml files counted, so a workbook return in the folder joined the new edition.
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "ldadm.xlsx").write_bytes(b"a return")
+    result = run_import(runner, write_csv(tmp_path / "responses.csv", ROWS),
+                        MAPPING.replace("rubric: mini@0.1", f"rubric: {MINI_RUBRIC}"))
+    assert (result.exit_code, result.stderr) == (1, f"Error: {tmp_path / 'out'} holds .yaml or .xlsx files that "
+                                                    f"readiness import did not write (e.g. ldadm.xlsx), which score "
+                                                    f"would read with the imported ones; choose a folder of their own "
+                                                    f"for imported assessments\n")
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["ldadm.xlsx"]

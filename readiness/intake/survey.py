@@ -36,6 +36,7 @@ from .checks import (
     slug_agency_id,
 )
 from .model import Assessment
+from .readers import readable_suffixes
 from .workbook.read import coordinate, value_as_shown
 from .workbook.safety import open_workbook, sheet_rows
 from .yaml import assessment_yaml
@@ -483,7 +484,8 @@ def written_by_import(path: Path) -> bool:
 def write_import(folder: Path, files: list[tuple[str, str]], *, replace: bool = False) -> int:
     """Write an import's files into ``folder``, all or none; returns how many old files it replaced.
 
-    The folder must hold no other ``.yaml`` files, and no earlier import unless ``replace`` (then
+    The folder must hold no other assessment files (``.yaml``, ``.xlsx``: what ``score`` would read with
+    them), and no earlier import unless ``replace`` (then
     the files an import wrote are left out of the new folder), so that old and new respondents
     never mix.  The whole folder is built beside it and moved in with one rename, under a lock
     (:class:`readiness.files.LockedFolder`): a second import into the same folder is refused, and
@@ -493,13 +495,15 @@ def write_import(folder: Path, files: list[tuple[str, str]], *, replace: bool = 
     """
     with LockedFolder(folder) as target:
         # Looked at under the lock: another import cannot change the folder between this look and the write.
+        # Any file that score would read counts: a workbook return left in the folder would join the new edition.
         existing = [Path(entry.path) for entry in target.entries() if entry.is_file()
-                    and Path(entry.name).suffix.lower() in (".yaml", ".yml")]
+                    and Path(entry.name).suffix.lower() in readable_suffixes()]
         old = [p for p in existing if written_by_import(p)]
         others = [p for p in existing if p not in old]
         if others:
-            raise ReadinessError(f"{folder} holds .yaml files that readiness import did not write (e.g. "
-                                 f"{others[0].name}); choose a folder of their own for imported assessments")
+            raise ReadinessError(f"{folder} holds .yaml or .xlsx files that readiness import did not write (e.g. "
+                                 f"{others[0].name}), which score would read with the imported ones; choose a folder "
+                                 f"of their own for imported assessments")
         if old and not replace:
             raise ReadinessError(f"{folder} already holds {len(old)} imported file(s); importing into it would mix "
                                  f"old and new respondents. Choose an empty folder, or add --replace to delete them "
