@@ -583,10 +583,15 @@ def score(paths: tuple[Path, ...], fmt: str | None, partial: bool, rubric_ref: s
             sink = _Headlines()
         stream = _stream(paths, partial, rubric_ref, peek=peek)
         scorer = ScoreStream(draws=draws, seed=seed)
-        with Progress("Scoring") as progress:
-            stream.progress = progress
-            for card, _ in scorer.scores(stream):
-                sink.add(card)
+        try:
+            with Progress("Scoring") as progress:
+                stream.progress = progress
+                for card, _ in scorer.scores(stream):
+                    sink.add(card)
+        except BaseException:  # started again (Regrouped), or failed: this spool is not needed
+            if isinstance(sink, JsonSink):
+                sink.close()
+            raise
         return sink, stream, scorer
 
     sink, stream, scorer = _looking_first(scored)

@@ -93,6 +93,7 @@ PROBLEM_CODES: dict[str, str] = {
     "row-cut-short": "a row has fewer fields than the header",
     "row-too-long": "a row has more fields than the header (a separator inside an unquoted value?)",
     "unclosed-quote": "a double-quoted value in a CSV file is never closed",
+    "value-too-long": "a value in a CSV file is longer than readiness reads (131,072 characters)",
     "empty-table": "the table has no header, or no rows of answers",
     "no-round": "the mapping gives no round",
     "no-answer-columns": "no column of the table maps to an indicator",

@@ -200,8 +200,10 @@ def load_located(raw: bytes, source: str) -> YamlDocument:
         raise InvalidInput([_directive_problem(text, source) or Problem(
             Location(source, 1, 1), "yaml-syntax", f"YAML syntax error: cannot be parsed ({exc!r})")]) from None
     except (YAMLError, ValueError, AssertionError, TypeError) as exc:  # ruamel.yaml fails in other ways too
+        # A "%YAML 1.3" line after a quoted or flow value fails in ruamel.yaml's version check: name its line.
         first_line = str(exc).splitlines()[0] if str(exc) else "cannot be parsed"
-        raise InvalidInput([Problem(Location(source), "yaml-syntax", f"YAML syntax error: {first_line}")]) from None
+        raise InvalidInput([_directive_problem(text, source) or Problem(
+            Location(source, 1, 1), "yaml-syntax", f"YAML syntax error: {first_line}")]) from None
     walker = _Walker(doc, doc.problems)
     doc.data = walker.document(node)
     if walker.aliased:

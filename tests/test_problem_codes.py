@@ -552,6 +552,17 @@ def _():
     raise AssertionError("not refused")
 
 
+@case("value-too-long")
+def _():
+    # An unquoted value of 140,000 characters in row 3: past the csv module's field limit, no quote in sight.
+    write("long.csv", "Agency,Code,i1.a\nTest Agency,t,2\nOther,o," + "x" * 140_000 + "\n")
+    try:
+        read_table(Path("long.csv"))
+    except InvalidInput as exc:
+        return exc.problems, "long.csv:3:1", "value-too-long"
+    raise AssertionError("not refused")
+
+
 @case("held-back")
 def _():
     import os

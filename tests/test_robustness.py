@@ -380,3 +380,24 @@ def test_a_yaml_directive_after_content_is_located(write, mini_catalog):
     batch = load_assessments([write("late.yaml", text)], mini_catalog)
     assert messages(batch) == ["late.yaml:6:1: YAML syntax error: %YAML 2.0 is not a version readiness reads; remove "
                                "this line (files are read as YAML 1.2)"]
+
+
+def test_a_yaml_directive_after_a_quoted_value_is_located(write, mini_catalog):
+    # Found in review: after a quoted value, ruamel.yaml's version check failed with an AssertionError instead.
+    batch = load_assessments([write("late.yaml", 'a: "x"\n%YAML 1.3\n')], mini_catalog)
+    assert located_codes(batch.problems) == [("late.yaml:2:1", "yaml-syntax")]
+
+
+def test_csv_values_past_the_field_limit_say_which_it_is(tmp_path):
+    from readiness.intake.survey import read_table
+
+    (tmp_path / "quote.csv").write_text('a,b\n1,"open' + "x" * 140_000 + "\n", encoding="utf-8")
+    (tmp_path / "long.csv").write_text("a,b\n1," + "x" * 140_000 + "\n", encoding="utf-8")
+    for name, message in (("quote.csv", "a value in the row from this line opens a double quote that is never "
+                                         "closed (it runs on past 131,072 characters); close it (a double quote "
+                                         'inside a quoted value is written twice: "")'),
+                          ("long.csv", "a value in this row is longer than 131,072 characters; no answer or "
+                                       "evidence is that long: shorten it")):
+        with pytest.raises(InvalidInput) as refused:
+            read_table(tmp_path / name)
+        assert [str(p) for p in refused.value.problems] == [f"{tmp_path / name}:2:1: {message}"]

@@ -544,10 +544,10 @@ def test_a_cell_past_excels_last_row_is_refused_at_once(tmp_path, filled, sheet,
 
 def test_a_cell_past_excels_last_column_is_refused(tmp_path, filled):
     # ZZZ is column 18,278: openpyxl reads it (and would make every row that wide); Excel stops at XFD.
-    wide = doctored(filled, tmp_path / "wide.xlsx", "xl/worksheets/sheet3.xml", a_cell_at(70, "ZZZ"))
+    wide = doctored(filled, tmp_path / "wide.xlsx", "xl/worksheets/sheet3.xml", a_cell_at(300, "ZZZ"))
     (problem,) = load_assessments([wide], Catalog()).problems
     assert (str(problem.location), problem.code) == (f"{wide}: Assessment", "sheet-too-long")
-    assert "row 70, column 18,278: past Excel's last row" in problem.message
+    assert "row 300, column 18,278: past Excel's last row" in problem.message
 
 
 def test_a_far_row_within_excels_limits_is_still_a_sheet_too_long(tmp_path, filled):
@@ -577,3 +577,21 @@ def test_a_hidden_answer_sheet_is_read_with_a_warning(tmp_path, filled, state, h
         f"{hidden}: Assessment: warning: the Assessment sheet is {how}: the answers read from it are not what a "
         f"person opening the workbook sees; check them, then unhide the sheet and save"]
     assert batch.problems[0].severity == "warning" and len(batch.assessments) == 1
+
+
+def test_a_row_given_twice_is_refused_not_read_either_way(tmp_path, filled):
+    # Found in review: a second <row r="5"> holding another agency id was read in place of the first.
+    twice = doctored(filled, tmp_path / "twice.xlsx", "xl/worksheets/sheet2.xml",
+                     lambda xml: xml.replace("</sheetData>", '<row r="5"><c r="B5" t="inlineStr"><is><t>fake</t></is>'
+                                                             "</c></row></sheetData>"))
+    assert [str(problem) for problem in load_assessments([twice], Catalog()).problems] == [
+        f"{twice}: Cover!A5: row 5 of the Cover sheet comes after row 8 (rows repeated or out of order); the "
+        f"workbook was not saved by a spreadsheet program: open it in Excel or LibreOffice and save it again"]
+
+
+def test_a_far_column_is_refused_wherever_it_stands_in_its_row(tmp_path, filled):
+    far = doctored(filled, tmp_path / "far.xlsx", "xl/worksheets/sheet3.xml",
+                   lambda xml: xml.replace('<c r="A5"', '<c r="XFE5" t="inlineStr"><is><t>x</t></is></c><c r="A5"', 1))
+    (problem,) = load_assessments([far], Catalog()).problems
+    assert (str(problem.location), problem.code) == (f"{far}: Assessment", "sheet-too-long")
+    assert "row 5, column 16,385: past Excel's last row" in problem.message

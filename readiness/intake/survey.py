@@ -122,11 +122,8 @@ def read_table(path: Path, *, sheet: str | None = None) -> Table:
             values = next(rows_read)
         except StopIteration:
             break
-        except csv.Error as exc:  # a quote never closed runs on to the end, or to the csv module's field limit
-            problems.append(Problem(Location(source, read_through + 1), "unclosed-quote",
-                                    f"a value in the row from this line opens a double quote that is never "
-                                    f"closed ({exc}); close it (a double quote inside a quoted value is written "
-                                    f"twice: \"\")"))
+        except csv.Error:  # a value past the csv module's field limit: a quote never closed, or a huge value
+            problems.append(_overlong(source, text, read_through + 1))
             break
         read_through = reader.line_num
         if header is None:
@@ -152,6 +149,19 @@ def read_table(path: Path, *, sheet: str | None = None) -> Table:
         raise InvalidInput([Problem(Location(source), "empty-table", "the table is empty: it needs a header row and "
                                                                      "one row per respondent")])
     return Table(source, hashlib.sha256(raw).hexdigest(), header, rows)
+
+
+def _overlong(source: str, text: str, line: int) -> Problem:
+    """The problem of a row whose value runs past the csv module's limit (131,072 characters), from ``line``."""
+    start = text.splitlines()[line - 1] if line <= len(text.splitlines()) else ""
+    if '"' in start:
+        return Problem(Location(source, line), "unclosed-quote",
+                       f"a value in the row from this line opens a double quote that is never closed (it runs on "
+                       f"past {csv.field_size_limit():,} characters); close it (a double quote inside a quoted "
+                       f"value is written twice: \"\")")
+    return Problem(Location(source, line), "value-too-long",
+                   f"a value in this row is longer than {csv.field_size_limit():,} characters; no answer or "
+                   f"evidence is that long: shorten it")
 
 
 def _read_workbook_table(path: Path, source: str, sheet_name: str | None) -> Table:

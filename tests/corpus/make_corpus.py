@@ -361,6 +361,8 @@ text_case("assessment/yaml-2-directive.yaml", lambda: "%YAML 2.0\n---\n" + base_
 text_case("assessment/yaml-2-directive-after-content.yaml",
           lambda: replace_once(base_yaml(), "  # --- Strategy and political commitment (strategy) ---\n",
                                "%YAML 2.0\n  # --- Strategy and political commitment (strategy) ---\n"))
+text_case("assessment/yaml-1.3-directive-after-quoted.yaml",  # found in review: ruamel raised AssertionError here
+          lambda: replace_once(base_yaml(), "answers:\n", 'answers:\n%YAML 1.3\n'))
 text_case("assessment/complex-key.yaml",
           lambda: replace_once(base_yaml(), "  strategy.vision: 2\n", "  ? [strategy.vision]\n  : 2\n"))
 text_case("assessment/markup-html.yaml",
@@ -673,6 +675,21 @@ def _far_defined_name():
 @workbook_case("workbook/far-row-cell.xlsx")
 def _far_cell():
     return add_row_xml(workbook_bytes(filled_workbook()), "Assessment", far_row(2_000_000_000))
+
+
+@workbook_case("workbook/row-given-twice.xlsx")
+def _row_twice():
+    # Found in review: a second row 5 on the Cover, naming another agency id, was read in place of the first.
+    return add_row_xml(workbook_bytes(filled_workbook()), "Cover",
+                       '<row r="5"><c r="B5" t="inlineStr"><is><t>fake</t></is></c></row>')
+
+
+@workbook_case("workbook/far-column-mid-row.xlsx")
+def _far_column():
+    # Found in review: a cell past column XFD was dropped without a word unless it was its row's last.
+    return add_row_xml(workbook_bytes(filled_workbook()), "Assessment",
+                       '<row r="300"><c r="XFE300" t="inlineStr"><is><t>x</t></is></c>'
+                       '<c r="A300" t="inlineStr"><is><t>x</t></is></c></row>')
 
 
 @workbook_case("workbook/far-row-cover.xlsx")

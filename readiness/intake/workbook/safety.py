@@ -184,6 +184,7 @@ def sheet_rows(sheet, source: str, *, cells: bool = False) -> Iterator[tuple[int
         parser = WorkSheetParser(xml, sheet._shared_strings, data_only=workbook.data_only, epoch=workbook.epoch,
                                  date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats)
         rows = parser.parse()
+        previous = 0
         while True:
             try:
                 number, row = next(rows)
@@ -193,8 +194,16 @@ def sheet_rows(sheet, source: str, *, cells: bool = False) -> Iterator[tuple[int
                 cell = (f"{get_column_letter(min(parser.col_counter, EXCEL_MAX_COLUMN))}{parser.row_counter}"
                         if 0 < parser.col_counter and 0 < parser.row_counter <= EXCEL_MAX_ROW else None)
                 raise InvalidInput([damaged(source, exc, Location(source, sheet=sheet.title, cell=cell))]) from None
-            # The last cell sets the row's width (openpyxl's rule); a far column would allocate a list that long.
-            last_column = row[-1]["column"] if row else 1
+            if number <= previous:
+                # A spreadsheet program writes each row once, in order; a second row 5 could say another agency_id
+                # than the first (openpyxl's own reading skipped it without a word).
+                raise InvalidInput([Problem(Location(source, sheet=sheet.title, cell=f"A{number}"), "damaged-workbook",
+                                            f"row {number} of the {sheet.title} sheet comes after row {previous} "
+                                            f"(rows repeated or out of order); the workbook was not saved by a "
+                                            f"spreadsheet program: open it in Excel or LibreOffice and save it again")])
+            previous = number
+            # Any cell past column XFD is refused (the last one also sets the row's width: openpyxl's rule).
+            last_column = max((cell["column"] for cell in row), default=1)
             if number > EXCEL_MAX_ROW or last_column > EXCEL_MAX_COLUMN:
                 # The cell as the file names it (A2000000000), unless its column has no letters in Excel.
                 at = f"{get_column_letter(last_column)}{number}" if last_column <= EXCEL_MAX_COLUMN else None
