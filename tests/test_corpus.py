@@ -15,6 +15,7 @@ import csv
 import importlib.util
 import io
 import json
+import re
 import resource
 import subprocess
 import sys
@@ -174,3 +175,37 @@ def test_committed_cases_are_what_the_script_makes(tmp_path):
             f"{name} differs from what tests/corpus/make_corpus.py makes"
         assert committed.stat().st_size <= 200 * 1024, name
 
+
+
+#: The valid cases that attack through text (markup, templates, URLs, formulas): read fine, shown harmless.
+TEXT_ATTACKS = ["assessment/markup-html.yaml", "assessment/markup-template.yaml", "assessment/urls.yaml",
+                "assessment/formulas.yaml", "assessment/formulas-2.yaml", "workbook/formula-in-cover.xlsx",
+                "workbook/markup-in-text.xlsx", "workbook/formulas-in-evidence.xlsx"]
+
+
+@pytest.mark.parametrize("name", TEXT_ATTACKS)
+def test_text_attacks_come_out_harmless_in_every_output(tmp_path, name):
+    """What the corpus reads as valid text must leave as text: no cell a spreadsheet would run, no markup or
+    reference a browser would follow, the same characters in JSON."""
+    from click.testing import CliRunner
+
+    from readiness.cli import main
+    from readiness.text import could_be_formula
+
+    path = str(CORPUS / name)
+    runner = CliRunner()
+    scored = runner.invoke(main, ["score", path, "--draws", "0", "--format", "csv"])
+    assert scored.exit_code == 0, scored.output
+    cells = [cell for row in csv.reader(io.StringIO(scored.stdout)) for cell in row]
+    assert not [cell for cell in cells if could_be_formula(cell)]
+    (card,) = json.loads(runner.invoke(main, ["score", path, "--draws", "0", "--format", "json"]).stdout)
+    typed = " ".join([card["agency"], *(str(r["name"]) + str(r["role"]) for r in card["respondents"])])
+    report = runner.invoke(main, ["report", path, "--draws", "0", "--format", "html", "-o", str(tmp_path)])
+    assert report.exit_code == 0, report.output
+    (page,) = [page.read_text(encoding="utf-8") for page in tmp_path.glob("*.html")]
+    tags = re.findall(r"<[a-z][^>]*>", page.lower())  # what a browser acts on; text between tags is shown
+    assert not [tag for tag in tags if tag.startswith(("<script", "<iframe", "<object", "<embed"))]
+    assert not [tag for tag in tags if re.search(r"\son\w+=", tag)]
+    assert not [tag for tag in tags if re.search(r"""(src|href)=["']?(file|https?|javascript):""", tag)]
+    if "<" in typed:  # markup typed as text is in the page as text
+        assert "&lt;" in page
