@@ -68,3 +68,11 @@ def reader_for(path: Path) -> Callable | None:
 def readable_suffixes() -> tuple[str, ...]:
     """The suffixes readers take, as folder search looks for them."""
     return tuple(READERS)
+
+
+def unexpected_failure(source: str, exc: Exception) -> Problem:
+    """The problem of a file whose reading failed in a way readiness did not foresee (a bug to report)."""
+    detail = " ".join(str(exc).split())[:200]
+    return Problem(Location(source), "internal-error", f"reading this file failed unexpectedly "
+                                                       f"({type(exc).__name__}: {detail}); please report this as a "
+                                                       f"bug in readiness")
