@@ -541,26 +541,28 @@ def _():
         "responses.csv:2:4", "row-too-long"
 
 
+def table_refusal(name: str, text: str) -> list:
+    """The problems of reading a survey table that is refused as a whole."""
+    write(name, text)
+    try:
+        read_table(Path(name))
+    except InvalidInput as exc:
+        return exc.problems
+    raise AssertionError(f"{name} was not refused")
+
+
 @case("unclosed-quote")
 def _():
     # A quote opened in row 3 and never closed: the csv module reads on past its field limit (131,072).
-    write("open.csv", 'Agency,Code,i1.a\nTest Agency,t,2\nOther,"o' + "x" * 140_000 + "\n")
-    try:
-        read_table(Path("open.csv"))
-    except InvalidInput as exc:
-        return exc.problems, "open.csv:3:1", "unclosed-quote"
-    raise AssertionError("not refused")
+    return table_refusal("open.csv", 'Agency,Code,i1.a\nTest Agency,t,2\nOther,"o' + "x" * 140_000 + "\n"), \
+        "open.csv:3:1", "unclosed-quote"
 
 
 @case("value-too-long")
 def _():
     # An unquoted value of 140,000 characters in row 3: past the csv module's field limit, no quote in sight.
-    write("long.csv", "Agency,Code,i1.a\nTest Agency,t,2\nOther,o," + "x" * 140_000 + "\n")
-    try:
-        read_table(Path("long.csv"))
-    except InvalidInput as exc:
-        return exc.problems, "long.csv:3:1", "value-too-long"
-    raise AssertionError("not refused")
+    return table_refusal("long.csv", "Agency,Code,i1.a\nTest Agency,t,2\nOther,o," + "x" * 140_000 + "\n"), \
+        "long.csv:3:1", "value-too-long"
 
 
 @case("held-back")
