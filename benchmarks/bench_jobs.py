@@ -1,70 +1,36 @@
-"""Would ``score --jobs 2`` pay?  A process pool against one process, on the same files, output included.
+"""Does ``score --jobs`` pay?  Whole processes, one against a pool, on the same files, output included.
 
 Usage::
 
     .venv/bin/python benchmarks/bench_jobs.py [--files 10000] [--jobs 2] [--draws 0] [--repeat 3]
 
-Issue 13 asks for ``--jobs`` only if it gives at least 1.5× on two free cores.  This script times,
-interleaved, best of ``--repeat``:
-
-- **one process**: the files read one agency-round at a time (``AssessmentStream``), scored
-  (``ScoreStream``) and written as JSON through ``JsonSink``: what ``readiness score`` does;
-- **a pool**: the files split by agency-round (by the same quick look) into ``--jobs`` shares; each
-  worker reads and scores its share and sends back each scorecard's JSON text with its sort key; the
-  parent puts them in order and writes them.  The workers' start-up (importing readiness, the
-  catalogue) and the transfer of the texts are counted, as a user would pay them.
-
-Both write byte-identical files (checked).
+Issue 13 allowed ``--jobs`` only if it gives at least 1.5× on two free cores.  This script generates
+synthetic assessments (the generator of bench_yaml_scoring.py, in a child process) and times, in turn,
+``readiness score DIR --format json -o FILE`` with ``--jobs 1`` and with ``--jobs N``: the workers'
+start-up, the shares' planning (a quick look at every file) and the merge of their outputs are all
+counted, as a user pays them.  It prints the median of each and their ratio, and checks the two
+outputs are the same bytes.  Measure with the machine otherwise idle: a pool shares the cores with
+whatever else runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from bench_yaml_scoring import write_synthetic  # noqa: E402
-
-from readiness.intake.batch import AssessmentStream  # noqa: E402
-from readiness.intake.peek import agency_round  # noqa: E402
-from readiness.rubric.catalog import Catalog  # noqa: E402
-from readiness.scoring.batch import ScoreStream, scorecard_order  # noqa: E402
-from readiness.scoring.export import JsonSink, _scorecard_json  # noqa: E402
+HERE = Path(__file__).resolve().parent
+READINESS = str(Path(sys.executable).parent / "readiness")
 
 
-def one_process(files: list[Path], out: Path, draws: int) -> None:
-    sink = JsonSink(out)
-    for card, _ in ScoreStream(draws=draws).scores(AssessmentStream(files, Catalog())):
-        sink.add(card)
-    with open(out, "wb") as handle:
-        sink.write(handle)
-    sink.close()
-
-
-def _share(files: list[str], draws: int) -> list[tuple[tuple, bytes]]:
-    """A worker: its share of the files scored, each scorecard as (sort key, its JSON text as an array item)."""
-    one = _scorecard_json()
-    return [(scorecard_order(card), b"  " + one.dump_json(card, indent=2).replace(b"\n", b"\n  "))
-            for card, _ in ScoreStream(draws=draws).scores(AssessmentStream(files, Catalog()))]
-
-
-def pool(files: list[Path], out: Path, draws: int, jobs: int) -> None:
-    shares: list[list[str]] = [[] for _ in range(jobs)]
-    by_key: dict = {}
-    for path in files:  # one agency-round's files go to one worker
-        by_key.setdefault(agency_round(path) or path, []).append(str(path))
-    for index, group in enumerate(by_key.values()):
-        shares[index % jobs].extend(group)
-    with ProcessPoolExecutor(jobs) as executor:
-        texts = [item for part in executor.map(_share, shares, [draws] * jobs) for item in part]
-    texts.sort(key=lambda item: item[0])
-    with open(out, "wb") as handle:
-        handle.write(b"[\n" + b",\n".join(text for _, text in texts) + b"\n]\n" if texts else b"[]\n")
+def timed(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
 
 
 def main() -> None:
@@ -76,20 +42,20 @@ def main() -> None:
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
-        inputs = write_synthetic(work, Catalog().find("egov-readiness@1.0"), options.files)
-        files = sorted(inputs.iterdir())
-        best = {"one process": float("inf"), f"pool of {options.jobs}": float("inf")}
+        subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); "
+                        "from bench_yaml_scoring import write_synthetic; from readiness.rubric.catalog import "
+                        "Catalog; write_synthetic(Path(sys.argv[2]), Catalog().find('egov-readiness@1.0'), "
+                        "int(sys.argv[3]))", str(HERE), str(work), str(options.files)], check=True)
+        runs: dict[int, list[float]] = {1: [], options.jobs: []}
         for _ in range(options.repeat):
-            start = time.perf_counter()
-            one_process(files, work / "one.json", options.draws)
-            best["one process"] = min(best["one process"], time.perf_counter() - start)
-            start = time.perf_counter()
-            pool(files, work / "pool.json", options.draws, options.jobs)
-            best[f"pool of {options.jobs}"] = min(best[f"pool of {options.jobs}"], time.perf_counter() - start)
-        same = (work / "one.json").read_bytes() == (work / "pool.json").read_bytes()
-    print(f"{options.files:,} files, --draws {options.draws}, best of {options.repeat}; same bytes: {same}")
-    for name, seconds in best.items():
-        print(f"{name:16} {seconds:7.2f} s  {best['one process'] / seconds:5.2f}×")
+            for jobs in runs:
+                runs[jobs].append(timed([READINESS, "score", str(work / "in"), "--format", "json", "--draws",
+                                         str(options.draws), "--jobs", str(jobs), "-o", str(work / f"{jobs}.json")]))
+        same = (work / "1.json").read_bytes() == (work / f"{options.jobs}.json").read_bytes()
+    one = statistics.median(runs[1])
+    print(f"{options.files:,} files, --draws {options.draws}, median of {options.repeat}; same bytes: {same}")
+    for jobs, seconds in runs.items():
+        print(f"--jobs {jobs:<3} {statistics.median(seconds):7.2f} s  {one / statistics.median(seconds):5.2f}×")
 
 
 if __name__ == "__main__":

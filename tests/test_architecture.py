@@ -27,7 +27,8 @@ MAY_IMPORT = {
     "report": {"plumbing", "rubric", "scoring", "recommend", "report"},
     "portfolio": {"plumbing", "rubric", "scoring", "recommend", "report", "portfolio"},
     "console": {"plumbing", "rubric", "scoring", "recommend", "console"},
-    "cli": {"plumbing", "rubric", "intake", "scoring", "recommend", "report", "portfolio", "console", "cli"},
+    "pool": {"plumbing", "rubric", "intake", "scoring", "pool"},
+    "cli": {"plumbing", "rubric", "intake", "scoring", "recommend", "report", "portfolio", "console", "pool", "cli"},
     # readiness/__init__.py: the library's front door, which imports what it names when first used
     "package": {"plumbing", "rubric", "intake", "scoring", "recommend", "report", "portfolio", "package"},
 }

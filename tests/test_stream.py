@@ -128,16 +128,11 @@ def test_the_report_is_complete_only_after_the_stream(mixed):
         stream.report
 
 
-def test_streamed_scoring_gives_the_intervals_of_all_at_once_to_the_last_digit():
-    # 40 agency-rounds of one size are more than a chunk (16): the stream must chunk them as simulate does.
+def _forty_agency_rounds():
+    """40 one-respondent agency-rounds of egov-readiness@1.0, answered at random (seeded), no evidence."""
     import random
 
-    import numpy as np
-
     from readiness.intake.model import Answer, Assessment
-    from readiness.scoring.batch import ScoreStream, score_batch
-    from readiness.scoring.scorecard import score_assessment
-    from readiness.scoring.uncertainty import draw_factors, simulate, summarise, unit_seed
 
     rubric = Catalog().find("egov-readiness@1.0")
     rng = random.Random(5)
@@ -147,10 +142,23 @@ def test_streamed_scoring_gives_the_intervals_of_all_at_once_to_the_last_digit()
             return Answer(state="answered", value=rng.randint(rubric.scale.min, rubric.scale.max))
         return Answer(state="answered", value=round(rng.uniform(indicator.min, indicator.max), 1))
 
-    groups = [(rubric, [Assessment(rubric_id=rubric.id, rubric_version=rubric.version, agency=f"Agency {n}",
-                                   agency_id=f"a{n:02d}", round="2026", source=f"a{n:02d}.yaml", sha256="0",
-                                   answers={i: answer(p.indicator) for i, p in rubric.places.items()})])
-              for n in range(40)]
+    return [(rubric, [Assessment(rubric_id=rubric.id, rubric_version=rubric.version, agency=f"Agency {n}",
+                                 agency_id=f"a{n:02d}", round="2026", source=f"a{n:02d}.yaml", sha256="0",
+                                 answers={i: answer(p.indicator) for i, p in rubric.places.items()})])
+            for n in range(40)]
+
+
+def test_streamed_scoring_gives_the_intervals_of_all_at_once_to_the_last_digit():
+    # 40 agency-rounds of one size are more than a chunk (16): the stream must chunk them as simulate does.
+
+    import numpy as np
+
+    from readiness.scoring.batch import ScoreStream, score_batch
+    from readiness.scoring.scorecard import score_assessment
+    from readiness.scoring.uncertainty import draw_factors, simulate, summarise, unit_seed
+
+    groups = _forty_agency_rounds()
+    rubric = groups[0][0]
     units = [members for _, members in groups]
     cards = [score_assessment(rubric, members) for members in units]
     rngs = [np.random.default_rng(unit_seed(7, card.agency_id, card.round)) for card in cards]
@@ -188,3 +196,50 @@ def test_score_json_through_a_spool_beside_the_output(mixed, runner, tmp_path):
     assert to_file.stderr.splitlines()[-2:] == [f"Wrote {count} scorecard(s) to {out}",
                                                 "2 file(s) could not be scored; see the messages above."]
     assert sorted(p.name for p in out.parent.iterdir()) == ["scores.json"]  # the spool is gone
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "table"])
+def test_score_in_a_pool_gives_what_one_process_gives(mixed, runner, tmp_path, fmt):
+    from readiness.cli import main
+
+    one = runner.invoke(main, ["score", str(mixed), "--format", fmt, "--draws", "40"])
+    two = runner.invoke(main, ["score", str(mixed), "--format", fmt, "--draws", "40", "--jobs", "2"])
+    assert (two.exit_code, two.stdout, two.stderr) == (one.exit_code, one.stdout, one.stderr)
+    out = tmp_path / "out" / f"scores.{fmt if fmt != 'table' else 'txt'}"
+    out.parent.mkdir()
+    written = runner.invoke(main, ["score", str(mixed), "--format", fmt, "--draws", "40", "--jobs", "3", "-o",
+                                   str(out)])
+    assert out.read_text(encoding="utf-8") == one.stdout
+    assert written.stderr.splitlines()[:-2] == one.stderr.splitlines()[:-1]
+    assert sorted(p.name for p in out.parent.iterdir()) == [out.name]  # no worker's spool left beside it
+
+
+def test_a_pool_whose_quick_look_is_wrong_scores_in_one_process(mixed, runner, monkeypatch):
+    from readiness.cli import main
+
+    expected = runner.invoke(main, ["score", str(mixed), "--format", "json", "--draws", "0"])
+    real = peek.agency_round
+    # Under fork, the workers see this patch too: the share whose look is wrong says so, and all starts again.
+    monkeypatch.setattr(peek, "agency_round", lambda path: ("zzz", "2099") if "2025" in path.parts else real(path))
+    pooled = runner.invoke(main, ["score", str(mixed), "--format", "json", "--draws", "0", "--jobs", "2"])
+    assert (pooled.exit_code, pooled.stdout, pooled.stderr) == (expected.exit_code, expected.stdout, expected.stderr)
+
+
+def test_a_pool_draws_the_intervals_of_one_process(tmp_path):
+    # 40 one-respondent agency-rounds of one rubric: more than a chunk, split between two workers.
+    import io
+
+    from click.testing import CliRunner
+
+    from readiness.cli import main
+    from readiness.intake.yaml import assessment_yaml
+    from readiness.pool import Options, score_in_pool
+
+    for rubric, (member,) in _forty_agency_rounds():
+        (tmp_path / f"{member.agency_id}.yaml").write_text(assessment_yaml(member, rubric), encoding="utf-8")
+    one = CliRunner().invoke(main, ["score", str(tmp_path), "--format", "json", "--draws", "200"])
+    pooled = score_in_pool([tmp_path], Options(fmt="json", draws=200), 2)
+    written = io.BytesIO()
+    pooled.sink.write(written)
+    pooled.sink.close()
+    assert written.getvalue().decode("utf-8") == one.stdout and one.exit_code == 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Sequence
 
 from ..errors import InvalidInput, Location, Problem, problem_order
 from ..rubric.catalog import Catalog
@@ -275,15 +275,14 @@ class AssessmentStream:
     @property
     def report(self) -> ValidationReport:
         """Every problem found, in :func:`load_assessments`' order: complete once iteration has ended."""
+        return ordered_report(self.files, self._path_problems, [self.parts()])
+
+    def parts(self) -> "ReportParts":
+        """The problems found, as :func:`ordered_report` puts several streams' together (picklable)."""
         if not self._finished:
             raise RuntimeError("AssessmentStream.report is complete only after iterating over the stream")
-        problems = list(self._path_problems)
-        for index in sorted(self._file_problems):
-            problems.extend(self._file_problems[index])
-        for found in (self._across, self._coverage):
-            for _, more in sorted(found, key=lambda item: item[0]):
-                problems.extend(more)
-        return ValidationReport([str(p) for p in self.files], problems, frozenset(self._failed))
+        return ReportParts({str(self.files[index]): found for index, found in self._file_problems.items()},
+                           self._across, self._coverage, set(self._failed))
 
     def __iter__(self) -> Iterator[tuple[Rubric, list[Assessment]]]:
         from .peek import agency_round
@@ -296,18 +295,18 @@ class AssessmentStream:
                 result = self._read(index)
                 done += 1
                 self._report_progress(done)
-                key = _key_of(result) or ("", "", index)  # no key: a group of its own
+                key = agency_round_of(result) or ("", "", index)  # no key: a group of its own
                 pending.setdefault(key, []).append((index, result))
             else:
                 pending.setdefault(key, []).append((index, None))
-        for key in sorted(pending, key=_sortable):
+        for key in sorted(pending, key=sort_key):
             results = []
             for index, result in pending.pop(key):
                 if result is None:
                     result = self._read(index)
                     done += 1
                     self._report_progress(done)
-                    real = _key_of(result)
+                    real = agency_round_of(result)
                     if real is not None and real != key:
                         # The quick look was wrong: agency-rounds already given out may lack this file, and
                         # those to come would come out of order.  Start again, reading every file up front.
@@ -334,20 +333,48 @@ class AssessmentStream:
         valid = [result for result in results if result.ok]
         self._failed |= {result.source for result in results if not result.ok}
         kept, across, coverage, set_aside = check_groups(valid, **self._options)
-        self._across.append((_sortable(key), across))
-        self._coverage.append((_sortable(key), coverage))
+        self._across.append((sort_key(key), across))
+        self._coverage.append((sort_key(key), coverage))
         self._failed |= {result.source for result in valid} - {result.source for result in kept} - set_aside
         if kept:
             members = [result.assessment for result in kept]
             yield kept[0].rubric, sorted(members, key=lambda a: a.source)
 
 
-def _key_of(result: ReadResult) -> tuple[str, str] | None:
+@dataclass
+class ReportParts:
+    """One stream's problems, by file and by agency-round: what a worker process sends back."""
+
+    file_problems: dict[str, list[Problem]]
+    across: list[tuple[tuple, list[Problem]]]  # per agency-round (its sort key): checks across its files
+    coverage: list[tuple[tuple, list[Problem]]]  # per agency-round: answers nobody gave
+    failed: set[str]
+
+
+def ordered_report(files: Sequence[Path], path_problems: list[Problem], parts: Iterable[ReportParts]
+                   ) -> ValidationReport:
+    """The report of ``files`` from the parts of the streams that read them (one, or a pool's), in one order:
+    the problems of the paths given, then each file's in file order, then those across files and those
+    of answers nobody gave, each by agency id and round."""
+    parts = list(parts)
+    by_file: dict[str, list[Problem]] = {}
+    for part in parts:
+        by_file.update(part.file_problems)
+    problems = list(path_problems)
+    for path in files:
+        problems.extend(by_file.get(str(path), []))
+    for found in ([item for part in parts for item in part.across], [item for part in parts for item in part.coverage]):
+        for _, more in sorted(found, key=lambda item: item[0]):
+            problems.extend(more)
+    return ValidationReport([str(p) for p in files], problems, frozenset().union(*(part.failed for part in parts)))
+
+
+def agency_round_of(result: ReadResult) -> tuple[str, str] | None:
     """The agency-round a file read whole belongs to (a file with errors: as far as it can be read)."""
     return result.assessment.key if result.assessment is not None else result.key
 
 
-def _sortable(key: tuple) -> tuple:
+def sort_key(key: tuple) -> tuple:
     """Agency-rounds in order of agency id and round; files that state none after them, in file order."""
     return (0, key) if len(key) == 2 else (1, key[2])
 

@@ -84,6 +84,7 @@ class ScoreStream:
         if not self.draws:
             yield from self._scores(groups)
             return
+        import numpy  # noqa: F401 - loaded first: the limit below reaches only libraries already loaded
         from threadpoolctl import threadpool_limits
 
         # The draws' matrices are small: threads of the linear-algebra library only add CPU time (on

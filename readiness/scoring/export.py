@@ -36,11 +36,14 @@ class JsonSink:
 
     Each scorecard is serialised as it comes and its text kept in a temporary file (beside ``output``,
     so that a large batch does not fill a memory-backed /tmp; in the temporary folder when the output
-    is standard output); only its place and sort key stay in memory.  :meth:`write` then copies the texts out in
-    :func:`~readiness.scoring.batch.scorecard_order`: the very bytes of :func:`to_json`.
+    is standard output); only its place and sort key stay in memory.  :meth:`write` then copies the
+    texts out in :func:`~readiness.scoring.batch.scorecard_order`: the very bytes of :func:`to_json`.
+
+    A worker process hands its texts over (:meth:`hand_over`: a hidden file beside the output, and
+    the places in it) and the parent takes them in (:meth:`take_in`) to write them with its own.
     """
 
-    def __init__(self, output: Path | None = None):
+    def __init__(self, output: Path | None = None, *, named: bool = False):
         import tempfile
 
         from ..files import WriteError
@@ -48,10 +51,11 @@ class JsonSink:
         self._output = output
         folder = None if output is None else str(output.parent)
         try:
-            self._spool = tempfile.TemporaryFile(dir=folder)
+            self._spools = [tempfile.NamedTemporaryFile(dir=folder, prefix=".readiness-spool-", delete=False)
+                            if named else tempfile.TemporaryFile(dir=folder)]
         except OSError as exc:
             raise WriteError(output or tempfile.gettempdir(), exc, where=folder) from exc
-        self._places: list[tuple[tuple, int, int]] = []
+        self._places: list[tuple[tuple, int, int, int]] = []  # sort key, spool, offset, length
         self._one = _scorecard_json()
 
     def add(self, card: Scorecard) -> None:
@@ -59,13 +63,31 @@ class JsonSink:
         from .batch import scorecard_order
 
         text = b"  " + self._one.dump_json(card, indent=2).replace(b"\n", b"\n  ")  # as an item of the array
-        self._places.append((scorecard_order(card), self._spool.tell(), len(text)))
+        own = self._spools[0]
+        self._places.append((scorecard_order(card), 0, own.tell(), len(text)))
         try:
-            self._spool.write(text)
+            own.write(text)
         except OSError as exc:  # the disk filled up: say so of the output, not of a nameless temporary file
             import tempfile
 
             raise WriteError(self._output or tempfile.gettempdir(), exc) from exc
+
+    def hand_over(self) -> tuple[str, list[tuple[tuple, int, int]]]:
+        """The file holding this sink's texts (made with ``named=True``), and each text's sort key and place."""
+        own = self._spools[0]
+        own.close()
+        return own.name, [(key, offset, length) for key, _, offset, length in self._places]
+
+    def take_in(self, handed: tuple[str, list[tuple[tuple, int, int]]]) -> None:
+        """Another sink's texts (what its :meth:`hand_over` gave), written with these; its file is removed
+        once open."""
+        import os
+
+        name, places = handed
+        index = len(self._spools)
+        self._spools.append(open(name, "rb"))
+        os.unlink(name)  # open, it stays readable; gone from the folder whatever happens next
+        self._places += [(key, index, offset, length) for key, offset, length in places]
 
     def __len__(self) -> int:
         return len(self._places)
@@ -76,13 +98,14 @@ class JsonSink:
             out.write(b"[]\n")
             return
         out.write(b"[\n")
-        for number, (_, offset, length) in enumerate(sorted(self._places, key=lambda place: place[0])):
-            self._spool.seek(offset)
-            out.write((b",\n" if number else b"") + self._spool.read(length))
+        for number, (_, spool, offset, length) in enumerate(sorted(self._places, key=lambda place: place[0])):
+            self._spools[spool].seek(offset)
+            out.write((b",\n" if number else b"") + self._spools[spool].read(length))
         out.write(b"\n]\n")
 
     def close(self) -> None:
-        self._spool.close()
+        for spool in self._spools:
+            spool.close()
 
 
 @functools.cache
@@ -90,6 +113,20 @@ def _scorecard_json():
     from pydantic import TypeAdapter
 
     return TypeAdapter(Scorecard)
+
+
+class Headlines(list):
+    """The scorecards a table shows, without their indicators and dimensions (a table shows neither): the
+    sink of ``readiness score`` as a table."""
+
+    def add(self, card: Scorecard) -> None:
+        self.append(card.model_copy(update={"indicators": {}, "dimensions": {}}))
+
+    def hand_over(self) -> list:
+        return list(self)
+
+    def take_in(self, handed: list) -> None:
+        self.extend(handed)
 
 
 class CsvSink:
@@ -103,6 +140,13 @@ class CsvSink:
         from .batch import scorecard_order
 
         self._records.append((scorecard_order(card), _CsvRecord.of(card)))
+
+    def hand_over(self) -> list:
+        """The rows' values and sort keys, for another sink (:meth:`take_in`)."""
+        return self._records
+
+    def take_in(self, records: list) -> None:
+        self._records += records
 
     def __len__(self) -> int:
         return len(self._records)
