@@ -38,6 +38,7 @@ fuzz: $(STAMP)
 
 ## bench: time the main paths against the libraries underneath
 bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_scale.py
 	$(BIN)/python benchmarks/bench_yaml_scoring.py
 	$(BIN)/python benchmarks/bench_xlsx.py
 	$(BIN)/python benchmarks/bench_uncertainty.py
