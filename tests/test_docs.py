@@ -83,11 +83,14 @@ def test_no_command_is_shown_unchecked(document):
 
 def test_the_readme_library_example_runs(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(workspace(tmp_path))
-    (code,) = [text for language, text in blocks("README.md") if language == "python"]
-    exec(compile(code, "README.md", "exec"), {})
+    whole, streamed = [text for language, text in blocks("README.md") if language == "python"]
+    namespace: dict = {}
+    exec(compile(whole, "README.md", "exec"), namespace)
+    exec(compile(streamed, "README.md", "exec"), namespace)  # the second example goes on from the first
     printed = capsys.readouterr().out.splitlines()
     assert "Northern Province Land Records Authority 58.7 High Defined" in printed
     assert printed[0] == "ValidationStats(files=12, valid=12, invalid=0, errors=0, warnings=0)"
+    assert printed[-1] == "18 agency-rounds scored from 20 files"
 
 
 def test_the_matcher_skips_only_where_told():
