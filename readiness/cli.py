@@ -573,7 +573,7 @@ def score(paths: tuple[Path, ...], fmt: str | None, partial: bool, rubric_ref: s
     scored, and the exit code is 1 if any file was invalid.
     """
     from .console import Progress, scorecard_table
-    from .pool import Options, sink_for
+    from .pool import Options, score_in_pool, sink_for
     from .scoring.batch import ScoreStream, scorecard_order
     from .scoring.export import JsonSink
 
@@ -590,8 +590,6 @@ def score(paths: tuple[Path, ...], fmt: str | None, partial: bool, rubric_ref: s
         """Each agency-round read, scored and handed to the output, then let go: memory holds the largest
         agency-round and the output's spool, not the batch."""
         if jobs > 1 and peek:
-            from .pool import score_in_pool
-
             pooled = score_in_pool(paths, options, jobs)
             return pooled.sink, pooled.report, pooled
         sink = sink_for(options)

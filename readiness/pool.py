@@ -97,8 +97,10 @@ def score_in_pool(paths: Sequence[Path], options: Options, jobs: int) -> Pooled:
     files, path_problems = expand_paths(paths)
     shares, key_of = _shares(files, RubricChoice(catalog, _pinned(catalog, options)), jobs)
     sink = sink_for(options)
-    with ProcessPoolExecutor(max_workers=len(shares)) as pool:
-        found = list(pool.map(_score_share, shares, [options] * len(shares)))
+    found = []
+    if shares:  # no files (an empty folder): nothing to share out, only the paths' problems to tell
+        with ProcessPoolExecutor(max_workers=len(shares)) as pool:
+            found = list(pool.map(_score_share, shares, [options] * len(shares)))
     for share in found:  # every share is taken in, so that its hidden JSON file is removed whatever comes next
         sink.take_in(share.handed)
     regrouped = [share.regrouped for share in found if share.regrouped]

@@ -243,3 +243,17 @@ def test_a_pool_draws_the_intervals_of_one_process(tmp_path):
     pooled.sink.write(written)
     pooled.sink.close()
     assert written.getvalue().decode("utf-8") == one.stdout and one.exit_code == 0
+
+
+@pytest.mark.parametrize("given", ["empty", "one-broken"])
+def test_a_pool_with_nothing_to_share_says_what_one_process_says(tmp_path, runner, given):
+    from readiness.cli import main
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    if given == "one-broken":
+        (folder / "a.yaml").write_text("rubric: [\n", encoding="utf-8")
+    one = runner.invoke(main, ["score", str(folder), "--format", "json"])
+    two = runner.invoke(main, ["score", str(folder), "--format", "json", "--jobs", "2"])
+    assert (two.exit_code, two.stdout, two.stderr) == (one.exit_code, one.stdout, one.stderr) == \
+        (1, "[]\n", one.stderr) and one.stderr
