@@ -426,26 +426,26 @@ def _():
     return read(path), "a.xlsx", "zip-bomb"
 
 
-@case("damaged-workbook")
-def _():
-    good = workbook()
-    with zipfile.ZipFile(good) as source, zipfile.ZipFile("broken.xlsx", "w") as target:
+def doctored(name: str, part: str, change) -> str:
+    """A copy of a good workbook, named ``name``, with its ``part`` changed by ``change`` (bytes → bytes)."""
+    with zipfile.ZipFile(workbook()) as source, zipfile.ZipFile(name, "w") as target:
         for item in source.infolist():
             data = source.read(item.filename)
-            target.writestr(item, data[: len(data) // 2] if item.filename == "xl/worksheets/sheet3.xml" else data)
-    return read("broken.xlsx"), "broken.xlsx: Assessment!K11", "damaged-workbook"  # the last cell read before the cut
+            target.writestr(item, change(data) if item.filename == part else data)
+    return name
+
+
+@case("damaged-workbook")
+def _():
+    broken = doctored("broken.xlsx", "xl/worksheets/sheet3.xml", lambda data: data[: len(data) // 2])
+    return read(broken), "broken.xlsx: Assessment!K11", "damaged-workbook"  # the last cell read before the cut
 
 
 @case("hidden-sheet")
 def _():
-    good = workbook()
-    with zipfile.ZipFile(good) as source, zipfile.ZipFile("hidden.xlsx", "w") as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/workbook.xml":
-                data = data.replace(b'name="Cover" sheetId="2" state="visible"', b'name="Cover" sheetId="2" state="veryHidden"')
-            target.writestr(item, data)
-    return read("hidden.xlsx"), "hidden.xlsx: Cover", "hidden-sheet"
+    hidden = doctored("hidden.xlsx", "xl/workbook.xml", lambda data: data.replace(
+        b'name="Cover" sheetId="2" state="visible"', b'name="Cover" sheetId="2" state="veryHidden"'))
+    return read(hidden), "hidden.xlsx: Cover", "hidden-sheet"
 
 
 @case("missing-sheet")
