@@ -557,7 +557,7 @@ def validate(paths: tuple[Path, ...], partial: bool, rubric_ref: str | None, fmt
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), callback=_dash_is_stdout,
               help="Write to this file (atomically) instead of standard output.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, metavar="N",
-              help="Read and score in N processes: the same output, 1.5-1.9x faster with 2 on two idle cores "
+              help="Read and score in N processes: the same output, about 1.8x faster with 2 on two idle cores "
                    "(slower on a busy machine).")
 def score(paths: tuple[Path, ...], fmt: str | None, partial: bool, rubric_ref: str | None, draws: int, seed: int,
           output: Path | None, jobs: int) -> None:

@@ -13,9 +13,9 @@ If a worker finds a quick look was wrong (:class:`~readiness.intake.batch.Regrou
 may have split an agency-round: :func:`score_in_pool` raises it, and the caller scores in one
 process, reading every file whole first.
 
-Measured on two idle cores (``benchmarks/bench_jobs.py``): 1.5–1.6× on 10,000 files without draws,
-1.9× with 1,000 draws; on a machine busy with other work a pool can be slower than one process, so
-one process stays the default.
+Measured on two idle cores (``benchmarks/bench_jobs.py``, whole processes): ``--jobs 2`` 1.78× on
+10,000 files without draws, 1.76× on 2,000 with 1,000 draws; on a machine busy with other work a pool
+can be slower than one process, so one process stays the default.
 """
 
 from __future__ import annotations
