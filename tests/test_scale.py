@@ -62,3 +62,16 @@ def test_identical_indicator_results_are_one_object_and_serialise_as_before():
     assert card.model_dump(mode="json")["indicators"] == {"x.y": {
         "score": 50.0, "answer": 2, "state": "answered", "evidence_level": "none", "spread": None,
         "divergent": False, "coverage": None, "evidence": None}}
+
+
+def test_compare_keeps_dimension_draws_only_where_changes_need_them():
+    from readiness.intake.batch import load_assessments
+    from readiness.rubric.catalog import Catalog
+    from readiness.scoring.batch import score_batch
+
+    groups = load_assessments([ROOT / "examples"], Catalog()).groups()
+    paired = {"nplra"}
+    kept = score_batch(groups, draws=20, keep_draws=lambda key: key[0] in paired).draws
+    assert {key for key, unit in kept.items() if unit.dimensions} == {("nplra", "2025"), ("nplra", "2026")}
+    whole = score_batch(groups, draws=20, keep_draws=True).draws
+    assert all((kept[key].readiness == whole[key].readiness).all() for key in whole)  # the headline draws stay

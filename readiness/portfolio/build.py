@@ -103,7 +103,17 @@ def compare(groups: Sequence[Group], *, draws: int = DEFAULT_DRAWS, seed: int = 
     if by not in BY:
         raise ComparisonError(f"--by is one of {', '.join(BY)}, not {by!r}")
     groups = list(groups)
-    scored = score_batch(groups, draws=draws, seed=seed, keep_draws=True)
+    # Dimensions' draws serve only an agency's paired changes between rounds: kept for agencies with two
+    # rounds or more, dropped for the rest (most of a unit's draws; a one-round comparison keeps none).
+    rounds_of: dict[str, set[str]] = {}
+    for _, group_members in groups:
+        rounds_of.setdefault(group_members[0].agency_id, set()).add(group_members[0].round)
+    paired = {agency for agency, seen in rounds_of.items() if len(seen) > 1}
+
+    def changes_need(key: Key) -> bool:
+        return key[0] in paired
+
+    scored = score_batch(groups, draws=draws, seed=seed, keep_draws=changes_need)
     cards = {(card.agency_id, card.round): card for card in scored.scorecards}
     if not cards:
         raise ComparisonError("nothing to compare: no assessment could be scored")
@@ -122,7 +132,7 @@ def compare(groups: Sequence[Group], *, draws: int = DEFAULT_DRAWS, seed: int = 
                      f"comparison{named}.")
     problems = list(scored.problems)
     own = _Scored(None, None, cards, scored.draws)  # type: ignore[arg-type]
-    common = _CommonBases(draws, seed)
+    common = _CommonBases(draws, seed, changes_need)
     bases: dict[str, Rubric] = dict(rubrics)
 
     views = []
@@ -252,8 +262,8 @@ def _labels(agencies: list[str], anonymise: bool, key: str = "") -> dict[str, st
 class _CommonBases:
     """Scorecards on the common part of two rubric versions, computed once per set of agency-rounds."""
 
-    def __init__(self, draws: int, seed: int):
-        self.draws, self.seed = draws, seed
+    def __init__(self, draws: int, seed: int, keep_draws=True):
+        self.draws, self.seed, self.keep_draws = draws, seed, keep_draws
         self.crosswalks: dict[tuple[str, str], Crosswalk] = {}
         self.common: dict[tuple[str, str], Rubric] = {}
 
@@ -271,7 +281,7 @@ class _CommonBases:
         groups = [(basis, [translate(a, crosswalk, basis) if rubric.ref == old.ref else restrict(a, basis)
                            for a in assessments])
                   for rubric, assessments in (members[key] for key in keys)]
-        result = score_batch(groups, draws=self.draws, seed=self.seed, keep_draws=True)
+        result = score_batch(groups, draws=self.draws, seed=self.seed, keep_draws=self.keep_draws)
         cards = {(card.agency_id, card.round): card for card in result.scorecards}
         problems = [problem.__class__(problem.location, problem.code,
                                       f"on {basis.ref}, the part of its rubric that {new.ref} and {old.ref} share: "

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 from ..errors import Location, NotScorable, Problem
 from ..rubric.model import Rubric
@@ -35,12 +35,15 @@ class ScoringResult:
 
 
 def score_batch(groups: Iterable[tuple[Rubric, Sequence["Assessment"]]], *, draws: int = 0,
-                seed: int = DEFAULT_SEED, keep_draws: bool = False) -> ScoringResult:
+                seed: int = DEFAULT_SEED, keep_draws: bool | Callable[[tuple[str, str]], bool] = False
+                ) -> ScoringResult:
     """Score each agency-round: a rubric and its respondents' assessments (``Batch.groups()``).
 
     With ``draws``, each scorecard also gets its intervals (§4.11), from draws that are joint
     across the agency-rounds of one rubric; the same ``seed`` gives the same intervals.  The draws
-    themselves (about 0.2 MB per agency-round at 1,000 draws) are kept only with ``keep_draws``.
+    themselves (about 0.2 MB per agency-round at 1,000 draws, most of it the dimensions') are kept only
+    with ``keep_draws``: ``True`` for all of them, or a function of ``(agency_id, round)`` saying whose
+    dimensions' draws to keep too (the others keep only their headline figures' draws).
     :class:`ScoreStream` gives the same scorecards one at a time.
     """
     stream = ScoreStream(draws=draws, seed=seed)
@@ -49,7 +52,9 @@ def score_batch(groups: Iterable[tuple[Rubric, Sequence["Assessment"]]], *, draw
     for card, unit in stream.scores(groups):
         cards.append(card)
         if keep_draws and unit is not None:
-            kept[(card.agency_id, card.round)] = unit
+            key = (card.agency_id, card.round)
+            whole = keep_draws is True or keep_draws(key)
+            kept[key] = unit if whole else replace(unit, dimensions={})
     cards.sort(key=scorecard_order)
     return ScoringResult(cards, stream.problems, frozenset(stream.failed), kept)
 
