@@ -250,9 +250,11 @@ class AssessmentStream:
     The files are first put into agency-rounds by a quick look at each (:mod:`readiness.intake.peek`);
     then each agency-round's files are read, checked together (as :func:`load_assessments` does) and
     given out, in order of agency id and round, before the next is read.  Memory then depends on the
-    largest agency-round, not on how many files there are.  Files the quick look cannot place are
-    read whole up front (``peek=False``: all of them).  After the last agency-round, :attr:`report`
-    holds every problem, in the order :func:`load_assessments` gives them.
+    largest agency-round, not on how many YAML files there are.  Workbooks, and files the quick look
+    cannot place, are read whole up front and kept until their agency-round comes (a workbook's
+    cover would cost a quarter of reading it: it is not opened twice); ``peek=False``: every file.
+    After the last agency-round, :attr:`report` holds every problem, in the order
+    :func:`load_assessments` gives them.
 
     If reading a file shows it belongs to another agency-round than its quick look said (rare: the
     look answers only for plainly written files), iteration raises :class:`Regrouped`.
@@ -290,7 +292,7 @@ class AssessmentStream:
         done = 0
         pending: dict[tuple, list[tuple[int, ReadResult | None]]] = {}
         for index, path in enumerate(self.files):
-            key = agency_round(path) if self._peek else None
+            key = agency_round(path, workbooks=False) if self._peek else None
             if key is None:  # placed by reading it whole, now
                 result = self._read(index)
                 done += 1

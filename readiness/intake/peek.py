@@ -25,12 +25,17 @@ _KEY_LINE = re.compile(r"(agency_id|round)[ \t]*:(?:[ \t]+(.*))?\Z")
 _INDICATORS = frozenset("[]{},#&*!|>'\"%@`?:-")
 
 
-def agency_round(path: Path) -> tuple[str, str] | None:
-    """The ``(agency_id, round)`` a file states, if it can be read cheaply and surely; else ``None``."""
+def agency_round(path: Path, *, workbooks: bool = True) -> tuple[str, str] | None:
+    """The ``(agency_id, round)`` a file states, if it can be read cheaply and surely; else ``None``.
+
+    A workbook's cover costs a quarter of reading the whole workbook (the file opened, its styles and
+    cover parsed): worth it to plan a pool of processes, not in one process, which keeps a workbook
+    read whole up front rather than open it twice (``workbooks=False``).
+    """
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
         return yaml_agency_round(path)
-    if suffix == ".xlsx":
+    if suffix == ".xlsx" and workbooks:
         from .workbook.read import agency_round as workbook_agency_round
 
         return workbook_agency_round(path)
