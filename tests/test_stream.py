@@ -93,7 +93,7 @@ def test_a_wrong_quick_look_is_caught(mixed, monkeypatch):
     # agency-round was given out: the stream refuses to go on, and load_assessments starts again without it.
     real = peek.agency_round
     monkeypatch.setattr(peek, "agency_round",
-                        lambda path: ("aaa", "2025") if "2025" in path.parts else real(path))
+                        lambda path, **look: ("aaa", "2025") if "2025" in path.parts else real(path, **look))
     moved = next((mixed / "2025").glob("*.yaml"))
     (mixed / "2025" / "aaa.yaml").write_text(moved.read_text(encoding="utf-8").replace(
         next(line for line in moved.read_text(encoding="utf-8").splitlines() if line.startswith("agency_id:")),
@@ -103,7 +103,7 @@ def test_a_wrong_quick_look_is_caught(mixed, monkeypatch):
     monkeypatch.setattr(peek, "agency_round", real)
     expected = load_assessments([mixed], Catalog())
     monkeypatch.setattr(peek, "agency_round",
-                        lambda path: ("aaa", "2025") if "2025" in path.parts else real(path))
+                        lambda path, **look: ("aaa", "2025") if "2025" in path.parts else real(path, **look))
     again = load_assessments([mixed], Catalog())
     assert again.report == expected.report
     assert [a.source for a in again.assessments] == [a.source for a in expected.assessments]
@@ -114,7 +114,7 @@ def test_a_wrong_quick_look_for_a_later_agency_round_also_starts_again(mixed, mo
     # draws in other chunks): the stream starts again too.
     expected = load_assessments([mixed], Catalog())
     real = peek.agency_round
-    monkeypatch.setattr(peek, "agency_round", lambda path: ("zzz", "2099") if "2025" in path.parts else real(path))
+    monkeypatch.setattr(peek, "agency_round", lambda path, **look: ("zzz", "2099") if "2025" in path.parts else real(path, **look))
     with pytest.raises(Regrouped, match="states agency .* round 2025, not zzz 2099 as a quick look at it said"):
         list(AssessmentStream([mixed], Catalog()))
     again = load_assessments([mixed], Catalog())
@@ -178,7 +178,7 @@ def test_score_gives_the_same_bytes_when_a_quick_look_is_wrong(mixed, monkeypatc
     command = ["score", str(mixed), "--format", fmt, "--draws", "30"]
     expected = runner.invoke(main, command)
     real = peek.agency_round
-    monkeypatch.setattr(peek, "agency_round", lambda path: ("zzz", "2099") if "2025" in path.parts else real(path))
+    monkeypatch.setattr(peek, "agency_round", lambda path, **look: ("zzz", "2099") if "2025" in path.parts else real(path, **look))
     again = runner.invoke(main, command)
     assert (again.exit_code, again.stdout, again.stderr) == (expected.exit_code, expected.stdout, expected.stderr)
     assert expected.exit_code == 1 and "central province" in expected.stdout.lower()
@@ -220,7 +220,7 @@ def test_a_pool_whose_quick_look_is_wrong_scores_in_one_process(mixed, runner, m
     expected = runner.invoke(main, ["score", str(mixed), "--format", "json", "--draws", "0"])
     real = peek.agency_round
     # Under fork, the workers see this patch too: the share whose look is wrong says so, and all starts again.
-    monkeypatch.setattr(peek, "agency_round", lambda path: ("zzz", "2099") if "2025" in path.parts else real(path))
+    monkeypatch.setattr(peek, "agency_round", lambda path, **look: ("zzz", "2099") if "2025" in path.parts else real(path, **look))
     pooled = runner.invoke(main, ["score", str(mixed), "--format", "json", "--draws", "0", "--jobs", "2"])
     assert (pooled.exit_code, pooled.stdout, pooled.stderr) == (expected.exit_code, expected.stdout, expected.stderr)
 
