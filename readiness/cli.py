@@ -461,55 +461,36 @@ def _seed_option(help: str):
 def _load(paths, partial: bool, rubric_ref: str | None):
     """Every assessment under ``paths``, read and checked, as a :class:`~readiness.intake.batch.Batch`."""
     from .console import Progress
-    from .intake.batch import Batch
+    from .intake.batch import load_assessments
 
-    def load(peek: bool):
-        stream = _stream(paths, partial, rubric_ref, peek=peek)
-        with Progress("Reading") as progress:
-            stream.progress = progress
-            groups = list(stream)
-        return Batch([m for _, members in groups for m in members], {r.ref: r for r, _ in groups}, stream.report)
-
-    return _looking_first(load)
+    with Progress("Reading") as progress:
+        return load_assessments(paths, progress=progress, **_reading(partial, rubric_ref))
 
 
 def _report(paths, partial: bool, rubric_ref: str | None):
     """The validation report of ``paths``, read an agency-round at a time, nothing kept but the problems."""
-    from collections import deque
-
     from .console import Progress
+    from .intake.batch import validation_report
 
-    def check(peek: bool):
-        stream = _stream(paths, partial, rubric_ref, peek=peek)
-        with Progress("Reading") as progress:
-            stream.progress = progress
-            deque(stream, maxlen=0)  # each agency-round is checked, then let go
-        return stream.report
-
-    return _looking_first(check)
+    with Progress("Reading") as progress:
+        return validation_report(paths, progress=progress, **_reading(partial, rubric_ref))
 
 
-def _looking_first(run):
-    """``run(peek=True)``: files grouped by a quick look; again with ``peek=False`` (every file read whole
-    first) if a look proved wrong, as the stream cannot take back what it gave out."""
-    from .intake.batch import Regrouped
+def _reading(partial: bool, rubric_ref: str | None) -> dict:
+    """The catalogue and reading options of a command: what the intake stage's functions take."""
+    from .rubric.catalog import Catalog
 
-    try:
-        return run(peek=True)
-    except Regrouped:
-        return run(peek=False)
+    latest, min_coverage = _reading_options(partial)
+    catalog = Catalog()
+    return dict(catalog=catalog, partial=partial, rubric=catalog.resolve(rubric_ref) if rubric_ref else None,
+                latest=latest, min_coverage=min_coverage)
 
 
 def _stream(paths, partial: bool, rubric_ref: str | None, *, peek: bool = True):
     """An :class:`~readiness.intake.batch.AssessmentStream` of ``paths`` with the command's reading options."""
     from .intake.batch import AssessmentStream
-    from .rubric.catalog import Catalog
 
-    latest, min_coverage = _reading_options(partial)
-    catalog = Catalog()
-    pinned = catalog.resolve(rubric_ref) if rubric_ref else None
-    return AssessmentStream(paths, catalog, partial=partial, rubric=pinned, latest=latest,
-                            min_coverage=min_coverage, peek=peek)
+    return AssessmentStream(paths, peek=peek, **_reading(partial, rubric_ref))
 
 
 def _reading_options(partial: bool) -> tuple[bool, float]:
@@ -573,6 +554,7 @@ def score(paths: tuple[Path, ...], fmt: str | None, partial: bool, rubric_ref: s
     scored, and the exit code is 1 if any file was invalid.
     """
     from .console import Progress, scorecard_table
+    from .intake.batch import looking_first
     from .pool import Options, score_in_pool, sink_for
     from .scoring.batch import ScoreStream, scorecard_order
     from .scoring.export import JsonSink
@@ -606,7 +588,7 @@ def score(paths: tuple[Path, ...], fmt: str | None, partial: bool, rubric_ref: s
             raise
         return sink, stream.report, scorer
 
-    sink, report, scorer = _looking_first(scored)
+    sink, report, scorer = looking_first(scored)
     for problem in report.problems + scorer.problems:
         click.echo(str(problem), err=True)
     if fmt == "json":

@@ -257,3 +257,14 @@ def test_a_pool_with_nothing_to_share_says_what_one_process_says(tmp_path, runne
     two = runner.invoke(main, ["score", str(folder), "--format", "json", "--jobs", "2"])
     assert (two.exit_code, two.stdout, two.stderr) == (one.exit_code, one.stdout, one.stderr) == \
         (1, "[]\n", one.stderr) and one.stderr
+
+
+def test_the_validation_report_alone_is_the_batchs_even_when_a_look_is_wrong(mixed, monkeypatch):
+    from readiness.intake.batch import validation_report
+
+    expected = load_assessments([mixed], Catalog()).report
+    assert validation_report([mixed], Catalog()) == expected
+    real = peek.agency_round
+    monkeypatch.setattr(peek, "agency_round",
+                        lambda path, **look: ("zzz", "2099") if "2025" in path.parts else real(path, **look))
+    assert validation_report([mixed], Catalog()) == expected

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
 from ..errors import InvalidInput, Location, Problem, problem_order
 from ..rubric.catalog import Catalog
@@ -19,6 +19,8 @@ from .checks import DEFAULT_MIN_COVERAGE, RubricChoice
 from .groups import by_agency_round, check_groups, gaps_of_invalid_files, rubric_ref
 from .model import Assessment
 from .readers import ACCEPTED_SUFFIXES, ReadResult, readable_suffixes, reader_for, unexpected_failure
+
+T = TypeVar("T")
 
 #: Called after each file with (files done, files in all), e.g. to show progress.
 Progress = Callable[[int, int], None]
@@ -229,14 +231,36 @@ def load_assessments(
     agency-round at a time instead, with the same checks and problems.
     """
     options = dict(partial=partial, rubric=rubric, progress=progress, latest=latest, min_coverage=min_coverage)
-    stream = AssessmentStream(paths, catalog, **options)
+
+    def collect(peek: bool) -> Batch:
+        stream = AssessmentStream(paths, catalog, peek=peek, **options)
+        groups = list(stream)
+        assessments = [member for _, members in groups for member in members]
+        return Batch(assessments, {rubric.ref: rubric for rubric, _ in groups}, stream.report)
+
+    return looking_first(collect)
+
+
+def validation_report(paths: Iterable[str | Path], catalog: Catalog | None = None, **options) -> ValidationReport:
+    """The report of :func:`load_assessments` (same options), read an agency-round at a time and nothing
+    kept but the problems: what ``readiness validate`` needs, in memory that does not grow with the files."""
+
+    def check(peek: bool) -> ValidationReport:
+        stream = AssessmentStream(paths, catalog, peek=peek, **options)
+        for _ in stream:  # each agency-round is checked, then let go
+            pass
+        return stream.report
+
+    return looking_first(check)
+
+
+def looking_first(run: Callable[[bool], T]) -> T:
+    """``run(True)``: a stream whose files are placed by a quick look; ``run(False)`` (every file read whole
+    first) if a look proved wrong (:class:`Regrouped`), since a stream cannot take back what it gave out."""
     try:
-        groups = list(stream)
+        return run(True)
     except Regrouped:
-        stream = AssessmentStream(paths, catalog, peek=False, **options)
-        groups = list(stream)
-    assessments = [member for _, members in groups for member in members]
-    return Batch(assessments, {rubric.ref: rubric for rubric, _ in groups}, stream.report)
+        return run(False)
 
 
 class Regrouped(Exception):
