@@ -595,7 +595,8 @@ def score(paths: tuple[Path, ...], fmt: str | None, partial: bool, rubric_ref: s
         _emit_bytes(sink.write, output, f"{len(sink)} scorecard(s)")
         sink.close()
     elif fmt == "csv":
-        _emit(list(range(len(sink))), lambda _: sink.text(), fmt, output, "scorecard(s)")
+        if len(sink):
+            _deliver(sink.text(), output, f"Wrote {len(sink)} scorecard(s) to {output}")
     else:
         _emit(sorted(sink, key=scorecard_order), scorecard_table, fmt, output, "scorecard(s)")
     _exit_if_unscored(report, scorer)
@@ -603,14 +604,17 @@ def score(paths: tuple[Path, ...], fmt: str | None, partial: bool, rubric_ref: s
 
 def _emit(items: list, render, fmt: str, output: Path | None, noun: str) -> None:
     """Write rendered ``items`` to ``output`` (atomically) or standard output; JSON even when there are none."""
+    if items or fmt == "json":
+        _deliver(render(items), output, f"Wrote {len(items)} {noun} to {output}")
+
+
+def _deliver(text: str, output: Path | None, wrote: str) -> None:
+    """``text`` into ``output`` (atomically), saying ``wrote`` on standard error; or onto standard output."""
     from .files import write_text
 
-    if not items and fmt != "json":
-        return
-    text = render(items)
     if output:
         write_text(output, text)
-        click.echo(f"Wrote {len(items)} {noun} to {output}", err=True)
+        click.echo(wrote, err=True)
     else:
         click.echo(text, nl=False)
 
@@ -679,13 +683,7 @@ def status(paths: tuple[Path, ...], roster_path: Path | None, round_: str | None
         text = found.to_csv()
     else:
         text = status_table(found)
-    if output:
-        from .files import write_text
-
-        write_text(output, text)
-        click.echo(f"Wrote the status of {len(found.lines)} line(s) to {output}: {found.summary()}", err=True)
-    else:
-        click.echo(text, nl=False)
+    _deliver(text, output, f"Wrote the status of {len(found.lines)} line(s) to {output}: {found.summary()}")
 
 
 # ---------------------------------------------------------------- recommend and whatif
@@ -809,7 +807,6 @@ def whatif(paths: tuple[Path, ...], settings: tuple[str, ...], fmt: str | None, 
     risk band and quadrant are shown before and after.
     """
     from .console import whatif_table
-    from .files import write_text
     from .scoring.batch import score_batch
     from .scoring.projection import project, whatif_changes
 
@@ -842,11 +839,7 @@ def whatif(paths: tuple[Path, ...], settings: tuple[str, ...], fmt: str | None, 
                           ensure_ascii=False) + "\n"
     else:
         text = whatif_table(before, after, [f"{key}={value:g}" for key, value in wanted.items()])
-    if output:
-        write_text(output, text)
-        click.echo(f"Wrote the what-if to {output}", err=True)
-    else:
-        click.echo(text, nl=False)
+    _deliver(text, output, f"Wrote the what-if to {output}")
 
 
 # ---------------------------------------------------------------- report
