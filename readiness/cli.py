@@ -1104,7 +1104,6 @@ def import_(table: Path, mapping_path: Path, out_dir: Path, round_: str | None, 
     import into it is refused while one runs. The user guide explains the mapping file.
     """
     from .errors import InvalidInput
-    from .intake.checks import capped
     from .intake.survey import import_responses, load_mapping, read_table, write_import
     from .rubric.catalog import Catalog
 
@@ -1113,8 +1112,8 @@ def import_(table: Path, mapping_path: Path, out_dir: Path, round_: str | None, 
     result = import_responses(responses, mapping, mapping_doc, Catalog(), round_=round_,
                               mapping_source=str(mapping_path), min_coverage=min_coverage / 100)
     if not result.ok:
-        raise InvalidInput(capped(result.problems))
-    for problem in capped(result.problems):
+        raise InvalidInput(result.problems)
+    for problem in result.problems:
         click.echo(str(problem), err=True)
     removed = write_import(out_dir, result.files, replace=replace)
     click.echo(f"Wrote {len(result.files)} assessment(s) from {result.rows} row(s) to {out_dir}"

@@ -507,3 +507,17 @@ def test_a_folder_holding_other_returns_is_refused(tmp_path, runner):
                                                     f"would read with the imported ones; choose a folder of their own "
                                                     f"for imported assessments\n")
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["ldadm.xlsx"]
+
+
+def test_the_problem_cap_is_the_librarys_not_only_the_commands(tmp_path):
+    # The cap was applied by the CLI alone: a library caller got all 10,000 problems of 5,000 bad rows.
+    from readiness.intake.checks import MAX_PROBLEMS
+    from readiness.intake.survey import import_responses, load_mapping, read_table
+    from readiness.rubric.catalog import Catalog
+
+    rows = [[ROWS[0][0], f"A{n}", ROWS[0][2], "Sometimes", *ROWS[0][4:5], "Never", *ROWS[0][6:]] for n in range(500)]
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(MAPPING.replace("rubric: mini@0.1", f"rubric: {MINI_RUBRIC}"), encoding="utf-8")
+    found = import_responses(read_table(write_csv(tmp_path / "responses.csv", rows)), *load_mapping(mapping), Catalog())
+    assert len(found.problems) == MAX_PROBLEMS + 1 and not found.ok
+    assert found.problems[-1].message == "… and 800 more problems in this file"

@@ -30,6 +30,7 @@ from .checks import (
     RubricChoice,
     agency_name_clashes,
     answered_share,
+    capped,
     check_assessment,
     coverage_percent,
     respondent_identity,
@@ -208,8 +209,16 @@ def import_responses(table: Table, mapping: Mapping, mapping_doc: YamlDocument, 
     What ``score`` would refuse of the files written is refused here, at its rows: one respondent in
     two rows (a resubmission), and an agency-round whose rows answer less than ``min_coverage`` of
     the rubric's weight (the floor of ``score --partial``).  An indicator that no row of an
-    agency-round answers is a warning: ``score`` needs ``--partial`` for it.
+    agency-round answers is a warning: ``score`` needs ``--partial`` for it.  At most 200 problems are
+    listed per file (table or mapping), as for any file; the rest are counted.
     """
+    result = _import_rows(table, mapping, mapping_doc, catalog, round_, mapping_source, min_coverage)
+    result.problems[:] = capped(result.problems)
+    return result
+
+
+def _import_rows(table: Table, mapping: Mapping, mapping_doc: YamlDocument, catalog: Catalog, round_: str | None,
+                 mapping_source: str, min_coverage: float) -> ImportResult:
     result = ImportResult(rows=len(table.rows))
     try:
         rubric = catalog.resolve(mapping.rubric)  # the reform unit's own file may name a rubric file
