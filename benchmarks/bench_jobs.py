@@ -17,20 +17,13 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+from timing import synthetic_files, whole_process
+
 READINESS = str(Path(sys.executable).parent / "readiness")
-
-
-def timed(command: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
 
 
 def main() -> None:
@@ -42,15 +35,12 @@ def main() -> None:
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
-        subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); "
-                        "from bench_yaml_scoring import write_synthetic; from readiness.rubric.catalog import "
-                        "Catalog; write_synthetic(Path(sys.argv[2]), Catalog().find('egov-readiness@1.0'), "
-                        "int(sys.argv[3]))", str(HERE), str(work), str(options.files)], check=True)
+        inputs = synthetic_files(work, options.files)
         runs: dict[int, list[float]] = {1: [], options.jobs: []}
         for _ in range(options.repeat):
             for jobs in runs:
-                runs[jobs].append(timed([READINESS, "score", str(work / "in"), "--format", "json", "--draws",
-                                         str(options.draws), "--jobs", str(jobs), "-o", str(work / f"{jobs}.json")]))
+                runs[jobs].append(whole_process([READINESS, "score", str(inputs), "--format", "json", "--draws",
+                                         str(options.draws), "--jobs", str(jobs), "-o", str(work / f"{jobs}.json")])[0])
         same = (work / "1.json").read_bytes() == (work / f"{options.jobs}.json").read_bytes()
     one = statistics.median(runs[1])
     print(f"{options.files:,} files, --draws {options.draws}, median of {options.repeat}; same bytes: {same}")

@@ -21,43 +21,19 @@ Absolute timings on a small virtual machine swing by a third; the ratios are wha
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+from timing import synthetic_files, whole_process
+
 BIN = Path(sys.executable).parent
-HERE = Path(__file__).resolve().parent
 BARE = ("import os, sys, yaml\n"
         "folder = sys.argv[1]\n"
         "for name in sorted(os.listdir(folder)):\n"
         "    with open(os.path.join(folder, name), 'rb') as handle:\n"
         "        yaml.load(handle.read(), Loader=yaml.CSafeLoader)\n")
-
-
-def run(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident MiB of one whole process (its output thrown away)."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(command)} failed with exit code {process.returncode}")
-    return wall, usage.ru_maxrss / 1024  # Linux: kilobytes
-
-
-def synthetic(folder: Path, files: int) -> Path:
-    """``files`` synthetic assessments in ``folder``/in, made in a child process: this one stays small, since
-    a child forked from it starts with its memory, and would report it as its own peak."""
-    subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); "
-                    "from bench_yaml_scoring import write_synthetic; from readiness.rubric.catalog import Catalog; "
-                    "write_synthetic(Path(sys.argv[2]), Catalog().find('egov-readiness@1.0'), int(sys.argv[3]))",
-                    str(HERE), str(folder), str(files)], check=True)
-    return folder / "in"
 
 
 def speed(inputs: Path, out: Path, runs: int) -> None:
@@ -75,8 +51,8 @@ def speed(inputs: Path, out: Path, runs: int) -> None:
     for name, command in commands.items():
         ours, ratios, peaks = [], [], []
         for _ in range(runs):
-            base, base_peak = run(bare)
-            wall, peak = run(command)
+            base, base_peak = whole_process(bare)
+            wall, peak = whole_process(command)
             bare_runs.append((base, base_peak))
             ours.append(wall)
             peaks.append(peak)
@@ -92,9 +68,9 @@ def memory(sizes: list[int], work: Path) -> None:
     for size in sizes:
         folder = work / f"memory-{size}"
         folder.mkdir()
-        inputs = synthetic(folder, size)
-        wall, peak = run([str(BIN / "readiness"), "score", str(inputs), "--draws", "0", "--format", "json", "-o",
-                          str(folder / "scores.json")])
+        inputs = synthetic_files(folder, size)
+        wall, peak = whole_process([str(BIN / "readiness"), "score", str(inputs), "--draws", "0", "--format", "json",
+                                    "-o", str(folder / "scores.json")])
         print(f"{size:8,} {wall:8.1f} {peak:9.0f}")
 
 
@@ -109,7 +85,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
         if not options.no_speed:
-            inputs = synthetic(work, options.files)
+            inputs = synthetic_files(work, options.files)
             print(f"{options.files:,} synthetic assessments of egov-readiness@1.0, {options.runs} runs each, "
                   f"paired with a bare parse")
             speed(inputs, work / "scores.json", options.runs)
