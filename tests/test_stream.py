@@ -268,3 +268,32 @@ def test_the_validation_report_alone_is_the_batchs_even_when_a_look_is_wrong(mix
     monkeypatch.setattr(peek, "agency_round",
                         lambda path, **look: ("zzz", "2099") if "2025" in path.parts else real(path, **look))
     assert validation_report([mixed], Catalog()) == expected
+
+
+def test_a_pool_shares_agency_rounds_out_whole_and_evenly(mixed):
+    from readiness.intake.batch import expand_paths
+    from readiness.intake.checks import RubricChoice
+    from readiness.pool import _shares
+
+    files, _ = expand_paths([mixed])
+    shares, key_of = _shares(files, RubricChoice(Catalog()), 2)
+    assert len(shares) == 2 and sorted(f for share in shares for f in share) == sorted(map(str, files))
+    rounds = [{key_of[f] for f in share} for share in shares]
+    assert not rounds[0] & rounds[1]  # no agency-round split between workers
+    largest = max(list(key_of.values()).count(key) for key in set(key_of.values()))
+    assert abs(len(shares[0]) - len(shares[1])) <= largest  # the least loaded worker takes the next agency-round
+
+
+def test_one_process_never_opens_a_workbook_twice(mixed, monkeypatch):
+    # A workbook's cover costs a quarter of reading it: the stream reads workbooks whole, once.
+    import readiness.intake.workbook.read as workbook_read
+
+    def refuse(path):
+        raise AssertionError(f"{path}: a quick look at a workbook in one process")
+
+    monkeypatch.setattr(workbook_read, "agency_round", refuse)
+    opened = []
+    real = workbook_read.read
+    monkeypatch.setattr(workbook_read, "read", lambda path, rubrics: opened.append(path) or real(path, rubrics))
+    list(AssessmentStream([mixed], Catalog()))
+    assert opened and len(opened) == len(set(opened))
